@@ -1,0 +1,3 @@
+"""Ollama Desk: a private, offline desktop assistant for local LLMs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Headless subcommands of the `ollama-desk` CLI (no Qt)."""

@@ -1,0 +1,13 @@
+"""`ollama-desk hardware`: placeholder until its owner lands it."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    raise SystemExit("not built yet")
