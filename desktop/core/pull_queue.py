@@ -1,0 +1,354 @@
+"""A queue of model pulls: one at a time, stall retry, and resume after the app restarts.
+
+The server keeps partial blobs, so every retry is a new /api/pull of the same tag that
+continues where the bytes stopped. Pending pulls are written to a small JSON file (atomic
+replace, so a kill never leaves half a file) and queued again on the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from desktop.core.ollama.errors import OllamaError, ServerUnavailable, StreamInterrupted
+from desktop.core.ollama.types import PullProgress
+from desktop.core.pulls import Clock, PullSnapshot, PullState, PullTracker
+
+log = logging.getLogger(__name__)
+
+# Server errors that a retry cannot fix: the pull is dropped from the resume list.
+_PERMANENT_MARKERS = (
+    "file does not exist",
+    "invalid model name",
+    "not available in the repository",
+    "insecure protocol",
+    "requires mlx",
+    "not found",
+)
+
+
+class PullClient(Protocol):
+    def pull(self, model: str, *, insecure: bool = False) -> AsyncIterator[PullProgress]: ...
+
+
+@dataclass(frozen=True)
+class PendingPull:
+    model: str
+    expected_total: int = 0
+    added_at: float = 0.0
+
+
+class PendingStore:
+    """The list of pulls to resume, as JSON under the data folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> list[PendingPull]:
+        try:
+            data: Any = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as err:
+            log.warning("ignoring unreadable pull list %s: %s", self.path, err)
+            return []
+        items = data.get("pulls", []) if isinstance(data, dict) else []
+        pending: list[PendingPull] = []
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("model"), str) and item["model"]:
+                pending.append(
+                    PendingPull(
+                        item["model"],
+                        int(item.get("expected_total") or 0),
+                        float(item.get("added_at") or 0.0),
+                    )
+                )
+        return pending
+
+    def save(self, pulls: list[PendingPull]) -> None:
+        payload = {
+            "version": 1,
+            "pulls": [
+                {"model": p.model, "expected_total": p.expected_total, "added_at": p.added_at} for p in pulls
+            ],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".pulls-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, indent=1)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def is_permanent_error(message: str) -> bool:
+    lowered = message.lower()
+    return any(marker in lowered for marker in _PERMANENT_MARKERS)
+
+
+UpdateCallback = Callable[[PullSnapshot], None]
+FinishedCallback = Callable[[str, bool, str], None]
+
+
+class PullQueue:
+    """Runs pulls in order (max_concurrent at a time) with automatic retries on stalls and cuts.
+
+    Callbacks run on the event loop thread: `on_update(snapshot)` at most every
+    `update_interval` seconds per pull (and on every state change), `on_finished(model, ok,
+    error)` once per pull outcome (success, failure, cancel).
+    """
+
+    def __init__(
+        self,
+        client: PullClient,
+        *,
+        store: PendingStore | None = None,
+        on_update: UpdateCallback | None = None,
+        on_finished: FinishedCallback | None = None,
+        clock: Clock = time.monotonic,
+        stall_after: float = 30.0,
+        tick_interval: float = 1.0,
+        update_interval: float = 0.1,
+        max_auto_retries: int = 5,
+        retry_delay: float = 2.0,
+        max_concurrent: int = 1,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.on_update = on_update
+        self.on_finished = on_finished
+        self.clock = clock
+        self.stall_after = stall_after
+        self.tick_interval = tick_interval
+        self.update_interval = update_interval
+        self.max_auto_retries = max_auto_retries
+        self.retry_delay = retry_delay
+        self.max_concurrent = max_concurrent
+        self._trackers: dict[str, PullTracker] = {}
+        self._pending: dict[str, PendingPull] = {}
+        self._waiting: list[str] = []
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._last_emit: dict[str, float] = {}
+        self._closed = False
+
+    # -- requests --------------------------------------------------------------------------
+
+    def enqueue(self, model: str, *, expected_total: int = 0) -> bool:
+        """Queue a pull; False if this tag is already queued or running."""
+        model = model.strip()
+        if not model or self._closed:
+            return False
+        tracker = self._trackers.get(model)
+        if tracker is not None and not tracker.state.is_final:
+            return False
+        self._trackers[model] = PullTracker(
+            model, clock=self.clock, stall_after=self.stall_after, expected_total=expected_total
+        )
+        self._pending[model] = PendingPull(model, expected_total, time.time())
+        self._persist()
+        self._waiting.append(model)
+        self._emit(model, force=True)
+        self._schedule()
+        return True
+
+    def resume_pending(self) -> list[str]:
+        """Queue the pulls left over from the last run; returns their names."""
+        if self.store is None:
+            return []
+        resumed = []
+        for pending in self.store.load():
+            if self.enqueue(pending.model, expected_total=pending.expected_total):
+                resumed.append(pending.model)
+        return resumed
+
+    def cancel(self, model: str) -> None:
+        """Stop a pull (closing its stream) and forget it; the server keeps what it has."""
+        tracker = self._trackers.get(model)
+        if tracker is None or tracker.state.is_final:
+            return
+        tracker.cancel()
+        if model in self._waiting:
+            self._waiting.remove(model)
+        self._forget_pending(model)
+        task = self._tasks.get(model)
+        if task is not None:
+            task.cancel()
+        else:
+            self._finish(model)
+
+    def retry(self, model: str) -> bool:
+        tracker = self._trackers.get(model)
+        if tracker is None or not tracker.state.is_final or tracker.state is PullState.SUCCEEDED:
+            return False
+        tracker.reset_for_retry()
+        if model not in self._pending:
+            self._pending[model] = PendingPull(model, tracker.expected_total, time.time())
+            self._persist()
+        self._waiting.append(model)
+        self._emit(model, force=True)
+        self._schedule()
+        return True
+
+    def dismiss(self, model: str) -> None:
+        """Remove a finished row."""
+        tracker = self._trackers.get(model)
+        if tracker is not None and tracker.state.is_final:
+            del self._trackers[model]
+            self._forget_pending(model)
+
+    def snapshot(self, model: str) -> PullSnapshot | None:
+        tracker = self._trackers.get(model)
+        return tracker.snapshot() if tracker is not None else None
+
+    def snapshots(self) -> list[PullSnapshot]:
+        return [tracker.snapshot() for tracker in self._trackers.values()]
+
+    def is_busy(self) -> bool:
+        return bool(self._tasks or self._waiting)
+
+    async def aclose(self) -> None:
+        """Stop for app shutdown: streams close, pending pulls stay listed for the next start."""
+        self._closed = True
+        self._waiting.clear()
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- running ---------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        while self._waiting and len(self._tasks) < self.max_concurrent and not self._closed:
+            model = self._waiting.pop(0)
+            task = asyncio.ensure_future(self._run(model))
+            self._tasks[model] = task
+            task.add_done_callback(lambda t, m=model: self._on_task_done(m, t))
+
+    def _on_task_done(self, model: str, task: asyncio.Task[None]) -> None:
+        # Final signals come from here: a task cancelled before its first step never runs
+        # its own `finally`.
+        self._tasks.pop(model, None)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("pull task for %s crashed", model, exc_info=exc)
+            tracker = self._trackers.get(model)
+            if tracker is not None:
+                tracker.fail(f"The download stopped because of an internal error: {exc}")
+        if not self._closed:
+            self._finish(model)
+            self._schedule()
+
+    def _finish(self, model: str) -> None:
+        tracker = self._trackers.get(model)
+        if tracker is None:
+            return
+        state = tracker.state
+        if not state.is_final:
+            return
+        if state is PullState.SUCCEEDED or (state is PullState.FAILED and is_permanent_error(tracker.error)):
+            self._forget_pending(model)
+        self._emit(model, force=True)
+        if self.on_finished is not None:
+            self.on_finished(model, state is PullState.SUCCEEDED, tracker.error)
+
+    async def _run(self, model: str) -> None:
+        tracker = self._trackers[model]
+        retries = 0
+        while True:
+            tracker.begin_attempt()
+            self._emit(model, force=True)
+            outcome = await self._attempt(tracker)
+            if tracker.state.is_final or outcome is None:
+                return
+            if retries >= self.max_auto_retries:
+                tracker.fail(
+                    self._plain_retry_failure(outcome)
+                )
+                return
+            retries += 1
+            tracker.mark_stalled()
+            self._emit(model, force=True)
+            await asyncio.sleep(min(self.retry_delay * (2 ** (retries - 1)), 60.0))
+
+    @staticmethod
+    def _plain_retry_failure(reason: str) -> str:
+        return f"The download keeps stopping ({reason}). Check the connection, then press Retry."
+
+    async def _attempt(self, tracker: PullTracker) -> str | None:
+        """One request. Returns None when the tracker reached a final state, else why to retry."""
+        consume = asyncio.ensure_future(self._consume(tracker))
+        try:
+            while True:
+                done, _ = await asyncio.wait({consume}, timeout=self.tick_interval)
+                if done:
+                    return consume.result()
+                if tracker.tick() is PullState.STALLED:
+                    consume.cancel()
+                    await asyncio.gather(consume, return_exceptions=True)
+                    return f"no data for {int(self.stall_after)} s"
+                self._emit(tracker.model, force=True)
+        finally:
+            if not consume.done():
+                consume.cancel()
+                await asyncio.gather(consume, return_exceptions=True)
+
+    async def _consume(self, tracker: PullTracker) -> str | None:
+        stream = self.client.pull(tracker.model)
+        try:
+            async for item in stream:
+                tracker.feed(item)
+                self._emit(tracker.model)
+        except (StreamInterrupted, ServerUnavailable) as err:
+            # A cut connection or a server restart: the partial blobs are still there.
+            return str(err) or type(err).__name__
+        except OllamaError as err:
+            tracker.fail(str(err))
+            return None
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await aclose()
+        tracker.end_of_stream()
+        return None
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _emit(self, model: str, *, force: bool = False) -> None:
+        if self.on_update is None:
+            return
+        tracker = self._trackers.get(model)
+        if tracker is None:
+            return
+        now = self.clock()
+        if not force and now - self._last_emit.get(model, -1e9) < self.update_interval:
+            return
+        self._last_emit[model] = now
+        self.on_update(tracker.snapshot())
+
+    def _forget_pending(self, model: str) -> None:
+        if self._pending.pop(model, None) is not None:
+            self._persist()
+
+    def _persist(self) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.save(list(self._pending.values()))
+        except OSError as err:
+            log.warning("could not save the pull list: %s", err)
