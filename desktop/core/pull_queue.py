@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -237,7 +238,7 @@ class PullQueue:
             model = self._waiting.pop(0)
             task = asyncio.ensure_future(self._run(model))
             self._tasks[model] = task
-            task.add_done_callback(lambda t, m=model: self._on_task_done(m, t))
+            task.add_done_callback(functools.partial(self._on_task_done, model))
 
     def _on_task_done(self, model: str, task: asyncio.Task[None]) -> None:
         # Final signals come from here: a task cancelled before its first step never runs
@@ -276,9 +277,7 @@ class PullQueue:
             if tracker.state.is_final or outcome is None:
                 return
             if retries >= self.max_auto_retries:
-                tracker.fail(
-                    self._plain_retry_failure(outcome)
-                )
+                tracker.fail(self._plain_retry_failure(outcome))
                 return
             retries += 1
             tracker.mark_stalled()

@@ -87,6 +87,10 @@ class _Layer:
     raw: int = 0  # the latest completed reported: what is really on the server's disk
     counted: bool = False  # raw bytes of this layer count as transfer (not cache / resume base)
 
+    @property
+    def done(self) -> bool:
+        return self.total > 0 and self.shown >= self.total
+
 
 @dataclass
 class _SpeedMeter:

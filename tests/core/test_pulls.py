@@ -310,7 +310,9 @@ def test_cancel_is_final() -> None:
 
 def generate_stream(rng: random.Random) -> tuple[list[PullProgress], int]:
     """A random but plausible pull: layers in sequence, repeats, restarts, interleaving, cache hits."""
-    layers = [(f"sha256:{i:064x}", rng.choice([96, 485, 7711, rng.randint(10**6, 5 * 10**9)])) for i in range(5)]
+    layers = [
+        (f"sha256:{i:064x}", rng.choice([96, 485, 7711, rng.randint(10**6, 5 * 10**9)])) for i in range(5)
+    ]
     lines = [PullProgress("pulling manifest")]
     for digest, total in layers:
         status = f"pulling {digest[7:19]}"
@@ -330,7 +332,11 @@ def generate_stream(rng: random.Random) -> tuple[list[PullProgress], int]:
             if rng.random() < 0.1 and len(lines) > 3:
                 i = rng.randrange(1, len(lines) - 1)
                 lines[i], lines[i + 1] = lines[i + 1], lines[i]  # out of order
-    lines += [PullProgress("verifying sha256 digest"), PullProgress("writing manifest"), PullProgress("success")]
+    lines += [
+        PullProgress("verifying sha256 digest"),
+        PullProgress("writing manifest"),
+        PullProgress("success"),
+    ]
     return lines, sum(total for _, total in layers)
 
 
@@ -548,7 +554,9 @@ def test_permanent_failures_leave_the_resume_list(tmp_path: Path) -> None:
     store = PendingStore(tmp_path / "pulls.json")
 
     async def main() -> None:
-        client = ScriptedClient([load_fixture("manifest_not_found.ndjson"), load_fixture("error_midway.ndjson")])
+        client = ScriptedClient(
+            [load_fixture("manifest_not_found.ndjson"), load_fixture("error_midway.ndjson")]
+        )
         queue, finished = make_queue(client, store=store)
         queue.enqueue("nope:1")
         queue.enqueue("flaky:1")
