@@ -1,0 +1,131 @@
+"""The schema of the conversation store, as an ordered list of migrations.
+
+Migration N takes a database at `PRAGMA user_version` N-1 to N. Each one runs inside
+the caller's transaction together with the user_version bump, so a failure leaves the
+database at the previous version (and a backup was taken before the first one ran).
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the current transaction.
+
+    `executescript` would COMMIT first, which would split a migration from its
+    user_version bump; triggers contain `;`, hence complete_statement.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending.strip()[:80]}")
+
+
+def fts_tokenizer(conn: sqlite3.Connection) -> str:
+    """`trigram` where this SQLite has it (3.34+), else `unicode61`.
+
+    unicode61 does not segment Chinese (a whole run of CJK text becomes one token), so
+    with it the store answers CJK queries with LIKE instead; trigram matches any
+    substring of three or more characters in any script.
+    """
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.probe_trigram USING fts5(x, tokenize='trigram')")
+    except sqlite3.OperationalError:
+        return "unicode61"
+    conn.execute("DROP TABLE temp.probe_trigram")
+    return "trigram"
+
+
+def _v1_tables(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            system TEXT NOT NULL DEFAULT '',
+            options TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'complete',
+            model TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            metrics TEXT NOT NULL DEFAULT '{}',
+            error TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def _v2_conversation_uuid(conn: sqlite3.Connection) -> None:
+    # A stable identity that survives export/import, so importing the same file twice
+    # does not duplicate conversations.
+    conn.execute("ALTER TABLE conversations ADD COLUMN uuid TEXT")
+    ids = [row[0] for row in conn.execute("SELECT id FROM conversations")]
+    conn.executemany("UPDATE conversations SET uuid = ? WHERE id = ?", [(str(uuid.uuid4()), i) for i in ids])
+    conn.execute("CREATE UNIQUE INDEX conversations_by_uuid ON conversations(uuid)")
+
+
+def _v3_full_text_search(conn: sqlite3.Connection) -> None:
+    tokenizer = fts_tokenizer(conn)
+    # External-content tables: the text lives once, in messages/conversations; the
+    # triggers keep the index in step inside the same transaction as every write.
+    run_script(
+        conn,
+        f"""
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            content, content='messages', content_rowid='id', tokenize='{tokenizer}');
+        CREATE VIRTUAL TABLE conversations_fts USING fts5(
+            title, content='conversations', content_rowid='id', tokenize='{tokenizer}');
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+        END;
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+        END;
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+            INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+        END;
+        CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations BEGIN
+            INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title);
+        END;
+        CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations BEGIN
+            INSERT INTO conversations_fts(conversations_fts, rowid, title)
+                VALUES ('delete', old.id, old.title);
+        END;
+        CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations BEGIN
+            INSERT INTO conversations_fts(conversations_fts, rowid, title)
+                VALUES ('delete', old.id, old.title);
+            INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title);
+        END;
+        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+        INSERT INTO conversations_fts(conversations_fts) VALUES ('rebuild');
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_tables, _v2_conversation_uuid, _v3_full_text_search)
+SCHEMA_VERSION = len(MIGRATIONS)
