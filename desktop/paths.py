@@ -21,5 +21,9 @@ def data_dir() -> Path:
 
 def resource_path(*parts: str) -> Path:
     """A file under resources/, in a source checkout, a wheel or a PyInstaller bundle."""
-    base = Path(str(resources.files("desktop.resources")))
+    try:
+        base = Path(str(resources.files("desktop.resources")))
+    except ModuleNotFoundError:
+        # A source checkout used without `pip install -e .`.
+        base = Path(__file__).resolve().parent.parent / "resources"
     return base.joinpath(*parts)
