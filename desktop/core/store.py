@@ -122,6 +122,22 @@ def _conversation_from_row(row: Sequence[Any]) -> Conversation:
 
 
 def _message_from_row(row: Sequence[Any]) -> Message:
+    mid, cid, role, content, status, model, created_at, metrics_text, error = row
+    if (
+        type(content) is str
+        and type(role) is str
+        and type(status) is str
+        and type(model) is str
+        and type(error) is str
+        and type(created_at) is float
+        and status
+    ):
+        # The common case, kept lean: opening a 2,000-message conversation builds every row.
+        try:
+            metrics = {} if metrics_text == "{}" else _json_dict(metrics_text)
+        except ValueError:
+            metrics = {}
+        return Message(mid, cid, role, content, status, model, created_at, metrics, error)
     # A message is always shown: a damaged field falls back rather than hiding the text.
     try:
         metrics = _json_dict(row[7])
