@@ -1,13 +1,86 @@
-"""`ollama-desk serve`: placeholder until its owner lands it."""
+"""`ollama-desk serve`: run the embedded Ollama-compatible engine in this process."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_PORT = 11434
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument(
+        "--host",
+        default=None,
+        metavar="HOST:PORT",
+        help="address to listen on (default 127.0.0.1:11434; port 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--models", default=None, metavar="DIR", help="models folder (default: in the app's data)"
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help=(
+            "allow listening on a non-loopback address; "
+            "anyone who can reach it can use and delete your models"
+        ),
+    )
+
+
+def parse_listen(value: str | None) -> tuple[str, int]:
+    if not value:
+        return "127.0.0.1", DEFAULT_PORT
+    text = value.strip()
+    for prefix in ("http://", "https://"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    text = text.rstrip("/")
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port_text = rest.lstrip(":")
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    else:
+        host, port_text = text, ""
+    host = host or "127.0.0.1"
+    port = int(port_text) if port_text.isdigit() else DEFAULT_PORT
+    if not 0 <= port <= 65535:
+        raise ValueError(f"invalid port {port}")
+    return host, port
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("not built yet")
+    try:
+        host, port = parse_listen(args.host)
+    except ValueError as exc:
+        print(f"ollama-desk serve: {exc}", file=sys.stderr)
+        return 2
+    if not _is_loopback(host) and not args.allow_remote:
+        print(
+            f"ollama-desk serve: refusing to listen on {host}: the engine has no authentication. "
+            "Use --allow-remote if you really want other machines to reach it.",
+            file=sys.stderr,
+        )
+        return 2
+    from desktop.engine.server import default_models_dir, serve
+
+    models = Path(args.models).expanduser() if args.models else default_models_dir()
+    code = serve(host, port, models, allow_remote=not _is_loopback(host))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Worker threads may still sit in llama.cpp; do not wait for them at interpreter exit.
+    os._exit(code)
