@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,7 +105,8 @@ def test_delete_messages_from_removes_the_tail(store: Store) -> None:
     store.delete_messages_from(123456)  # gone already: nothing to do
 
 
-def test_deleting_a_conversation_leaves_no_trace_in_the_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scrub_in_thread", [False, True])
+def test_deleting_a_conversation_leaves_no_trace_in_the_files(tmp_path: Path, scrub_in_thread: bool) -> None:
     path = tmp_path / "secret.sqlite3"
     secret = "SECRET-PASSPHRASE-correct-horse-battery-staple-4711"
     secret_zh = "这是一段绝对不能留在磁盘上的秘密文字"
@@ -120,7 +122,14 @@ def test_deleting_a_conversation_leaves_no_trace_in_the_files(tmp_path: Path) ->
         before = _file_bytes(path)
         assert secret.encode() in before and secret_zh.encode() in before  # the check can see it
 
-        s.delete_conversation(gone.id)
+        if scrub_in_thread:
+            s.delete_conversation(gone.id, scrub=False)
+            worker = threading.Thread(target=s.scrub_deleted)
+            worker.start()
+            assert [m.content for m in s.messages(kept.id)] == [keep]  # the store stays usable meanwhile
+            worker.join()
+        else:
+            s.delete_conversation(gone.id)
         after = _file_bytes(path)
         assert secret.encode() not in after
         assert secret_zh.encode() not in after
