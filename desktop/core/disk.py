@@ -6,6 +6,7 @@ so instead of guessing.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Mapping
@@ -44,8 +45,16 @@ def is_local_url(base_url: str) -> bool:
 
 
 def engine_models_dir() -> Path:
-    """Where the embedded engine keeps models (under the app's data folder)."""
-    return paths.data_dir() / "models"
+    """Where the embedded engine keeps models: its state file says so once it has started."""
+    state = paths.data_dir() / "engine" / "engine.json"
+    try:
+        folder = json.loads(state.read_text(encoding="utf-8")).get("models")
+    except (OSError, ValueError, AttributeError):
+        folder = None
+    if isinstance(folder, str) and folder:
+        return Path(folder)
+    # The engine's default (desktop.engine.server.default_models_dir, not imported: core stays light).
+    return paths.data_dir() / "engine" / "models"
 
 
 def ollama_models_dir(env: Mapping[str, str] | None = None) -> Path:
