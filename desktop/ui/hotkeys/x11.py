@@ -1,0 +1,176 @@
+"""X11: a passive key grab on the root window through libX11 (ctypes).
+
+The grab lives on a display connection of our own, separate from Qt's, so the key
+events of the grab come to us and we never touch Qt's event handling. Its socket is
+watched with a QSocketNotifier. NumLock and CapsLock change the modifier state, so the
+combination is grabbed once per lock combination.
+
+Under XWayland a root-window grab only sees keys while an X11 window has focus, so
+the chooser never uses this backend in a Wayland session.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import time
+
+from PySide6.QtCore import QSocketNotifier
+
+from desktop.ui.hotkeys.base import HotkeyBackend, HotkeyTaken, HotkeyUnavailable
+from desktop.ui.hotkeys.keys import Shortcut
+
+KEY_PRESS = 2
+GRAB_MODE_ASYNC = 1
+LOCK_MASK = 2  # CapsLock
+MOD2_MASK = 16  # NumLock on nearly every keyboard map
+BAD_ACCESS = 10
+REPEAT_GAP_MS = 250  # auto-repeat sends presses every ~30 ms while the keys are held
+
+
+class _XKeyEvent(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("serial", ctypes.c_ulong),
+        ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("window", ctypes.c_ulong),
+        ("root", ctypes.c_ulong),
+        ("subwindow", ctypes.c_ulong),
+        ("time", ctypes.c_ulong),
+        ("x", ctypes.c_int),
+        ("y", ctypes.c_int),
+        ("x_root", ctypes.c_int),
+        ("y_root", ctypes.c_int),
+        ("state", ctypes.c_uint),
+        ("keycode", ctypes.c_uint),
+        ("same_screen", ctypes.c_int),
+    ]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("type", ctypes.c_int), ("xkey", _XKeyEvent), ("pad", ctypes.c_long * 24)]
+
+
+class _XErrorEvent(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("resourceid", ctypes.c_ulong),
+        ("serial", ctypes.c_ulong),
+        ("error_code", ctypes.c_ubyte),
+        ("request_code", ctypes.c_ubyte),
+        ("minor_code", ctypes.c_ubyte),
+    ]
+
+
+_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(_XErrorEvent))
+
+
+def _load_xlib() -> ctypes.CDLL:
+    name = ctypes.util.find_library("X11") or "libX11.so.6"
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError as err:
+        raise HotkeyUnavailable("The X11 library (libX11) is not installed.") from err
+    lib.XOpenDisplay.restype = ctypes.c_void_p
+    lib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    lib.XDefaultRootWindow.restype = ctypes.c_ulong
+    lib.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+    lib.XKeysymToKeycode.restype = ctypes.c_ubyte
+    lib.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    lib.XGrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong,
+                             ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.XUngrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong]
+    lib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.XFlush.argtypes = [ctypes.c_void_p]
+    lib.XPending.argtypes = [ctypes.c_void_p]
+    lib.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
+    lib.XConnectionNumber.argtypes = [ctypes.c_void_p]
+    lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    lib.XSetErrorHandler.restype = ctypes.c_void_p
+    lib.XSetErrorHandler.argtypes = [ctypes.c_void_p]
+    return lib
+
+
+class X11Hotkey(HotkeyBackend):
+    name = "x11"
+
+    def __init__(self, display: str | None = None) -> None:
+        super().__init__()
+        display_name = display if display is not None else os.environ.get("DISPLAY", "")
+        if not display_name:
+            raise HotkeyUnavailable("There is no X11 display (DISPLAY is not set).")
+        self._x = _load_xlib()
+        self._display = self._x.XOpenDisplay(display_name.encode())
+        if not self._display:
+            raise HotkeyUnavailable(f"Cannot open the X11 display {display_name}.")
+        self._root = self._x.XDefaultRootWindow(self._display)
+        self._grabs: list[tuple[int, int]] = []
+        self._keycode = 0
+        self._last_press = 0.0
+        self._notifier = QSocketNotifier(self._x.XConnectionNumber(self._display),
+                                         QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_display_readable)
+
+    def register(self, shortcut: Shortcut) -> None:
+        self.unregister()
+        keycode = self._x.XKeysymToKeycode(self._display, shortcut.x11_keysym())
+        if not keycode:
+            raise HotkeyTaken(f"The keyboard layout has no key for {shortcut.native_text()}.")
+        base = shortcut.x11_modifiers()
+        errors: list[int] = []
+
+        def on_error(_display: int, event: ctypes._Pointer[_XErrorEvent]) -> int:
+            errors.append(event.contents.error_code)
+            return 0
+
+        handler = _ERROR_HANDLER(on_error)
+        # Xlib's error handler is process-wide: install ours only around the grab.
+        previous = self._x.XSetErrorHandler(ctypes.cast(handler, ctypes.c_void_p))
+        try:
+            grabs = []
+            for locks in (0, LOCK_MASK, MOD2_MASK, LOCK_MASK | MOD2_MASK):
+                self._x.XGrabKey(self._display, keycode, base | locks, self._root, 0,
+                                 GRAB_MODE_ASYNC, GRAB_MODE_ASYNC)
+                grabs.append((keycode, base | locks))
+            self._x.XSync(self._display, 0)
+        finally:
+            self._x.XSetErrorHandler(previous)
+        self._grabs = grabs
+        self._keycode = keycode
+        if errors:
+            self.unregister()
+            if BAD_ACCESS in errors:
+                raise HotkeyTaken(f"{shortcut.native_text()} is already used by another program.")
+            raise HotkeyTaken(f"The X server refused {shortcut.native_text()} (error {errors[0]}).")
+        self._on_display_readable()  # XSync may have queued events already
+        self.registration_succeeded.emit(shortcut.native_text())
+
+    def unregister(self) -> None:
+        if not self._display:
+            return
+        for keycode, mods in self._grabs:
+            self._x.XUngrabKey(self._display, keycode, mods, self._root)
+        self._grabs = []
+        self._keycode = 0
+        self._x.XSync(self._display, 0)
+
+    def close(self) -> None:
+        if not self._display:
+            return
+        self.unregister()
+        self._notifier.setEnabled(False)
+        self._x.XCloseDisplay(self._display)
+        self._display = None
+
+    def _on_display_readable(self) -> None:
+        event = _XEvent()
+        while self._display and self._x.XPending(self._display):
+            self._x.XNextEvent(self._display, ctypes.byref(event))
+            if event.type == KEY_PRESS and self._keycode and event.xkey.keycode == self._keycode:
+                now = time.monotonic()
+                if (now - self._last_press) * 1000 >= REPEAT_GAP_MS:
+                    self.activated.emit()
+                self._last_press = now
