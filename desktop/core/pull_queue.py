@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
@@ -34,6 +35,7 @@ _PERMANENT_MARKERS = (
     "insecure protocol",
     "requires mlx",
     "not found",
+    "from hugging face only",
 )
 
 
@@ -98,6 +100,8 @@ class PendingStore:
 
 def is_permanent_error(message: str) -> bool:
     lowered = message.lower()
+    if re.search(r"pull model manifest: 4\d\d\b", lowered):
+        return True  # the registry refused the name or tag
     return any(marker in lowered for marker in _PERMANENT_MARKERS)
 
 

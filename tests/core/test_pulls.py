@@ -15,6 +15,7 @@ from desktop.core.ollama.errors import ServerError, StreamInterrupted
 from desktop.core.ollama.types import PullProgress
 from desktop.core.pull_queue import PendingPull, PendingStore, PullQueue, is_permanent_error
 from desktop.core.pulls import PullSnapshot, PullState, PullTracker, format_bytes, format_duration
+from tests.support.fault_server import FaultServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pulls"
 TICK = 0.06  # Ollama emits a progress line every 60 ms
@@ -229,6 +230,12 @@ def test_unknown_tag_fails_and_is_permanent() -> None:
     assert run.snapshots[-1].error == "pull model manifest: file does not exist"
     assert is_permanent_error(run.snapshots[-1].error)
     assert not is_permanent_error("max retries exceeded: unexpected EOF")
+    assert is_permanent_error(
+        "pull model manifest: 400: The specified tag is not available in the repository."
+    )
+    assert not is_permanent_error(
+        'pull model manifest: Get "https://registry.ollama.ai/v2/x": dial tcp: i/o timeout'
+    )
 
 
 def test_stream_ending_without_success_is_a_failure_not_a_success() -> None:
@@ -576,3 +583,96 @@ def test_pending_store_survives_garbage(tmp_path: Path) -> None:
     store.save([PendingPull("a:1", 5, 1.0)])
     assert store.load() == [PendingPull("a:1", 5, 1.0)]
     assert [p.name for p in folder.iterdir()] == ["pulls.json"], "no temporary file is left behind"
+
+
+# -- over real HTTP: the real OllamaClient against the loopback fault server ------------------
+
+
+def fixture_lines(name: str) -> list[dict[str, object]]:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def run_queue_over_http(
+    url: str, model: str, *, timeout: float = 20.0, **kwargs: object
+) -> tuple[list[tuple[str, bool, str]], list[PullSnapshot]]:
+    from desktop.core.ollama.client import OllamaClient
+
+    async def main() -> tuple[list[tuple[str, bool, str]], list[PullSnapshot]]:
+        client = OllamaClient(url)
+        updates: list[PullSnapshot] = []
+        try:
+            queue, finished = make_queue(client, on_update=updates.append, **kwargs)  # type: ignore[arg-type]
+            queue.enqueue(model)
+            await wait_until(lambda: finished, timeout)
+            return finished, updates
+        finally:
+            await client.aclose()
+
+    return asyncio.run(main())
+
+
+def test_http_pull_success_over_the_real_client(fault_server: FaultServer) -> None:
+    fault_server.route("POST", "/api/pull", lines=fixture_lines("several_layers.ndjson"), delay=0.002)
+    finished, updates = run_queue_over_http(fault_server.url, "llama3.2:1b")
+    assert finished == [("llama3.2:1b", True, "")]
+    assert fault_server.requests[0].json()["model"] == "llama3.2:1b"
+    assert updates[-1].fraction == 1.0
+    assert_never_backwards(updates)
+
+
+def test_http_error_line_is_a_failure_with_the_plain_message(fault_server: FaultServer) -> None:
+    fault_server.route("POST", "/api/pull", lines=fixture_lines("manifest_not_found.ndjson"))
+    finished, _ = run_queue_over_http(fault_server.url, "nope:1")
+    assert finished == [("nope:1", False, "pull model manifest: file does not exist")]
+
+
+def test_http_stream_ending_without_success_fails(fault_server: FaultServer) -> None:
+    fault_server.route("POST", "/api/pull", lines=fixture_lines("ended_without_success.ndjson"))
+    finished, _ = run_queue_over_http(fault_server.url, "m:1")
+    assert finished[0][1] is False and "Retry" in finished[0][2]
+
+
+def test_http_stall_is_retried_and_the_retry_resumes(fault_server: FaultServer) -> None:
+    lines = fixture_lines("resumed.ndjson")
+    # First request: a few lines, then silence with the socket open.
+    fault_server.route("POST", "/api/pull", lines=lines, stall_after=4, once=True)
+    fault_server.route("POST", "/api/pull", lines=lines, delay=0.002)
+    finished, updates = run_queue_over_http(fault_server.url, "m:1", stall_after=0.5)
+    assert finished == [("m:1", True, "")]
+    assert len(fault_server.requests) == 2
+    assert fault_server.requests[0].client_closed.wait(5), "the stalled stream was closed"
+    assert any(u.state is PullState.STALLED for u in updates)
+    assert_never_backwards(updates)
+
+
+def test_http_cut_connection_is_retried(fault_server: FaultServer) -> None:
+    lines = fixture_lines("several_layers.ndjson")
+    fault_server.route("POST", "/api/pull", lines=lines, cut_after=900, once=True)
+    fault_server.route("POST", "/api/pull", lines=lines)
+    finished, updates = run_queue_over_http(fault_server.url, "m:1")
+    assert finished == [("m:1", True, "")]
+    assert len(fault_server.requests) == 2
+    assert updates[-1].attempts == 2
+    assert_never_backwards(updates)
+
+
+def test_http_cancel_closes_the_connection(fault_server: FaultServer) -> None:
+    from desktop.core.ollama.client import OllamaClient
+
+    fault_server.route("POST", "/api/pull", lines=fixture_lines("resumed.ndjson"), stall_after=3)
+
+    async def main() -> list[tuple[str, bool, str]]:
+        client = OllamaClient(fault_server.url)
+        try:
+            queue, finished = make_queue(client, stall_after=60)
+            queue.enqueue("m:1")
+            await wait_until(lambda: queue.snapshot("m:1").state is PullState.DOWNLOADING)  # type: ignore[union-attr]
+            queue.cancel("m:1")
+            await wait_until(lambda: finished)
+            return finished
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(main()) == [("m:1", False, "")]
+    assert fault_server.requests[0].client_closed.wait(5)
