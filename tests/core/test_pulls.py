@@ -13,7 +13,7 @@ import pytest
 
 from desktop.core.ollama.errors import ServerError, StreamInterrupted
 from desktop.core.ollama.types import PullProgress
-from desktop.core.pull_queue import PendingPull, PendingStore, PullQueue, is_permanent_error
+from desktop.core.pull_queue import PendingPull, PendingStore, PullClient, PullQueue, is_permanent_error
 from desktop.core.pulls import PullSnapshot, PullState, PullTracker, format_bytes, format_duration
 from tests.support.fault_server import FaultServer
 
@@ -411,7 +411,7 @@ class ScriptedClient:
         return self._stream(script)
 
 
-def make_queue(client: ScriptedClient, **kwargs: object) -> tuple[PullQueue, list[tuple[str, bool, str]]]:
+def make_queue(client: PullClient, **kwargs: object) -> tuple[PullQueue, list[tuple[str, bool, str]]]:
     finished: list[tuple[str, bool, str]] = []
     queue = PullQueue(
         client,
@@ -602,7 +602,7 @@ def run_queue_over_http(
         client = OllamaClient(url)
         updates: list[PullSnapshot] = []
         try:
-            queue, finished = make_queue(client, on_update=updates.append, **kwargs)  # type: ignore[arg-type]
+            queue, finished = make_queue(client, on_update=updates.append, **kwargs)
             queue.enqueue(model)
             await wait_until(lambda: finished, timeout)
             return finished, updates
