@@ -1,0 +1,206 @@
+"""One assistant reply: build the history, stream it, and never lose what arrived.
+
+The growing text is written to the store at least every `save_interval` seconds (a
+timer catches text that arrived just after a save, even if the stream then goes
+quiet), so a crash, a cut connection or a stop loses at most that much.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.ollama.errors import OllamaError, StreamInterrupted
+from desktop.core.ollama.types import ChatMessage, Metrics
+from desktop.core.store import Conversation, Message, Store
+
+if TYPE_CHECKING:
+    from desktop.core.ollama.client import OllamaClient
+
+# Statuses whose assistant text is worth continuing.
+CONTINUABLE = frozenset({"interrupted", "stopped", "complete"})
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    message_id: int
+    text: str
+    status: str  # "complete" | "interrupted" | "error" (nothing arrived); "stopped" raises instead
+    metrics: Metrics | None
+    error: OllamaError | None
+
+
+def build_history(conversation: Conversation, messages: Sequence[Message]) -> list[ChatMessage]:
+    """What the model sees: the system prompt, then the turns worth sending.
+
+    Failed replies ("error"), replies still being written ("streaming") and empty turns
+    are left out: they carry nothing the model said. Interrupted or stopped replies are
+    kept with their partial text, since the user saw and may have answered them.
+    """
+    history: list[ChatMessage] = []
+    if conversation.system.strip():
+        history.append(ChatMessage("system", conversation.system))
+    for message in messages:
+        if not message.content.strip():
+            continue
+        if message.role == "assistant" and message.status in ("error", "streaming"):
+            continue
+        history.append(ChatMessage(message.role, message.content))
+    return history
+
+
+def metrics_dict(metrics: Metrics, done_reason: str = "") -> dict[str, Any]:
+    """The stored form of a reply's figures: the raw nanoseconds plus readable ones."""
+    stored: dict[str, Any] = dataclasses.asdict(metrics)
+    stored["tokens_per_second"] = round(metrics.tokens_per_second, 3)
+    stored["load_seconds"] = round(metrics.load_duration / 1e9, 3)
+    stored["total_seconds"] = round(metrics.total_duration / 1e9, 3)
+    if done_reason:
+        stored["done_reason"] = done_reason
+    return stored
+
+
+class _GrowingSave:
+    """Writes the growing text at most once per interval, and at least once per interval."""
+
+    def __init__(self, store: Store, message_id: int, interval: float, text: str) -> None:
+        self._store = store
+        self._message_id = message_id
+        self._interval = interval
+        self._loop = asyncio.get_running_loop()
+        self._last_save = self._loop.time()
+        self._timer: asyncio.TimerHandle | None = None
+        self.text = text
+        self._dirty = False
+
+    def grow(self, delta: str) -> None:
+        self.text += delta
+        self._dirty = True
+        due = self._last_save + self._interval
+        if self._loop.time() >= due:
+            self.save()
+        elif self._timer is None:
+            self._timer = self._loop.call_at(due, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self._dirty:
+            try:
+                self.save()
+            except Exception:  # the next save (timer or final) retries it
+                self._dirty = True
+
+    def save(self) -> None:
+        self.cancel_timer()
+        self._store.update_message(self._message_id, content=self.text)
+        self._dirty = False
+        self._last_save = self._loop.time()
+
+    def cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
+class ChatService:
+    def __init__(self, client: OllamaClient, store: Store, *, save_interval: float = 1.0) -> None:
+        self._client = client
+        self._store = store
+        self._save_interval = save_interval
+
+    async def reply(
+        self,
+        conversation_id: int,
+        *,
+        on_delta: Callable[[str], None],
+        continue_message_id: int | None = None,
+    ) -> ReplyOutcome:
+        """Stream one assistant reply into the conversation.
+
+        With `continue_message_id` (an assistant message, the last of its conversation)
+        the model is sent that partial reply as the last turn and its output is
+        appended to it. Raises ValueError (plain message) for a conversation that
+        cannot be answered; re-raises CancelledError after saving the text as "stopped".
+        """
+        conversation = self._store.conversation(conversation_id)
+        if not conversation.loadable:
+            raise ValueError("This conversation could not be loaded, so it cannot be continued.")
+        if not conversation.model:
+            raise ValueError("Choose a model for this conversation first.")
+        messages = self._store.messages(conversation_id)
+
+        if continue_message_id is None:
+            history = build_history(conversation, messages)
+            target = self._store.add_message(
+                conversation_id, "assistant", "", status="streaming", model=conversation.model
+            )
+        else:
+            target = self._continuable(messages, continue_message_id)
+            history = build_history(conversation, messages[:-1])
+            if target.content:
+                # Sent last and unterminated, the partial reply is what the model extends.
+                history.append(ChatMessage("assistant", target.content))
+            self._store.update_message(target.id, status="streaming", error="")
+
+        options = {k: v for k, v in conversation.options.items() if v is not None} or None
+        saver = _GrowingSave(self._store, target.id, self._save_interval, target.content)
+        metrics: Metrics | None = None
+        done_reason = ""
+        stream = self._client.chat(conversation.model, history, options=options)
+        try:
+            finished = False
+            async for chunk in stream:
+                if chunk.content:
+                    saver.grow(chunk.content)
+                    on_delta(chunk.content)
+                if chunk.done:
+                    metrics = chunk.metrics
+                    done_reason = chunk.done_reason
+                    finished = True
+                    break
+            if not finished:
+                raise StreamInterrupted("The reply ended before the model finished.")
+        except asyncio.CancelledError:
+            saver.cancel_timer()
+            self._store.update_message(target.id, content=saver.text, status="stopped", error="")
+            raise
+        except OllamaError as err:
+            saver.cancel_timer()
+            status = "interrupted" if saver.text else "error"
+            self._store.update_message(target.id, content=saver.text, status=status, error=str(err))
+            return ReplyOutcome(target.id, saver.text, status, None, err)
+        except BaseException as err:
+            # A bug (or a failing on_delta): keep the text, then let it surface.
+            saver.cancel_timer()
+            self._store.update_message(
+                target.id, content=saver.text, status="interrupted", error=f"The reply failed: {err}"
+            )
+            raise
+        finally:
+            saver.cancel_timer()
+            # Closing the stream closes the HTTP response (the server stops generating).
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await aclose()
+        self._store.update_message(
+            target.id,
+            content=saver.text,
+            status="complete",
+            error="",
+            metrics=metrics_dict(metrics, done_reason) if metrics else {},
+        )
+        return ReplyOutcome(target.id, saver.text, "complete", metrics, None)
+
+    @staticmethod
+    def _continuable(messages: Sequence[Message], message_id: int) -> Message:
+        if not messages or messages[-1].id != message_id:
+            raise ValueError("Only the last reply of a conversation can be continued.")
+        target = messages[-1]
+        if target.role != "assistant" or target.status not in CONTINUABLE | {"error"}:
+            raise ValueError("Only a reply from the model can be continued.")
+        return target
