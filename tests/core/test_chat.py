@@ -365,3 +365,35 @@ def test_text_that_arrives_before_a_silence_is_saved_during_the_silence(
     outcome, seen = asyncio.run(scenario())
     assert ("streaming", "first words") in seen
     assert (outcome.status, outcome.text) == ("interrupted", "first words")
+
+
+@pytest.mark.engine
+def test_a_real_model_reply_is_persisted_and_continue_appends_to_it(engine_url: str, store: Store) -> None:
+    """End to end with the embedded engine and the SmolLM2 starter model.
+
+    Whether the model extends the partial text (rather than starting over) is the
+    server's chat template's business; here: the continuation lands in the same message.
+    """
+    conv = store.create_conversation(
+        "real", MODEL, "Answer briefly.", {"temperature": 0, "seed": 1, "num_predict": 8}
+    )
+    store.add_message(conv.id, "user", "Name three colours.")
+
+    async def scenario() -> tuple[Any, Any]:
+        client = OllamaClient(engine_url, timeouts=Timeouts(first_token=120, idle=60))
+        try:
+            service = ChatService(client, store, save_interval=0.2)
+            first = await service.reply(conv.id, on_delta=lambda _: None)
+            more = await service.reply(conv.id, on_delta=lambda _: None, continue_message_id=first.message_id)
+        finally:
+            await client.aclose()
+        return first, more
+
+    first, more = asyncio.run(scenario())
+    assert first.status == "complete" and first.text.strip(), first
+    assert first.metrics is not None and 0 < first.metrics.eval_count <= 8
+    assert more.status == "complete" and more.message_id == first.message_id
+    assert more.text.startswith(first.text) and len(more.text) >= len(first.text)
+    saved = store.message(first.message_id)
+    assert (saved.content, saved.status) == (more.text, "complete")
+    assert saved.metrics["eval_count"] > 0 and saved.metrics["tokens_per_second"] > 0
