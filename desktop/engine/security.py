@@ -87,10 +87,10 @@ def parse_name(raw: str) -> ModelName:
     else:
         raise InvalidName("invalid model name")
     if not (
-        _HOST_RE.match(host)
-        and _NAMESPACE_RE.match(namespace)
-        and _MODEL_RE.match(model)
-        and _TAG_RE.match(tag)
+        _HOST_RE.fullmatch(host)
+        and _NAMESPACE_RE.fullmatch(namespace)
+        and _MODEL_RE.fullmatch(model)
+        and _TAG_RE.fullmatch(tag)
     ):
         raise InvalidName("invalid model name")
     if host.lower() == "huggingface.co":
@@ -100,7 +100,7 @@ def parse_name(raw: str) -> ModelName:
 
 def parse_digest(raw: str) -> str:
     """Validate a digest; returns the lower-case 64-hex part. Raises InvalidDigest."""
-    match = _DIGEST_RE.match(raw) if isinstance(raw, str) else None
+    match = _DIGEST_RE.fullmatch(raw) if isinstance(raw, str) else None
     if match is None:
         raise InvalidDigest("invalid digest format")
     return match.group(1).lower()
