@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
-from desktop.core.store import Conversation, Message, Store
+from desktop.core.store import Conversation, Message, NotFound, Store
 
 if TYPE_CHECKING:
     from desktop.core.ollama.client import OllamaClient
@@ -29,7 +29,9 @@ CONTINUABLE = frozenset({"interrupted", "stopped", "complete"})
 class ReplyOutcome:
     message_id: int
     text: str
-    status: str  # "complete" | "interrupted" | "error" (nothing arrived); "stopped" raises instead
+    # "complete" | "interrupted" | "error" (failed before any text) | "stopped" (the
+    # conversation was deleted meanwhile; a cancelled reply raises CancelledError instead)
+    status: str
     metrics: Metrics | None
     error: OllamaError | None
 
@@ -165,20 +167,18 @@ class ChatService:
             if not finished:
                 raise StreamInterrupted("The reply ended before the model finished.")
         except asyncio.CancelledError:
-            saver.cancel_timer()
-            self._store.update_message(target.id, content=saver.text, status="stopped", error="")
+            self._finish(saver, target.id, status="stopped", error="")
             raise
+        except NotFound:
+            # The conversation was deleted while the reply streamed: stop generating.
+            return ReplyOutcome(target.id, saver.text, "stopped", None, None)
         except OllamaError as err:
-            saver.cancel_timer()
             status = "interrupted" if saver.text else "error"
-            self._store.update_message(target.id, content=saver.text, status=status, error=str(err))
+            self._finish(saver, target.id, status=status, error=str(err))
             return ReplyOutcome(target.id, saver.text, status, None, err)
         except BaseException as err:
             # A bug (or a failing on_delta): keep the text, then let it surface.
-            saver.cancel_timer()
-            self._store.update_message(
-                target.id, content=saver.text, status="interrupted", error=f"The reply failed: {err}"
-            )
+            self._finish(saver, target.id, status="interrupted", error=f"The reply failed: {err}")
             raise
         finally:
             saver.cancel_timer()
@@ -187,14 +187,19 @@ class ChatService:
             if aclose is not None:
                 with contextlib.suppress(Exception):
                     await aclose()
-        self._store.update_message(
-            target.id,
-            content=saver.text,
-            status="complete",
-            error="",
-            metrics=metrics_dict(metrics, done_reason) if metrics else {},
-        )
+        stored = metrics_dict(metrics, done_reason) if metrics else {}
+        if not self._finish(saver, target.id, status="complete", error="", metrics=stored):
+            return ReplyOutcome(target.id, saver.text, "stopped", metrics, None)
         return ReplyOutcome(target.id, saver.text, "complete", metrics, None)
+
+    def _finish(self, saver: _GrowingSave, message_id: int, **fields: Any) -> bool:
+        """The last write of a reply; False when its conversation was deleted meanwhile."""
+        saver.cancel_timer()
+        try:
+            self._store.update_message(message_id, content=saver.text, **fields)
+        except NotFound:
+            return False
+        return True
 
     @staticmethod
     def _continuable(messages: Sequence[Message], message_id: int) -> Message:

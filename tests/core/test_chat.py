@@ -397,3 +397,29 @@ def test_a_real_model_reply_is_persisted_and_continue_appends_to_it(engine_url: 
     saved = store.message(first.message_id)
     assert (saved.content, saved.status) == (more.text, "complete")
     assert saved.metrics["eval_count"] > 0 and saved.metrics["tokens_per_second"] > 0
+
+
+def test_deleting_the_conversation_mid_reply_stops_it_quietly(
+    fault_server: FaultServer, store: Store, db: Path
+) -> None:
+    conv = store.create_conversation("t", MODEL)
+    store.add_message(conv.id, "user", "long answer please")
+    fault_server.route("POST", "/api/chat", lines=[piece(f"{i} ") for i in range(100)] + [FINAL], delay=0.05)
+
+    async def scenario() -> Any:
+        client = OllamaClient(fault_server.url, timeouts=Timeouts(first_token=10, idle=10))
+        deltas: list[str] = []
+        service = ChatService(client, store, save_interval=0.05)
+        task = asyncio.create_task(service.reply(conv.id, on_delta=deltas.append))
+        while len(deltas) < 3:
+            await asyncio.sleep(0.02)
+        with Store(db) as other:  # the UI deleting it, say
+            other.delete_conversation(conv.id)
+        outcome = await asyncio.wait_for(task, 10)
+        await client.aclose()
+        return outcome
+
+    outcome = asyncio.run(scenario())
+    assert outcome.status == "stopped" and outcome.error is None
+    assert store.conversations() == []
+    assert fault_server.requests[-1].client_closed.wait(5), "the server kept generating for a deleted chat"
