@@ -244,7 +244,11 @@ def test_drip_one_byte_at_a_time_gives_identical_text(fault_server: FaultServer)
 
 
 def test_drip_that_completes_lines_within_idle_is_fine(fault_server: FaultServer) -> None:
-    lines = [{"response": "ab", "done": False}, {"response": "cd", "done": False}, {"done": True}]
+    lines: list[dict[str, Any]] = [
+        {"response": "ab", "done": False},
+        {"response": "cd", "done": False},
+        {"done": True},
+    ]
     # ~30 bytes per line at 10 ms a byte: 0.3 s per line, inside a 0.6 s idle budget.
     fault_server.route("POST", "/api/generate", lines=lines, drip=0.01)
 
@@ -257,7 +261,11 @@ def test_drip_that_completes_lines_within_idle_is_fine(fault_server: FaultServer
 def test_drip_slower_than_idle_per_line_is_a_stall_although_bytes_keep_coming(
     fault_server: FaultServer,
 ) -> None:
-    lines = [{"response": "ab", "done": False}, {"response": "cd", "done": False}, {"done": True}]
+    lines: list[dict[str, Any]] = [
+        {"response": "ab", "done": False},
+        {"response": "cd", "done": False},
+        {"done": True},
+    ]
     # A byte every 20 ms never trips a socket read timeout, but each line takes ~0.6 s.
     fault_server.route("POST", "/api/generate", lines=lines, drip=0.02)
     got: list[str] = []
