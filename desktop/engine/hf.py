@@ -197,7 +197,7 @@ async def download(http: httpx.AsyncClient, item: HFFile, partial: Path) -> Asyn
                 mode = "ab" if have else "wb"
                 last = time.monotonic()
                 with partial.open(mode) as handle:
-                    async for block in response.aiter_bytes(1 << 16):
+                    async for block in response.aiter_bytes():
                         handle.write(block)
                         hasher.update(block)
                         have += len(block)
