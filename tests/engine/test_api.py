@@ -94,6 +94,7 @@ def test_same_seed_same_text_and_num_predict_is_honoured(engine_url: str) -> Non
         "stream": False,
         "options": {"num_predict": 6, "seed": 42, "temperature": 0.9, "top_k": 40, "top_p": 0.9},
     }
+    httpx.post(engine_url + "/api/generate", json=body, timeout=60)  # same prompt-cache state for both runs
     first = httpx.post(engine_url + "/api/generate", json=body, timeout=60).json()
     second = httpx.post(engine_url + "/api/generate", json=body, timeout=60).json()
     assert first["response"] == second["response"]
@@ -254,6 +255,7 @@ def test_requests_to_one_model_are_queued_and_the_loop_stays_responsive(engine_u
     def one() -> dict:
         return httpx.post(engine_url + "/api/generate", json=body, timeout=120).json()
 
+    one()  # both runs below then start from the same prompt-cache state
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         futures = [pool.submit(one) for _ in range(2)]
         time.sleep(0.3)
