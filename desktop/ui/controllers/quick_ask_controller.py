@@ -1,0 +1,200 @@
+"""Quick Ask: one question to the default model, streamed, stoppable, and handed to the chat.
+
+The controller owns the asyncio task of the answer and reports with signals, so the
+popup only renders. With history on, the exchange is a normal saved conversation from
+the first token (ChatService saves the growing text at least every second); with it off
+nothing touches the disk unless the user continues in the main window, which saves the
+exchange at that moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.chat import ChatService, metrics_dict
+from desktop.core.ollama.errors import OllamaError, StreamInterrupted
+from desktop.core.ollama.types import ChatMessage, Metrics
+from desktop.core.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+TITLE_LENGTH = 60
+
+
+def title_for(question: str) -> str:
+    line = " ".join(question.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+class QuickAskController(QObject):
+    answer_started = Signal(str)  # model name
+    answer_delta = Signal(str)  # text that just arrived
+    answer_finished = Signal(str, str)  # status: complete | stopped | interrupted | error; plain message
+    busy_changed = Signal(bool)
+    ask_refused = Signal(str)  # plain message: nothing was sent (no model, empty question)
+    continue_requested = Signal(int)  # conversation id for the main window to open
+
+    def __init__(self, client: Any, store: Store | None = None, *, default_model: str = "",
+                 save_history: bool = True, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._store = store
+        self.default_model = default_model
+        self.save_history = save_history
+        self._task: asyncio.Task[Any] | None = None
+        self._continue_after_stop = False
+        self.question = ""
+        self.answer = ""
+        self.model = ""
+        self.status = ""
+        self.conversation_id: int | None = None
+        self.metrics: Metrics | None = None
+
+    # ------------------------------------------------------------------ requests
+    def set_client(self, client: Any) -> None:
+        self.stop()
+        self._client = client
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def ask(self, question: str) -> bool:
+        question = question.strip()
+        if not question:
+            self.ask_refused.emit(self.tr("Type a question first."))
+            return False
+        if self.busy:
+            self.ask_refused.emit(self.tr("Wait for the answer, or press Esc to stop it."))
+            return False
+        model = self.default_model
+        if not model:
+            self.ask_refused.emit(
+                self.tr("No model is chosen yet. Open Ollama Desk and download or choose a model."))
+            return False
+        self.question, self.answer, self.model, self.status = question, "", model, "streaming"
+        self.conversation_id = None
+        self.metrics = None
+        self._continue_after_stop = False
+        coro = self._ask_saved(question, model) if self._history_on() else self._ask_unsaved(question, model)
+        self._task = asyncio.ensure_future(coro)
+        self._task.add_done_callback(self._on_task_done)
+        self.busy_changed.emit(True)
+        self.answer_started.emit(model)
+        return True
+
+    def stop(self) -> None:
+        if self.busy:
+            assert self._task is not None
+            self._task.cancel()
+
+    def continue_in_main_window(self, draft: str = "") -> bool:
+        """Hand the exchange to the chat as a saved conversation (stopping a running answer first).
+
+        With nothing asked yet, `draft` becomes the first message of a new conversation
+        whose reply the main window produces (its last message is then the user's).
+        """
+        if self.busy:
+            self._continue_after_stop = True
+            self.stop()
+            return True
+        if not self.question:
+            draft = draft.strip()
+            if not draft:
+                self.ask_refused.emit(self.tr("Type a question first."))
+                return False
+            if not self.default_model:
+                self.ask_refused.emit(
+                    self.tr("No model is chosen yet. Open Ollama Desk and download or choose a model."))
+                return False
+            self.question, self.model, self.answer, self.status = draft, self.default_model, "", ""
+        conversation_id = self._save_exchange()
+        if conversation_id is None:
+            return False
+        self.continue_requested.emit(conversation_id)
+        return True
+
+    async def aclose(self) -> None:
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+    # ------------------------------------------------------------------ work
+    def _history_on(self) -> bool:
+        return self.save_history and self._store is not None
+
+    async def _ask_saved(self, question: str, model: str) -> tuple[str, str]:
+        assert self._store is not None
+        conversation = self._store.create_conversation(title_for(question), model=model)
+        self.conversation_id = conversation.id
+        self._store.add_message(conversation.id, "user", question, model=model)
+        service = ChatService(self._client, self._store)
+        outcome = await service.reply(conversation.id, on_delta=self._on_delta)
+        self.metrics = outcome.metrics
+        return outcome.status, str(outcome.error) if outcome.error else ""
+
+    async def _ask_unsaved(self, question: str, model: str) -> tuple[str, str]:
+        stream = self._client.chat(model, [ChatMessage("user", question)])
+        try:
+            async with contextlib.aclosing(stream) as chunks:
+                async for chunk in chunks:
+                    if chunk.content:
+                        self._on_delta(chunk.content)
+                    if chunk.done:
+                        self.metrics = chunk.metrics
+                        return "complete", ""
+            raise StreamInterrupted(self.tr("The answer ended before the model finished."))
+        except OllamaError as err:
+            return ("interrupted" if self.answer else "error"), str(err)
+
+    def _on_delta(self, text: str) -> None:
+        self.answer += text
+        self.answer_delta.emit(text)
+
+    def _on_task_done(self, task: asyncio.Task[Any]) -> None:
+        if self._task is task:
+            self._task = None
+        if task.cancelled():
+            status, message = "stopped", ""
+        elif (err := task.exception()) is not None:
+            if isinstance(err, (ValueError, StoreError, OllamaError)):
+                status, message = ("interrupted" if self.answer else "error"), str(err)
+            else:
+                log.error("quick ask failed", exc_info=err)
+                status, message = "error", self.tr("The answer failed: {0}").format(err)
+        else:
+            status, message = task.result()
+        self.status = status
+        self.busy_changed.emit(False)
+        self.answer_finished.emit(status, message)
+        if self._continue_after_stop:
+            self._continue_after_stop = False
+            self.continue_in_main_window()
+
+    def _save_exchange(self) -> int | None:
+        if self.conversation_id is not None:
+            return self.conversation_id
+        if self._store is None:
+            self.ask_refused.emit(self.tr("The history is not available, so the chat cannot be opened."))
+            return None
+        try:
+            conversation = self._store.create_conversation(title_for(self.question), model=self.model)
+            self._store.add_message(conversation.id, "user", self.question, model=self.model)
+            if self.answer:
+                status = self.status if self.status in ("complete", "stopped", "interrupted") else "stopped"
+                message = self._store.add_message(
+                    conversation.id, "assistant", self.answer, status=status, model=self.model)
+                if self.metrics is not None:
+                    self._store.update_message(message.id, metrics=metrics_dict(self.metrics))
+        except StoreError as err:
+            self.ask_refused.emit(self.tr("The exchange could not be saved: {0}").format(err))
+            return None
+        self.conversation_id = conversation.id
+        return conversation.id

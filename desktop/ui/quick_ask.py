@@ -1,0 +1,342 @@
+"""The Quick Ask popup: a frameless window that asks the default model one question.
+
+Renders only; QuickAskController owns the request. Enter asks, Shift+Enter starts a new
+line, Ctrl+Enter continues in the main window, Esc stops and hides. The answer goes
+through the app's one safe Markdown renderer, re-rendered at most ~30 times a second.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QClipboard,
+    QCursor,
+    QDesktopServices,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.controllers.quick_ask_controller import QuickAskController
+
+WIDTH = 680
+RENDER_INTERVAL_MS = 33
+PREFILL_MODES = ("off", "clipboard", "selection")
+
+STYLE = """
+#QuickAskFrame { background: palette(base); border: 1px solid palette(mid); border-radius: 10px; }
+#QuickAskTitle { font-weight: 600; color: palette(text); }
+#QuickAskModel { color: palette(highlighted-text); background: palette(highlight);
+                 border-radius: 8px; padding: 1px 8px; }
+#QuickAskInput { border: none; background: transparent; font-size: 15pt; }
+#QuickAskAnswer { border: none; background: transparent; font-size: 11pt; }
+#QuickAskRule { color: palette(midlight); }
+#QuickAskHint { color: palette(placeholder-text); }
+"""
+
+
+def render_answer(text: str) -> str:
+    """The chat's safe renderer (Markdown without raw HTML, code highlighted, no lost characters)."""
+    try:
+        from desktop.ui import markdown
+    except ImportError:  # the chat's renderer is not there yet: plain, escaped text
+        return "<p style='white-space: pre-wrap'>" + html.escape(text) + "</p>"
+    return markdown.render(text)
+
+
+class AnswerBrowser(QTextBrowser):
+    """Read-only answer view that never reads local files and opens only web and mail links."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.anchorClicked.connect(self._on_anchor_clicked)
+
+    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt API
+        # Returning None makes Qt read the path itself (/dev/zero, FIFOs): answer every
+        # resource with a 1x1 placeholder instead.
+        image = QImage(1, 1, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        return image
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+
+class _QuestionEdit(QPlainTextEdit):
+    submitted = Signal()
+    continue_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods == Qt.KeyboardModifier.NoModifier:
+                self.submitted.emit()
+                return
+            if mods == Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+                return
+            if mods == Qt.KeyboardModifier.ControlModifier:
+                # Also a window shortcut; this catches keypad Enter, which some key maps
+                # deliver without matching "Ctrl+Enter".
+                self.continue_requested.emit()
+                return
+        super().keyPressEvent(event)
+
+
+class QuickAskWindow(QWidget):
+    hidden = Signal()
+
+    def __init__(self, controller: QuickAskController, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
+                         | Qt.WindowType.WindowStaysOnTopHint)
+        self.controller = controller
+        self.prefill_mode = "off"
+        self.setWindowTitle(self.tr("Quick Ask"))
+        self.setObjectName("QuickAskWindow")
+        self.setStyleSheet(STYLE)
+        self.setFixedWidth(WIDTH)
+
+        frame = QFrame(self)
+        frame.setObjectName("QuickAskFrame")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+
+        header = QHBoxLayout()
+        self._title = QLabel(self.tr("Quick Ask"))
+        self._title.setObjectName("QuickAskTitle")
+        self._model = QLabel()
+        self._model.setObjectName("QuickAskModel")
+        header.addWidget(self._title)
+        header.addStretch(1)
+        header.addWidget(self._model)
+        layout.addLayout(header)
+
+        self.input = _QuestionEdit()
+        self.input.setObjectName("QuickAskInput")
+        self.input.setPlaceholderText(self.tr("Ask anything…"))
+        self.input.setTabChangesFocus(True)
+        self.input.setFixedHeight(self._input_height(1))
+        self.input.textChanged.connect(self._on_input_text_changed)
+        self.input.submitted.connect(self.ask)
+        self.input.continue_requested.connect(self.continue_in_main_window)
+        layout.addWidget(self.input)
+
+        self._rule = QFrame()
+        self._rule.setObjectName("QuickAskRule")
+        self._rule.setFrameShape(QFrame.Shape.HLine)
+        layout.addWidget(self._rule)
+
+        self.answer_view = AnswerBrowser()
+        self.answer_view.setObjectName("QuickAskAnswer")
+        self.answer_view.highlighted.connect(self._on_answer_link_hovered)
+        self.answer_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.answer_view)
+
+        footer = QHBoxLayout()
+        self.hint = QLabel()
+        self.hint.setObjectName("QuickAskHint")
+        self.hint.setWordWrap(True)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.copy_button = QPushButton(self.tr("Copy answer"))
+        self.continue_button = QPushButton(self.tr("Continue in main window"))
+        self.continue_button.setToolTip(self.tr("Ctrl+Enter"))
+        for button in (self.stop_button, self.copy_button, self.continue_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAutoDefault(False)
+        footer.addWidget(self.hint, 1)
+        footer.addWidget(self.stop_button)
+        footer.addWidget(self.copy_button)
+        footer.addWidget(self.continue_button)
+        layout.addLayout(footer)
+
+        self.stop_button.clicked.connect(controller.stop)
+        self.copy_button.clicked.connect(self.copy_answer)
+        self.continue_button.clicked.connect(self.continue_in_main_window)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.continue_in_main_window,
+                      context=Qt.ShortcutContext.WindowShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.dismiss,
+                  context=Qt.ShortcutContext.WindowShortcut)
+
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self._render)
+
+        controller.answer_started.connect(self._on_controller_answer_started)
+        controller.answer_delta.connect(self._on_controller_answer_delta)
+        controller.answer_finished.connect(self._on_controller_answer_finished)
+        controller.ask_refused.connect(self._on_controller_ask_refused)
+        controller.busy_changed.connect(self._update_buttons)
+        self._clear_answer()
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ requests
+    def open(self, text: str | None = None, *, ask: bool = False) -> None:
+        """Show centred on the active screen with focus in the input; with text, put it there."""
+        if text is None and not self.controller.busy:
+            text = self._prefill_text()
+        if text:
+            self.input.setPlainText(text)
+        self._model.setText(self.controller.default_model or self.tr("no model"))
+        self._place()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.input.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        self.input.selectAll()
+        if ask and text:
+            self.ask()
+
+    def toggle(self) -> None:
+        if self.isVisible() and self.isActiveWindow():
+            self.dismiss()
+        else:
+            self.open()
+
+    def ask(self) -> None:
+        self.controller.ask(self.input.toPlainText())
+
+    def dismiss(self) -> None:
+        self.controller.stop()
+        self.hide()
+
+    def copy_answer(self) -> None:
+        if self.controller.answer:
+            QGuiApplication.clipboard().setText(self.controller.answer)
+            self.hint.setText(self.tr("Answer copied."))
+
+    def continue_in_main_window(self) -> None:
+        if self.controller.continue_in_main_window(self.input.toPlainText()):
+            self.hide()
+
+    # ------------------------------------------------------------------ Qt events
+    def hideEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        self.hidden.emit()
+
+    # ------------------------------------------------------------------ controller
+    def _on_controller_answer_started(self, model: str) -> None:
+        self._model.setText(model)
+        self._clear_answer()
+        self.answer_view.show()
+        self._rule.show()
+        self.hint.setText(self.tr("Answering…  Esc stops."))
+        self._render()
+
+    def _on_controller_answer_delta(self, _text: str) -> None:
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _on_controller_answer_finished(self, status: str, message: str) -> None:
+        self._render_timer.stop()
+        self._render()
+        metrics = self.controller.metrics
+        if status == "complete":
+            if metrics is not None and metrics.tokens_per_second:
+                self.hint.setText(self.tr("Done · {0:.1f} tokens/s · Ctrl+Enter continues in the main window")
+                                  .format(metrics.tokens_per_second))
+            else:
+                self.hint.setText(self.tr("Done · Ctrl+Enter continues in the main window"))
+        elif status == "stopped":
+            self.hint.setText(self.tr("Stopped."))
+        else:
+            self.hint.setText(message or self.tr("The answer failed."))
+        self._update_buttons()
+
+    def _on_answer_link_hovered(self, url: QUrl) -> None:
+        # Links open only after the user has seen where they lead.
+        if not url.isEmpty():
+            self.hint.setText(url.toDisplayString())
+
+    def _on_controller_ask_refused(self, message: str) -> None:
+        self.hint.setText(message)
+
+    # ------------------------------------------------------------------ rendering
+    def _render(self) -> None:
+        text = self.controller.answer
+        bar = self.answer_view.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        self.answer_view.setHtml(render_answer(text) if text else "")
+        self._fit_answer()
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    def _fit_answer(self) -> None:
+        doc = self.answer_view.document()
+        doc.setTextWidth(self.answer_view.viewport().width() or WIDTH - 40)
+        wanted = int(doc.size().height()) + 8
+        screen = self.screen().availableGeometry() if self.screen() else None
+        limit = int(screen.height() * 0.6) if screen else 480
+        self.answer_view.setFixedHeight(max(48, min(wanted, limit)))
+        self.adjustSize()
+        if screen is not None and self.geometry().bottom() > screen.bottom():
+            self.move(self.x(), max(screen.top(), screen.bottom() - self.height()))
+
+    def _clear_answer(self) -> None:
+        self.answer_view.clear()
+        has_answer = bool(self.controller.answer) or self.controller.busy
+        self.answer_view.setVisible(has_answer)
+        self._rule.setVisible(has_answer)
+        if not has_answer:
+            self.hint.setText(
+                self.tr("Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes"))
+        self.adjustSize()
+
+    def _update_buttons(self, *_: object) -> None:
+        busy = self.controller.busy
+        self.stop_button.setVisible(busy)
+        self.copy_button.setEnabled(bool(self.controller.answer) and not busy)
+        self.copy_button.setVisible(bool(self.controller.answer) or busy)
+
+    def _on_input_text_changed(self) -> None:
+        lines = max(1, min(4, self.input.document().blockCount()))
+        self.input.setFixedHeight(self._input_height(lines))
+        self.adjustSize()
+
+    def _input_height(self, lines: int) -> int:
+        metrics = self.input.fontMetrics()
+        return int(metrics.lineSpacing() * lines + 2 * self.input.document().documentMargin() + 6)
+
+    def _place(self) -> None:
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        self.adjustSize()
+        area = screen.availableGeometry()
+        x = area.x() + (area.width() - self.width()) // 2
+        # Centred, with room to grow downwards as the answer streams in.
+        y = area.y() + max(0, (area.height() - self.height()) // 2 - area.height() // 6)
+        self.move(x, y)
+
+    def _prefill_text(self) -> str:
+        clipboard = QGuiApplication.clipboard()
+        if self.prefill_mode == "selection" and clipboard.supportsSelection():
+            return clipboard.text(QClipboard.Mode.Selection).strip()
+        if self.prefill_mode in ("clipboard", "selection"):
+            return clipboard.text(QClipboard.Mode.Clipboard).strip()
+        return ""
+

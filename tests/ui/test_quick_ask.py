@@ -1,0 +1,271 @@
+"""The Quick Ask popup and its controller against a real loopback server."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from desktop.core.ollama.client import OllamaClient, Timeouts
+from desktop.core.store import Store
+from desktop.ui.controllers.quick_ask_controller import QuickAskController, title_for
+from desktop.ui.quick_ask import QuickAskWindow
+from tests.support.fault_server import FaultServer
+
+MODEL = "smollm2:135m"
+
+
+def piece(text: str) -> dict[str, Any]:
+    return {"model": MODEL, "created_at": "2026-11-22T22:00:00Z",
+            "message": {"role": "assistant", "content": text}, "done": False}
+
+
+FINAL: dict[str, Any] = {
+    "model": MODEL, "created_at": "2026-11-22T22:00:01Z", "message": {"role": "assistant", "content": ""},
+    "done": True, "done_reason": "stop", "total_duration": 2_000_000_000, "load_duration": 1,
+    "prompt_eval_count": 5, "prompt_eval_duration": 1, "eval_count": 20, "eval_duration": 1_000_000_000,
+}
+
+
+@pytest.fixture(scope="session")
+def event_loop_qt(qapp: Any) -> Any:
+    """One qasync loop for the session, driven by Qt's event processing (qtbot waits)."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    # qasync installs no async-generator hooks; without them an abandoned httpx body
+    # iterator is finalised outside any task and anyio raises "cancel scope in a
+    # different task" (seen after a stream that stops at its `done` line).
+    sys.set_asyncgen_hooks(firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook)
+    return loop
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "desk.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def client(fault_server: FaultServer, event_loop_qt: Any, qtbot: Any) -> Iterator[OllamaClient]:
+    c = OllamaClient(fault_server.url, timeouts=Timeouts(first_token=10, idle=10))
+    yield c
+    closing = asyncio.ensure_future(c.aclose())
+    qtbot.waitUntil(closing.done)
+
+
+@pytest.fixture
+def popup(client: OllamaClient, store: Store, qtbot: Any) -> Iterator[QuickAskWindow]:
+    controller = QuickAskController(client, store, default_model=MODEL)
+    window = QuickAskWindow(controller)
+    qtbot.addWidget(window)
+    yield window
+    if controller.busy:
+        controller.stop()
+        qtbot.waitUntil(lambda: not controller.busy)
+
+
+def type_and_press_enter(qtbot: Any, window: QuickAskWindow, text: str) -> None:
+    window.input.setFocus()
+    qtbot.keyClicks(window.input, text)
+    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+
+
+def test_enter_asks_the_default_model_and_streams_the_answer(
+    qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer, store: Store
+) -> None:
+    lines = [piece("Vec<String> "), piece("is a "), piece("向量"), FINAL]
+    fault_server.route("POST", "/api/chat", lines=lines, delay=0.05)
+    popup.open()
+    assert popup.windowTitle() == "Quick Ask"
+    assert popup.isVisible()
+    qtbot.waitUntil(popup.input.hasFocus)
+    deltas: list[str] = []
+    popup.controller.answer_delta.connect(deltas.append)
+    with qtbot.waitSignal(popup.controller.answer_finished, timeout=10000) as done:
+        type_and_press_enter(qtbot, popup, "What is Vec<String>?")
+        qtbot.waitUntil(lambda: popup.stop_button.isVisible())  # streaming: Stop is offered
+    assert done.args == ["complete", ""]
+    assert deltas == ["Vec<String> ", "is a ", "向量"]  # it arrived in pieces
+    assert popup.controller.answer == "Vec<String> is a 向量"
+    assert "Vec<String> is a 向量" in popup.answer_view.toPlainText()  # nothing lost in rendering
+    assert not popup.stop_button.isVisible() and popup.copy_button.isEnabled()
+
+    sent = fault_server.requests[-1].json()
+    assert sent["model"] == MODEL
+    assert sent["messages"][-1] == {"role": "user", "content": "What is Vec<String>?"}
+    # Saved as a normal conversation (history on by default).
+    conversation = store.conversations()[0]
+    assert conversation.title == "What is Vec<String>?"
+    assert [(m.role, m.content, m.status) for m in store.messages(conversation.id)] == [
+        ("user", "What is Vec<String>?", "complete"),
+        ("assistant", "Vec<String> is a 向量", "complete"),
+    ]
+
+
+def test_shift_enter_is_a_new_line_not_a_question(qtbot: Any, popup: QuickAskWindow,
+                                                 fault_server: FaultServer) -> None:
+    popup.open()
+    qtbot.keyClicks(popup.input, "line one")
+    qtbot.keyClick(popup.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(popup.input, "line two")
+    assert popup.input.toPlainText() == "line one\nline two"
+    assert not popup.controller.busy and fault_server.requests == []
+
+
+def test_esc_stops_the_stream_and_hides(qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer,
+                                        store: Store) -> None:
+    fault_server.route("POST", "/api/chat", lines=[piece("partial "), piece("answer"), FINAL], stall_after=1)
+    popup.open()
+    with qtbot.waitSignal(popup.controller.answer_delta, timeout=10000):
+        type_and_press_enter(qtbot, popup, "Tell me a long story")
+    assert popup.controller.busy
+    with qtbot.waitSignal(popup.controller.answer_finished, timeout=10000) as done:
+        qtbot.keyClick(popup.input, Qt.Key.Key_Escape)
+    assert done.args == ["stopped", ""]
+    assert not popup.isVisible()
+    assert popup.controller.answer == "partial "
+    messages = store.messages(store.conversations()[0].id)
+    assert (messages[-1].content, messages[-1].status) == ("partial ", "stopped")
+
+
+def test_ctrl_enter_continues_in_the_main_window_as_a_saved_conversation(
+    qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer, store: Store
+) -> None:
+    fault_server.route("POST", "/api/chat", lines=[piece("Paris."), FINAL])
+    popup.open()
+    with qtbot.waitSignal(popup.controller.answer_finished, timeout=10000):
+        type_and_press_enter(qtbot, popup, "Capital of France?")
+    with qtbot.waitSignal(popup.controller.continue_requested, timeout=5000) as handed:
+        qtbot.keyClick(popup.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    (conversation_id,) = handed.args
+    assert not popup.isVisible()
+    assert [(m.role, m.content) for m in store.messages(conversation_id)] == [
+        ("user", "Capital of France?"), ("assistant", "Paris.")]
+
+
+def test_continue_while_streaming_stops_then_hands_over(
+    qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer, store: Store
+) -> None:
+    fault_server.route("POST", "/api/chat", lines=[piece("First "), piece("never"), FINAL], stall_after=1)
+    popup.open()
+    with qtbot.waitSignal(popup.controller.answer_delta, timeout=10000):
+        type_and_press_enter(qtbot, popup, "Slow question")
+    with qtbot.waitSignal(popup.controller.continue_requested, timeout=10000) as handed:
+        popup.continue_button.click()
+    messages = store.messages(handed.args[0])
+    assert [(m.role, m.content, m.status) for m in messages] == [
+        ("user", "Slow question", "complete"), ("assistant", "First ", "stopped")]
+
+
+def test_history_off_saves_nothing_until_continued(
+    qtbot: Any, client: OllamaClient, store: Store, fault_server: FaultServer
+) -> None:
+    fault_server.route("POST", "/api/chat", lines=[piece("42"), FINAL])
+    controller = QuickAskController(client, store, default_model=MODEL, save_history=False)
+    with qtbot.waitSignal(controller.answer_finished, timeout=10000) as done:
+        assert controller.ask("The answer?")
+    assert done.args == ["complete", ""]
+    assert store.conversations() == []
+    with qtbot.waitSignal(controller.continue_requested) as handed:
+        assert controller.continue_in_main_window()
+    messages = store.messages(handed.args[0])
+    assert [(m.role, m.content, m.status) for m in messages] == [
+        ("user", "The answer?", "complete"), ("assistant", "42", "complete")]
+    assert messages[-1].metrics["eval_count"] == 20
+
+
+def test_continue_before_asking_opens_the_draft_in_the_main_window(
+    qtbot: Any, popup: QuickAskWindow, store: Store, fault_server: FaultServer
+) -> None:
+    popup.open()
+    qtbot.keyClicks(popup.input, "Draft question")
+    with qtbot.waitSignal(popup.controller.continue_requested) as handed:
+        qtbot.keyClick(popup.input, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert [(m.role, m.content) for m in store.messages(handed.args[0])] == [("user", "Draft question")]
+    assert fault_server.requests == []  # the main window answers it
+
+
+def test_server_down_is_a_plain_message(qtbot: Any, store: Store, event_loop_qt: Any) -> None:
+    dead = OllamaClient("http://127.0.0.1:9", timeouts=Timeouts(connect=2))
+    controller = QuickAskController(dead, store, default_model=MODEL, save_history=False)
+    window = QuickAskWindow(controller)
+    qtbot.addWidget(window)
+    window.open("Anyone there?", ask=True)
+    with qtbot.waitSignal(controller.answer_finished, timeout=10000) as done:
+        pass
+    status, message = done.args
+    assert status == "error" and message and "Traceback" not in message
+    assert window.hint.text() == message
+    closing = asyncio.ensure_future(dead.aclose())
+    qtbot.waitUntil(closing.done)
+
+
+def test_missing_model_is_a_plain_message(
+    qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer
+) -> None:
+    fault_server.route("POST", "/api/chat", status=404, body={"error": f"model '{MODEL}' not found"})
+    popup.open("Hi", ask=True)
+    with qtbot.waitSignal(popup.controller.answer_finished, timeout=10000) as done:
+        pass
+    assert done.args[0] == "error" and MODEL in done.args[1]
+
+
+def test_no_default_model_refuses_plainly(
+    qtbot: Any, client: OllamaClient, fault_server: FaultServer
+) -> None:
+    controller = QuickAskController(client, None, default_model="")
+    window = QuickAskWindow(controller)
+    qtbot.addWidget(window)
+    window.open("Hello", ask=True)
+    assert "No model is chosen yet" in window.hint.text()
+    assert fault_server.requests == [] and not controller.busy
+
+
+def test_copy_answer(qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer) -> None:
+    fault_server.route("POST", "/api/chat", lines=[piece("**bold** `code`"), FINAL])
+    popup.open()
+    with qtbot.waitSignal(popup.controller.answer_finished, timeout=10000):
+        type_and_press_enter(qtbot, popup, "Format?")
+    popup.copy_button.click()
+    # The Markdown source, as the model wrote it.
+    assert QGuiApplication.clipboard().text() == "**bold** `code`"
+
+
+def test_prefill_from_the_clipboard(qtbot: Any, popup: QuickAskWindow) -> None:
+    QGuiApplication.clipboard().setText("  selected text  ")
+    popup.prefill_mode = "clipboard"
+    popup.open()
+    assert popup.input.toPlainText() == "selected text"
+    assert popup.input.textCursor().selectedText() == "selected text"  # typing replaces it
+    popup.hide()
+    popup.prefill_mode = "off"
+    popup.input.clear()
+    popup.open()
+    assert popup.input.toPlainText() == ""
+
+
+def test_local_images_in_answers_are_never_read(qtbot: Any, popup: QuickAskWindow) -> None:
+    image = popup.answer_view.loadResource(2, __import__("PySide6.QtCore").QtCore.QUrl("file:///dev/zero"))
+    assert image.width() == 1 and image.height() == 1
+
+
+def test_popup_is_centred_on_the_screen(qtbot: Any, popup: QuickAskWindow) -> None:
+    popup.open()
+    area = popup.screen().availableGeometry()
+    assert abs(popup.geometry().center().x() - area.center().x()) <= 1
+    assert area.contains(popup.geometry())
+    assert popup.windowFlags() & Qt.WindowType.FramelessWindowHint
+
+
+def test_long_titles_are_cut() -> None:
+    assert title_for("  a\n b ") == "a b"
+    assert len(title_for("x" * 200)) == 60 and title_for("x" * 200).endswith("…")
