@@ -1,13 +1,122 @@
-"""`ollama-desk ask`: placeholder until its owner lands it."""
+"""`ollama-desk ask`: ask a model once and stream the answer to stdout.
+
+Meant for terminals and scripts: the answer (and only the answer) goes to stdout as it
+arrives; notes and errors go to stderr as plain sentences; the exit status is 0 on
+success and 1 on any failure. No Qt is imported.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import os
+import sys
+from typing import TextIO
+
+from desktop.core.ollama.client import OllamaClient
+from desktop.core.ollama.errors import OllamaError
+from desktop.core.ollama.types import ChatMessage
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("prompt", metavar="PROMPT", help="what to ask; '-' reads it from standard input")
+    parser.add_argument(
+        "--model", "-m", metavar="NAME", help="model to ask (default: the first installed model)"
+    )
+    parser.add_argument("--system", "-s", metavar="TEXT", help="system prompt")
+    parser.add_argument(
+        "--host", metavar="URL", help="model server address (default: OLLAMA_HOST, else 127.0.0.1:11434)"
+    )
+
+
+class _Failure(Exception):
+    """A problem that is reported as one plain sentence, not a traceback."""
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("not built yet")
+    out = _Output(sys.stdout)
+    try:
+        prompt = _read_prompt(args.prompt)
+        return asyncio.run(_ask(args, prompt, out))
+    except (_Failure, OllamaError) as err:
+        out.end_line()
+        print(str(err), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        out.end_line()
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly. Python's flush at exit would
+        # fail again on the dead pipe, so point stdout at the null device.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as err:  # a bug: still one plain line for the user, not a traceback
+        out.end_line()
+        print(f"Unexpected error ({type(err).__name__}): {err}", file=sys.stderr)
+        return 1
+
+
+def _read_prompt(value: str) -> str:
+    if value == "-":
+        try:
+            value = sys.stdin.read()
+        except (OSError, UnicodeDecodeError) as err:
+            raise _Failure(f"Could not read the prompt from standard input: {err}.") from err
+    prompt = value.strip()
+    if not prompt:
+        raise _Failure("Nothing to ask: the prompt is empty.")
+    return prompt
+
+
+async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
+    async with OllamaClient(args.host) as client:
+        model = args.model or await _default_model(client)
+        messages = []
+        if args.system:
+            messages.append(ChatMessage("system", args.system))
+        messages.append(ChatMessage("user", prompt))
+        async with contextlib.aclosing(client.chat(model, messages)) as stream:
+            async for chunk in stream:
+                out.write(chunk.content)
+    out.end_line()
+    return 0
+
+
+async def _default_model(client: OllamaClient) -> str:
+    models = await client.tags()
+    if not models:
+        raise _Failure(
+            f"No model is installed on the model server at {client.base_url}. "
+            f"Install one (for example `ollama pull smollm2:135m`) or name one with --model."
+        )
+    name = models[0].name
+    print(f"Using model {name} (choose another with --model).", file=sys.stderr, flush=True)
+    return name
+
+
+class _Output:
+    """stdout, flushed per piece, that never fails on a character the terminal's encoding
+    cannot show, and knows whether the answer so far ends with a newline."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._open_line = False
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        try:
+            self._stream.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            self._stream.write(text.encode(encoding, errors="replace").decode(encoding))
+        self._stream.flush()
+        self._open_line = not text.endswith("\n")
+
+    def end_line(self) -> None:
+        """End a partly written answer with a newline, so the shell prompt starts clean."""
+        if self._open_line:
+            with contextlib.suppress(OSError):
+                self.write("\n")
