@@ -35,11 +35,16 @@ FINAL: dict[str, Any] = {
 
 @pytest.fixture(scope="session")
 def event_loop_qt(qapp: Any) -> Any:
-    """One qasync loop for the session, driven by Qt's event processing (qtbot waits)."""
+    """The session's qasync loop (another UI test module's, or ours), driven by qtbot waits."""
     import qasync
 
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
+        loop = qasync.QEventLoop(qapp, already_running=True)
+        asyncio.set_event_loop(loop)
     # qasync installs no async-generator hooks; without them an abandoned httpx body
     # iterator is finalised outside any task and anyio raises "cancel scope in a
     # different task" (seen after a stream that stops at its `done` line).
