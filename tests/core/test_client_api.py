@@ -77,7 +77,7 @@ def test_is_alive_false_on_error_statuses_and_garbage(fault_server: FaultServer)
     fault_server.route("GET", "/api/version", body={"version": "1"}, header_delay=float("inf"))
     started = time.monotonic()
     assert run(fault_server, body) is False
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 4
 
 
 def test_tags(fault_server: FaultServer) -> None:
@@ -218,12 +218,12 @@ def test_unreadable_json(fault_server: FaultServer) -> None:
 
 
 def test_request_budget_covers_the_whole_request(fault_server: FaultServer) -> None:
-    # Drip a body slowly: every byte arrives well inside a read timeout, the whole takes 2 s.
-    fault_server.route("GET", "/api/tags", body=b'{"models": []}' + b" " * 100, drip=0.02)
+    # Drip a body slowly: every byte arrives well inside a read timeout, the whole takes 6 s.
+    fault_server.route("GET", "/api/tags", body=b'{"models": []}' + b" " * 300, drip=0.02)
     started = time.monotonic()
     with pytest.raises(ServerUnavailable, match=r"did not answer within 0.5 s"):
         run(fault_server, lambda c: c.tags())
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3.0
 
 
 def test_no_answer_at_all(fault_server: FaultServer) -> None:

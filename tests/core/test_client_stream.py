@@ -207,7 +207,7 @@ def test_stall_before_first_token(fault_server: FaultServer) -> None:
     with pytest.raises(StreamStalled, match="did not start answering within 1 s"):
         run(fault_server, closes_itself(fault_server, collect))
     elapsed = time.monotonic() - started
-    assert 0.9 <= elapsed < 2.0
+    assert 0.9 <= elapsed < 4.0  # the first-token budget, not the idle one (0.4 s)
 
 
 def test_no_headers_at_all_is_a_stall_within_the_first_token_budget(fault_server: FaultServer) -> None:
@@ -216,7 +216,7 @@ def test_no_headers_at_all_is_a_stall_within_the_first_token_budget(fault_server
     started = time.monotonic()
     with pytest.raises(StreamStalled, match="did not start answering"):
         run(fault_server, closes_itself(fault_server, collect))
-    assert 0.9 <= time.monotonic() - started < 2.0
+    assert 0.9 <= time.monotonic() - started < 4.0
 
 
 def test_slow_model_load_within_the_first_token_budget_is_fine(fault_server: FaultServer) -> None:
@@ -232,7 +232,7 @@ def test_stall_after_some_tokens(fault_server: FaultServer) -> None:
     with pytest.raises(StreamStalled, match="middle of the reply"):
         run(fault_server, closes_itself(fault_server, lambda client: collect(client, got)))
     elapsed = time.monotonic() - started
-    assert 0.35 <= elapsed < 1.5  # the idle budget (0.4 s), not the first-token one
+    assert 0.35 <= elapsed < 3.0  # tripped by the idle budget (0.4 s): see the message
     assert text_of(got) == "你好，"
 
 
@@ -282,7 +282,7 @@ def test_drip_slower_than_idle_per_line_is_a_stall_although_bytes_keep_coming(
             Timeouts(connect=1, request=2, first_token=2, idle=0.3),
         )
     assert got == ["ab"]
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 4.0
 
 
 def test_error_line_mid_stream(fault_server: FaultServer) -> None:
@@ -399,7 +399,7 @@ def test_cancelling_the_task_closes_the_connection(fault_server: FaultServer) ->
             assert await server_saw_close(fault_server, 0)
             return time.monotonic() - cancelled_at
 
-    assert asyncio.run(main()) < 1.0
+    assert asyncio.run(main()) < 2.0
 
 
 def test_cancel_while_waiting_for_headers_closes_the_connection(fault_server: FaultServer) -> None:
