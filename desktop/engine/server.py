@@ -18,7 +18,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from desktop import __version__, paths
 
@@ -98,11 +100,36 @@ def clear_state() -> None:
             path.unlink()
 
 
+def _server_class() -> Any:
+    import uvicorn
+
+    class QuietServer(uvicorn.Server):
+        """uvicorn re-raises SIGTERM after shutdown, killing the process before its cleanup
+        (the state file would be left behind); handle the signal without re-raising it."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            signals = [signal.SIGINT, signal.SIGTERM]
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in signals}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    return QuietServer
+
+
 def serve(host: str, port: int, models_dir: Path, *, allow_remote: bool = False) -> int:
     """Run until SIGTERM/SIGINT; prints `listening on http://HOST:PORT` once bound."""
     import uvicorn
 
     from desktop.engine.app import Engine, build_app
+
+    _QuietServer = _server_class()
     from desktop.engine.starter import register_starter
 
     watch_parent()
@@ -119,7 +146,7 @@ def serve(host: str, port: int, models_dir: Path, *, allow_remote: bool = False)
         timeout_graceful_shutdown=3,
         timeout_keep_alive=5,
     )
-    server = uvicorn.Server(config)
+    server = _QuietServer(config)
 
     async def announce() -> None:
         while not server.started:
