@@ -14,7 +14,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import httpx
 import psutil
 import pytest
 
-from desktop.core.server_manager import ServerKind, ServerManager, ServerState, ServerStartError
+from desktop.core.server_manager import ServerKind, ServerManager, ServerStartError, ServerState
 
 pytestmark = pytest.mark.engine
 REPO = Path(__file__).resolve().parents[2]
@@ -178,7 +177,9 @@ def test_ollama_on_path_is_started_as_a_managed_child(
             def log_message(self, *a): pass
             def do_GET(self):
                 body = json.dumps({{"version": "0.9.9"}}).encode()
-                self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
                 self.wfile.write(body)
         HTTPServer((host, int(port)), H).serve_forever()
     """)
