@@ -22,6 +22,7 @@ from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
 from desktop.core.pull_queue import PendingStore, PullClient, PullQueue
 from desktop.core.pulls import PullSnapshot
+from desktop.ui import pyside_fix
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class ModelsController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        pyside_fix.apply()  # before this controller's first signal; see the module
         self._client = client
         self._embedded = embedded
         self._tasks: set[asyncio.Task[Any]] = set()
