@@ -322,3 +322,16 @@ def test_timeouts_are_never_infinite() -> None:
             assert None not in (timeout.connect, timeout.read, timeout.write, timeout.pool)
 
     asyncio.run(main())
+
+
+def test_an_unusable_address_fails_each_request_not_the_constructor() -> None:
+    async def main() -> None:
+        async with OllamaClient("http://a:b:c", timeouts=FAST) as client:
+            with pytest.raises(ServerUnavailable, match="is not valid"):
+                await client.tags()
+            with pytest.raises(ServerUnavailable, match="is not valid"):
+                async for _ in client.pull("m"):
+                    pass
+            assert await client.is_alive() is False
+
+    asyncio.run(main())

@@ -110,19 +110,22 @@ class OllamaClient:
         self._stream_timeout = httpx.Timeout(
             connect=t.connect, read=t.first_token + t.idle, write=t.request, pool=t.connect
         )
+        # An address httpx cannot use is reported by every request, never by the
+        # constructor: the app builds its client at start-up from a saved setting.
+        self._bad_address: str | None = None
+        headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
         try:
             self._http = httpx.AsyncClient(
                 base_url=self.base_url,
                 timeout=self._plain_timeout,
                 transport=transport,
-                headers={"User-Agent": _USER_AGENT, "Accept": "application/json"},
+                headers=headers,
                 # A proxy from the environment must never see local traffic (privacy).
                 trust_env=not is_loopback(self.base_url),
             )
         except (httpx.InvalidURL, ValueError) as err:
-            raise ServerUnavailable(
-                f"The model server address {self.base_url} is not valid ({err})."
-            ) from err
+            self._bad_address = f"The model server address {self.base_url} is not valid ({err})."
+            self._http = httpx.AsyncClient(timeout=self._plain_timeout, transport=transport, trust_env=False)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -308,6 +311,7 @@ class OllamaClient:
         accept: set[int] | frozenset[int] = frozenset(),
     ) -> httpx.Response:
         """A whole request within ``budget`` seconds (default: timeouts.request)."""
+        self._check_address()
         budget = self.timeouts.request if budget is None else budget
         timeout = httpx.Timeout(
             connect=self.timeouts.connect, read=budget, write=budget, pool=self.timeouts.connect
@@ -342,6 +346,7 @@ class OllamaClient:
     async def _stream(
         self, path: str, payload: dict[str, Any], convert: Callable[[dict[str, Any]], T]
     ) -> AsyncGenerator[T, None]:
+        self._check_address()
         t = self.timeouts
         loop = asyncio.get_running_loop()
         # The first-token budget runs from the request, not from the headers: Ollama sends
@@ -374,6 +379,10 @@ class OllamaClient:
                     yield convert(obj)
         finally:
             await response.aclose()
+
+    def _check_address(self) -> None:
+        if self._bad_address is not None:
+            raise ServerUnavailable(self._bad_address)
 
     def _transport_error(self, err: httpx.HTTPError) -> OllamaError:
         if isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)):
