@@ -487,3 +487,28 @@ def test_create_request_shape(fault_server: FaultServer) -> None:
 
     assert run(fault_server, from_model) == ["parsing GGUF", "success"]
     assert fault_server.requests[1].json() == {"model": "mine2", "stream": True, "from": "mine"}
+
+
+def test_pulls_tolerate_a_long_verify_silence_but_not_forever(fault_server: FaultServer) -> None:
+    lines: list[dict[str, Any]] = [
+        {"status": "verifying sha256 digest"},
+        {"status": "writing manifest"},
+        {"status": "success"},
+    ]
+    # 0.6 s of silence per line: longer than `idle` (0.4 s), within `first_token` (1 s).
+    fault_server.route("POST", "/api/pull", lines=lines, delay=0.6)
+
+    async def body(client: OllamaClient) -> list[str]:
+        return [p.status async for p in client.pull("big:70b")]
+
+    assert run(fault_server, body) == ["verifying sha256 digest", "writing manifest", "success"]
+
+    # A chat with the same pauses is stalled: replies get the short idle budget.
+    fault_server.route("POST", "/api/chat", lines=HELLO, delay=0.6)
+    with pytest.raises(StreamStalled):
+        run(fault_server, collect)
+
+    # Silence beyond the long budget still ends a pull.
+    fault_server.route("POST", "/api/pull", lines=lines, stall_after=1)
+    with pytest.raises(StreamStalled, match="middle of the reply"):
+        run(fault_server, closes_itself(fault_server, body))

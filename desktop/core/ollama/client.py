@@ -61,7 +61,7 @@ class Timeouts:
     request: float = 30.0  # whole non-streaming request (tags, show, ps, delete, ...)
     first_token: float = 300.0  # stream: budget until the first line (a model load can be slow)
     idle: float = 60.0  # stream: longest silence between two lines once started
-    # pulls use first_token/idle too; the pull tracker adds its own stall detection on top.
+    # pulls/creates: max(idle, first_token) between lines (see _long_idle).
 
 
 class _ByteSource:
@@ -108,7 +108,7 @@ class OllamaClient:
         )
         # A backstop only: the watchdog in stream.py fires first.
         self._stream_timeout = httpx.Timeout(
-            connect=t.connect, read=t.first_token + t.idle, write=t.request, pool=t.connect
+            connect=t.connect, read=2 * max(t.first_token, t.idle), write=t.request, pool=t.connect
         )
         # An address httpx cannot use is reported by every request, never by the
         # constructor: the app builds its client at start-up from a saved setting.
@@ -278,7 +278,8 @@ class OllamaClient:
 
     async def pull(self, model: str, *, insecure: bool = False) -> AsyncGenerator[PullProgress, None]:
         payload = {"model": model, "insecure": insecure, "stream": True}
-        async with contextlib.aclosing(self._stream("/api/pull", payload, _progress)) as items:
+        stream = self._stream("/api/pull", payload, _progress, idle=self._long_idle)
+        async with contextlib.aclosing(stream) as items:
             async for item in items:
                 yield item
 
@@ -295,7 +296,8 @@ class OllamaClient:
             payload["from"] = from_
         if files is not None:
             payload["files"] = dict(files)
-        async with contextlib.aclosing(self._stream("/api/create", payload, _progress)) as items:
+        stream = self._stream("/api/create", payload, _progress, idle=self._long_idle)
+        async with contextlib.aclosing(stream) as items:
             async for item in items:
                 yield item
 
@@ -343,8 +345,20 @@ class OllamaClient:
             raise ServerError(f"The model server sent a reply to {path} that could not be read.")
         return obj
 
+    @property
+    def _long_idle(self) -> float:
+        # Pulls and creates fall silent for minutes while the server hashes a finished
+        # multi-gigabyte blob or converts a model; the pull tracker watches the download
+        # itself. The first-token budget is the long-operation budget.
+        return max(self.timeouts.idle, self.timeouts.first_token)
+
     async def _stream(
-        self, path: str, payload: dict[str, Any], convert: Callable[[dict[str, Any]], T]
+        self,
+        path: str,
+        payload: dict[str, Any],
+        convert: Callable[[dict[str, Any]], T],
+        *,
+        idle: float | None = None,
     ) -> AsyncGenerator[T, None]:
         self._check_address()
         t = self.timeouts
@@ -372,7 +386,10 @@ class OllamaClient:
                     body = b""
                 raise self._status_error(response.status_code, body, path)
             lines = watched_lines(
-                _ByteSource(response), first_deadline=first_deadline, first_budget=t.first_token, idle=t.idle
+                _ByteSource(response),
+                first_deadline=first_deadline,
+                first_budget=t.first_token,
+                idle=t.idle if idle is None else idle,
             )
             async with contextlib.aclosing(lines):
                 async for obj in lines:
