@@ -29,7 +29,10 @@ sys.path.insert(0, str(REPO))
 from desktop.engine.runner import default_threads, gpu_offload_supported  # noqa: E402
 from desktop.engine.starter import starter_gguf  # noqa: E402
 
-PROMPT = "<|im_start|>user\nWrite a long story about a lighthouse keeper and a storm.<|im_end|>\n<|im_start|>assistant\n"
+PROMPT = (
+    "<|im_start|>user\nWrite a long story about a lighthouse keeper and a storm.<|im_end|>\n"
+    "<|im_start|>assistant\n"
+)
 SETTINGS = {"temperature": 0.8, "top_k": 40, "top_p": 0.9, "min_p": 0.0, "seed": 1234}
 
 
