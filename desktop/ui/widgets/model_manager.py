@@ -41,7 +41,7 @@ STYLE = """
 #pullState[state="stalled"] { background: #d97706; }
 #pullState[state="succeeded"] { background: #15803d; }
 #pullState[state="failed"] { background: #b91c1c; }
-#pullFigures, #pullPercent { color: palette(dark); }
+#pullFigures, #pullPercent { color: palette(text); }
 #pullLayers { font-family: monospace; color: palette(dark); }
 #pullError, #cpuWarning { color: #b45309; }
 #pullRow[state="failed"] #pullError { color: #b91c1c; }
@@ -49,9 +49,9 @@ STYLE = """
 #spaceBanner { border: 1px solid #d97706; border-radius: 6px; background: rgba(217, 119, 6, 0.10); }
 QProgressBar { border: none; border-radius: 5px; background: palette(midlight); }
 QProgressBar::chunk { border-radius: 5px; background: #2f6fde; }
-#pullRow[state="succeeded"] QProgressBar::chunk { background: #15803d; }
-#pullRow[state="stalled"] QProgressBar::chunk { background: #d97706; }
-#pullRow[state="failed"] QProgressBar::chunk { background: #b91c1c; }
+QProgressBar[state="succeeded"]::chunk { background: #15803d; }
+QProgressBar[state="stalled"]::chunk { background: #d97706; }
+QProgressBar[state="failed"]::chunk, QProgressBar[state="cancelled"]::chunk { background: #9ca3af; }
 """
 
 # A model name users can type for copy/rename/import (tag optional).

@@ -167,7 +167,9 @@ class PullRow(QFrame):
         self.setProperty("state", snap.state.value)
         self.state_label.setText(self.state_text(snap))
         self.state_label.setProperty("state", snap.state.value)
-        for widget in (self, self.state_label):
+        self.bar.setProperty("state", snap.state.value)
+        # Dynamic-property selectors apply only after a re-polish of each styled widget.
+        for widget in (self, self.state_label, self.bar):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
         if snap.state is PullState.QUEUED:
