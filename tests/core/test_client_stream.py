@@ -512,3 +512,12 @@ def test_pulls_tolerate_a_long_verify_silence_but_not_forever(fault_server: Faul
     fault_server.route("POST", "/api/pull", lines=lines, stall_after=1)
     with pytest.raises(StreamStalled, match="middle of the reply"):
         run(fault_server, closes_itself(fault_server, body))
+
+
+def test_stream_that_ends_cleanly_in_the_middle_of_a_line(fault_server: FaultServer) -> None:
+    first = json.dumps(HELLO[0], ensure_ascii=False).encode() + b"\n"
+    fault_server.route("POST", "/api/chat", lines=[first, b'{"model": "m", "mess'], raw=True)
+    got: list[ChatChunk] = []
+    with pytest.raises(StreamInterrupted, match="middle of a line"):
+        run(fault_server, lambda client: collect(client, got))
+    assert text_of(got) == "你好"

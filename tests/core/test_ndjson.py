@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.ollama.errors import ServerError, StreamStalled
+from desktop.core.ollama.errors import ServerError, StreamInterrupted, StreamStalled
 from desktop.core.ollama.stream import NDJSONDecoder, parse_line, run_until, watched_lines
 
 # Multi-byte UTF-8 on purpose: 2-byte (é), 3-byte (中文, €), 4-byte (emoji) characters.
@@ -199,3 +199,10 @@ def test_run_until_discards_a_late_result() -> None:
 
     asyncio.run(main())
     assert discarded == ["resource"]
+
+
+def test_half_a_line_at_the_end_is_an_interruption() -> None:
+    decoder = NDJSONDecoder()
+    assert list(decoder.feed(b'{"a": 1}\n{"b": ')) == [{"a": 1}]
+    with pytest.raises(StreamInterrupted, match="middle of a line"):
+        decoder.finish()

@@ -17,7 +17,7 @@ import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
-from desktop.core.ollama.errors import ServerError, StreamStalled
+from desktop.core.ollama.errors import ServerError, StreamInterrupted, StreamStalled
 
 T = TypeVar("T")
 
@@ -76,9 +76,17 @@ class NDJSONDecoder:
                 yield obj
 
     def finish(self) -> list[dict[str, Any]]:
-        """At the end of the stream: a last line without its newline still counts."""
+        """At the end of the stream: a last line without its newline still counts, but
+        half a line means the stream was cut short (StreamInterrupted)."""
         rest = bytes(self._buffer)
         self._buffer.clear()
+        text = rest.decode("utf-8", errors="replace").strip()
+        if not text:
+            return []
+        try:
+            json.loads(text)
+        except ValueError:
+            raise StreamInterrupted("The model server's reply ended in the middle of a line.") from None
         obj = parse_line(rest)
         return [] if obj is None else [obj]
 
