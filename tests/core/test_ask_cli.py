@@ -146,3 +146,25 @@ def test_empty_prompt(fault_server: FaultServer) -> None:
     assert result.returncode == 1
     assert "prompt is empty" in result.stderr
     assert fault_server.requests == []
+
+
+def test_ctrl_c_stops_quietly_and_hangs_up(fault_server: FaultServer) -> None:
+    import signal
+
+    fault_server.route("POST", "/api/chat", lines=HELLO, stall_after=1)
+    env = {**os.environ, "OLLAMA_HOST": fault_server.url, "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "ask", "--model", "m", "hi"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    assert process.stdout is not None
+    assert os.read(process.stdout.fileno(), 100).decode() == "你好"
+    process.send_signal(signal.SIGINT)
+    rest, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert rest == b"\n"
+    assert b"Traceback" not in err
+    assert fault_server.requests[0].client_closed.wait(5)
