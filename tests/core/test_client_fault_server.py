@@ -119,3 +119,13 @@ def test_close_hangs_up_stalled_connections() -> None:
     assert time.monotonic() - started < 2
     assert sock.recv(10) == b""  # the server hung up
     sock.close()
+
+
+def test_head_gets_headers_only_and_the_connection_stays_usable(fault_server: FaultServer) -> None:
+    fault_server.route("HEAD", "/api/blobs/x", body=b"ignored body")
+    fault_server.route("GET", "/api/version", body={"version": "1"})
+    with httpx.Client(base_url=fault_server.url, timeout=5) as http:
+        assert http.head("/api/blobs/x").headers["content-length"] == "12"
+        assert http.head("/api/blobs/unrouted").status_code == 404
+        assert http.get("/api/version").json() == {"version": "1"}
+    assert fault_server.connections == 1

@@ -359,7 +359,7 @@ class FaultServer:
             conn.sendall(
                 b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
                 + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                + body
+                + (b"" if request.method == "HEAD" else body)
             )
             return True
         if script.header_delay > 0:
@@ -381,6 +381,8 @@ class FaultServer:
             assert script.body is not None
             head.append(f"Content-Length: {len(script.body)}")
         conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+        if request.method == "HEAD":
+            return True  # headers only, whatever the script's body
 
         sender = _BodySender(self, conn, script, chunked=streaming)
         if script.cut_after == 0:
