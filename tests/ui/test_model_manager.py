@@ -230,9 +230,16 @@ def test_cancel_then_retry_resumes_from_the_bytes_on_disk(
         )
         assert row.state_label.text() == "Downloading"
         assert "MB/s" in row.figures_label.text() and "left" in row.figures_label.text()
-        with qtbot.waitSignal(controller.pull_finished, timeout=10000) as finished:
+        finished_signals: list[object] = []
+        controller.pull_finished.connect(lambda *args: finished_signals.append(args))
+        with (
+            qtbot.waitSignal(controller.pull_cancelled, timeout=10000) as cancelled,
+            qtbot.waitSignal(controller.pulls_active_changed, timeout=10000) as active,
+        ):
             qtbot.mouseClick(row.cancel_button, qtbot_left())
-        assert finished.args == [tag, False]
+        assert cancelled.args == [tag]
+        assert active.args == [False]
+        assert finished_signals == [], "a cancel is not a failure to notify about"
         assert row.state_label.text() == "Cancelled"
         assert row.retry_button.isVisible()
         assert tag not in tag_names(engine), "a cancelled pull registers no model"

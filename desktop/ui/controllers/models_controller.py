@@ -21,7 +21,7 @@ from desktop.core import disk
 from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
 from desktop.core.pull_queue import PendingStore, PullClient, PullQueue
-from desktop.core.pulls import PullSnapshot
+from desktop.core.pulls import PullSnapshot, PullState
 from desktop.ui import pyside_fix
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,9 @@ class ModelsController(QObject):
     details_loaded = Signal(str, object)  # name, ShowInfo
     details_failed = Signal(str, str)  # name, plain message
     pull_progressed = Signal(object)  # PullSnapshot
-    pull_finished = Signal(str, bool)  # name, ok (the tray shows a notification)
+    pull_finished = Signal(str, bool)  # name, ok: succeeded or failed (the tray shows a notification)
+    pull_cancelled = Signal(str)  # name: the user cancelled it (no notification wanted)
+    pulls_active_changed = Signal(bool)  # some pull is queued or running (the tray's "pulling" icon)
     import_progressed = Signal(str, str)  # name, status line
     import_finished = Signal(str, bool, str)  # name, ok, plain message
     operation_failed = Signal(str)  # a plain sentence for the user
@@ -67,7 +69,7 @@ class ModelsController(QObject):
         self._models: list[ModelInfo] = []
         self._running: list[RunningModel] = []
         self._show_cache: dict[tuple[str, str], ShowInfo] = {}
-        self._refreshing = False
+        self._pulls_active = False
         self._queue = PullQueue(
             self._pull_client(),
             store=PendingStore(pending_path or paths.data_dir() / PENDING_PULLS_FILE),
@@ -323,8 +325,20 @@ class ModelsController(QObject):
 
     def _on_queue_update(self, snapshot: PullSnapshot) -> None:
         self.pull_progressed.emit(snapshot)
+        self._update_active()
 
     def _on_queue_finished(self, name: str, ok: bool, error: str) -> None:
-        self.pull_finished.emit(name, ok)
+        snapshot = self._queue.snapshot(name)
+        if snapshot is not None and snapshot.state is PullState.CANCELLED:
+            self.pull_cancelled.emit(name)
+        else:
+            self.pull_finished.emit(name, ok)
         if ok:
             self._spawn(self._refresh_models(), None)
+        self._update_active()
+
+    def _update_active(self) -> None:
+        active = any(not s.state.is_final for s in self._queue.snapshots())
+        if active != self._pulls_active:
+            self._pulls_active = active
+            self.pulls_active_changed.emit(active)
