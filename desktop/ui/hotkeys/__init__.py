@@ -92,7 +92,6 @@ class HotkeyManager(QObject):
             except HotkeyUnavailable as err:
                 reasons.append(str(err))
                 continue
-            backend.setParent(self)
             backend.activated.connect(self.activated)
             # Connected before register(): synchronous backends report success from inside it.
             backend.registration_succeeded.connect(
@@ -127,9 +126,10 @@ class HotkeyManager(QObject):
 
     @staticmethod
     def _drop(backend: HotkeyBackend) -> None:
+        # No parent and no deleteLater: the backend dies with its last Python reference
+        # (a deferred delete of one raced its Python wrapper and crashed in ~QObject).
         backend.blockSignals(True)
         backend.close()
-        backend.deleteLater()
 
     def unregister(self) -> None:
         if self._backend is not None:

@@ -110,8 +110,8 @@ class X11Hotkey(HotkeyBackend):
         self._grabs: list[tuple[int, int]] = []
         self._keycode = 0
         self._last_press = 0.0
-        self._notifier = QSocketNotifier(self._x.XConnectionNumber(self._display),
-                                         QSocketNotifier.Type.Read, self)
+        self._notifier: QSocketNotifier | None = QSocketNotifier(
+            self._x.XConnectionNumber(self._display), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_display_readable)
 
     def register(self, shortcut: Shortcut) -> None:
@@ -161,7 +161,13 @@ class X11Hotkey(HotkeyBackend):
         if not self._display:
             return
         self.unregister()
-        self._notifier.setEnabled(False)
+        # Destroy the notifier now, before its fd is closed: a later socket (D-Bus, HTTP)
+        # can get the same fd number, and a stale notifier on it crashes the dispatcher.
+        notifier, self._notifier = self._notifier, None
+        if notifier is not None:
+            notifier.setEnabled(False)
+            notifier.setParent(None)
+            del notifier
         self._x.XCloseDisplay(self._display)
         self._display = None
 
