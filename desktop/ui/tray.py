@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from desktop.ui import pyside_fix
+
 SERVER_STATES = ("unknown", "connecting", "online", "offline", "engine-starting")
 
 
@@ -201,6 +203,7 @@ class Tray(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        pyside_fix.apply()
         self.signals = TrayMenuSignals(self)
         self.state = TrayState()
         self.actions = TrayActions()

@@ -38,6 +38,9 @@ def event_loop_qt(qapp: Any) -> Any:
     """The session's qasync loop (another UI test module's, or ours), driven by qtbot waits."""
     import qasync
 
+    from desktop.ui import pyside_fix
+
+    pyside_fix.apply()  # PySide6 6.12 on Python < 3.12 loses a ref to True per signal
     try:
         loop = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:

@@ -20,6 +20,7 @@ from desktop.core.chat import ChatService, metrics_dict
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
 from desktop.core.store import Store, StoreError
+from desktop.ui import pyside_fix
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class QuickAskController(QObject):
     def __init__(self, client: Any, store: Store | None = None, *, default_model: str = "",
                  save_history: bool = True, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        pyside_fix.apply()  # streams emit one signal per token
         self._client = client
         self._store = store
         self.default_model = default_model
