@@ -224,8 +224,9 @@ asyncio.run(main())
 """
 
 
-def test_no_orphan_engine_after_the_app_is_killed(desk_home: Path, nothing_url: str) -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+@pytest.mark.parametrize("pdeathsig", ["1", "0"], ids=["prctl", "watchdog-only"])
+def test_no_orphan_engine_after_the_app_is_killed(desk_home: Path, nothing_url: str, pdeathsig: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO), OLLAMA_DESK_PDEATHSIG=pdeathsig)
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, nothing_url, str(desk_home)],
         stdout=subprocess.PIPE,
