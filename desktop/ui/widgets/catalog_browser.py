@@ -132,7 +132,7 @@ def _verdict(verdict_for: Callable[..., Any] | None, model: Any, tag: Any) -> tu
 class CatalogBrowser(QWidget):
     """Emits pull_requested(tag, size_bytes)."""
 
-    pull_requested = Signal(str, int)
+    pull_requested = Signal(str, object)  # tag, download bytes (a Python int: sizes pass 2 GB)
 
     def __init__(
         self, rows: Iterable[CatalogRow] | None = None, date: str = "", parent: QWidget | None = None
