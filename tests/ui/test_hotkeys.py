@@ -267,3 +267,60 @@ def test_no_portal_on_the_bus_is_a_plain_failure(qtbot: Any, session_bus: str, e
         manager.register("Ctrl+Alt+Space")
     assert "no global shortcuts" in manager.status.message
     manager.close()
+
+
+# ----------------------------------------------------------------------------- settings section
+class _Recorder(HotkeyBackend):
+    name = "fake"
+    taken = {"Ctrl+Alt+T"}
+
+    def register(self, shortcut: Shortcut) -> None:
+        from desktop.ui.hotkeys.base import HotkeyTaken
+
+        if shortcut.text() in self.taken:
+            raise HotkeyTaken(f"{shortcut.text()} is already used by another program.")
+        self.registration_succeeded.emit(shortcut.text())
+
+    def unregister(self) -> None:
+        pass
+
+
+class _DictSettings(dict):  # type: ignore[type-arg]
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return self.get(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self[key] = value
+
+
+def test_settings_section_changes_the_shortcut_and_shows_the_fallback(qtbot: Any) -> None:
+    from PySide6.QtGui import QGuiApplication, QKeySequence
+
+    from desktop.ui.hotkeys import settings as hs
+
+    store = _DictSettings()
+    manager = HotkeyManager([("fake", _Recorder)])
+    manager.register(hs.setting(store, hs.KEY_SHORTCUT))
+    section = hs.QuickAskSettingsSection(store, manager)
+    qtbot.addWidget(section)
+    section.show()
+    assert section.status_label.text() == "Ctrl+Alt+Space opens Quick Ask from any application."
+    assert not section._fallback_row.isVisible()
+
+    section.shortcut_edit.setKeySequence(QKeySequence("Ctrl+Alt+T"))
+    section.shortcut_edit.editingFinished.emit()
+    assert "already used by another program" in section.status_label.text()
+    assert FALLBACK_COMMAND in section.status_label.text()
+    assert section._fallback_row.isVisible() and hs.KEY_SHORTCUT not in store
+    section.copy_command.click()
+    assert QGuiApplication.clipboard().text() == FALLBACK_COMMAND
+
+    section.shortcut_edit.setKeySequence(QKeySequence("Ctrl+Alt+Q"))
+    section.shortcut_edit.editingFinished.emit()
+    assert manager.status.active and store[hs.KEY_SHORTCUT] == "Ctrl+Alt+Q"
+
+    section.save_history.setChecked(False)
+    section.close_to_tray.setChecked(False)
+    section.prefill.setCurrentIndex(section.prefill.findData("clipboard"))
+    assert store[hs.KEY_SAVE_HISTORY] is False and store[hs.KEY_CLOSE_TO_TRAY] is False
+    assert store[hs.KEY_PREFILL] == "clipboard"
