@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -18,7 +20,14 @@ from desktop.core.pulls import PullSnapshot, PullState, PullTracker, format_byte
 from tests.support.fault_server import FaultServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pulls"
+T = TypeVar("T")
 TICK = 0.06  # Ollama emits a progress line every 60 ms
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a worker thread: a UI test's qasync loop may be "running" in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class FakeClock:
@@ -445,7 +454,7 @@ def test_queue_runs_pulls_one_at_a_time_in_order() -> None:
         assert finished == [("a:1", True, ""), ("b:2", True, "")]
         assert client.requests == ["a:1", "b:2"]
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_queue_retries_a_stalled_pull_and_the_retry_resumes() -> None:
@@ -476,7 +485,7 @@ def test_queue_retries_a_stalled_pull_and_the_retry_resumes() -> None:
         assert_never_backwards(updates)
         assert updates[-1].attempts == 2
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_queue_retries_a_cut_stream_then_gives_up_with_a_plain_message() -> None:
@@ -492,7 +501,7 @@ def test_queue_retries_a_cut_stream_then_gives_up_with_a_plain_message() -> None
         assert "press Retry" in error
         assert len(client.requests) == 4
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_queue_error_line_fails_without_retry_and_user_retry_works() -> None:
@@ -509,7 +518,7 @@ def test_queue_error_line_fails_without_retry_and_user_retry_works() -> None:
         await wait_until(lambda: len(finished) == 2)
         assert finished[1] == ("m:1", True, "")
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_queue_cancel_closes_the_stream() -> None:
@@ -526,7 +535,7 @@ def test_queue_cancel_closes_the_stream() -> None:
         assert client.closed == 1 and client.requests == ["m:1"]
         assert queue.snapshot("m:1").state is PullState.CANCELLED  # type: ignore[union-attr]
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_interrupted_pulls_resume_on_next_start(tmp_path: Path) -> None:
@@ -542,7 +551,7 @@ def test_interrupted_pulls_resume_on_next_start(tmp_path: Path) -> None:
         await wait_until(lambda: client.requests)
         await queue.aclose()  # the app quits mid-pull
 
-    asyncio.run(first_run())
+    run_async(first_run())
     assert [p.model for p in store.load()] == ["m:1", "w:1"]
     assert store.load()[0].expected_total == 1000
 
@@ -553,7 +562,7 @@ def test_interrupted_pulls_resume_on_next_start(tmp_path: Path) -> None:
         await wait_until(lambda: len(finished) == 2)
         assert [f[1] for f in finished] == [True, True]
 
-    asyncio.run(second_run())
+    run_async(second_run())
     assert store.load() == []
 
 
@@ -569,7 +578,7 @@ def test_permanent_failures_leave_the_resume_list(tmp_path: Path) -> None:
         queue.enqueue("flaky:1")
         await wait_until(lambda: len(finished) == 2)
 
-    asyncio.run(main())
+    run_async(main())
     assert [p.model for p in store.load()] == ["flaky:1"]
 
 
@@ -609,7 +618,7 @@ def run_queue_over_http(
         finally:
             await client.aclose()
 
-    return asyncio.run(main())
+    return run_async(main())
 
 
 def test_http_pull_success_over_the_real_client(fault_server: FaultServer) -> None:
@@ -674,5 +683,5 @@ def test_http_cancel_closes_the_connection(fault_server: FaultServer) -> None:
         finally:
             await client.aclose()
 
-    assert asyncio.run(main()) == [("m:1", False, "")]
+    assert run_async(main()) == [("m:1", False, "")]
     assert fault_server.requests[0].client_closed.wait(5)
