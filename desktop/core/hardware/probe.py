@@ -94,7 +94,16 @@ def probe(ctx: ProbeContext | None = None, *, ram: int | None = None, vram: int 
     cpu = _safely("The processor", lambda: _cpu(ctx), Cpu(arch=ctx.arch), notes)
     if vram is not None:
         gpus = (
-            [Gpu(name="GPU", vendor="other", backend="cuda", vram_total=vram, vram_free=vram, source="given")]
+            [
+                Gpu(
+                    name="a GPU",
+                    vendor="other",
+                    backend="cuda",
+                    vram_total=vram,
+                    vram_free=vram,
+                    source="given",
+                )
+            ]
             if vram > 0
             else []
         )

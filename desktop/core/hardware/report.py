@@ -1,0 +1,183 @@
+"""The hardware report: the machine, its class, suggestions with verdicts, as text and JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.hardware.machine import Machine, gb
+from desktop.core.hardware.recommend import (
+    TIERS,
+    Suggestion,
+    TierChoice,
+    choose_tier,
+    context_for,
+    suggest,
+)
+from desktop.core.hardware.sizing import Budget, Fit, budget
+
+if TYPE_CHECKING:
+    from desktop.core.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class HardwareReport:
+    machine: Machine
+    budget: Budget
+    num_ctx: int
+    tier: TierChoice
+    suggestions: tuple[Suggestion, ...]
+    explanation: tuple[str, ...]
+    catalog_date: str
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.machine
+        return {
+            "hypothetical": m.hypothetical,
+            "os": m.os,
+            "ram": {**asdict(m.memory), "usable_for_models": self.budget.ram},
+            "cpu": asdict(m.cpu),
+            "gpus": [asdict(g) for g in m.gpus],
+            "gpu_budget": {
+                "bytes": self.budget.gpu,
+                "total_bytes": self.budget.gpu_total,
+                "devices": list(self.budget.gpu_names),
+                "backend": self.budget.backend,
+                "unified_memory": self.budget.unified,
+            },
+            "battery": (
+                {**asdict(m.battery), "on_battery": m.battery.on_battery} if m.battery is not None else None
+            ),
+            "num_ctx": self.num_ctx,
+            "tier": self.tier.label,
+            "tier_mode": self.tier.mode,
+            "tiers": [
+                {
+                    "tier": row.tier.label,
+                    "typical_memory_bytes": row.tier.typical_memory,
+                    "model": row.tier.representative,
+                    "this_machine": row.highlighted,
+                    **row.verdict.to_dict(),
+                }
+                for row in self.tier.rows
+            ],
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "explanation": list(self.explanation),
+            "notes": list(m.notes),
+            "catalog_date": self.catalog_date,
+        }
+
+
+def describe_machine(machine: Machine, machine_budget: Budget) -> str:
+    mem = machine.memory
+    ram = f"{gb(mem.total)} of RAM"
+    if mem.limited_by and mem.limited_by != "given":
+        ram = f"{gb(mem.total)} of RAM (a {mem.limited_by} limit; the host has {gb(mem.host_total)})"
+    ram += f", {gb(machine_budget.ram)} of it usable for models"
+    subject = "This machine would have" if machine.hypothetical else "This computer has"
+    if machine_budget.unified:
+        gpu = machine_budget.gpu_names[0]
+        return f"{subject} {ram}, shared with the {gpu}, which may use {gb(machine_budget.gpu)} of it."
+    if machine_budget.has_gpu:
+        names = " + ".join(machine_budget.gpu_names)
+        return f"{subject} {ram}, and {names} with {gb(machine_budget.gpu)} free for models."
+    return f"{subject} {ram}, and no GPU that Ollama can use, so models run on the CPU."
+
+
+def build_report(
+    machine: Machine,
+    catalog: Catalog | None = None,
+    *,
+    num_ctx: int | None = None,
+    env: Mapping[str, str] | None = None,
+) -> HardwareReport:
+    if catalog is None:
+        from desktop.core.catalog import load_catalog
+
+        catalog = load_catalog()
+    machine_budget = budget(machine, env)
+    ctx = context_for(machine, num_ctx)
+    choice = choose_tier(catalog, machine_budget, ctx, machine.on_battery)
+    suggestions = suggest(catalog, machine_budget, choice, ctx)
+    lines = [describe_machine(machine, machine_budget)]
+    row = choice.rows[choice.index]
+    where = "fully on the GPU" if row.verdict.kind is Fit.GPU else "on the CPU, slowly"
+    if row.verdict.kind is Fit.TOO_LARGE:
+        where = "only in their smallest versions"
+    lines.append(f"It suits {choice.label} models: they run {where}. {row.verdict.summary}")
+    if choice.index + 1 < len(TIERS):
+        lines.append(choice.rows[choice.index + 1].verdict.summary)
+    if choice.on_battery:
+        lines.append(
+            f"On battery: suggestions are one size smaller, with a {ctx}-token context, to save power. "
+            "Plug in for the larger models."
+        )
+    lines.append(f"Figures assume a {ctx}-token context (num_ctx); longer contexts need more memory.")
+    return HardwareReport(
+        machine=machine,
+        budget=machine_budget,
+        num_ctx=ctx,
+        tier=choice,
+        suggestions=suggestions,
+        explanation=tuple(lines),
+        catalog_date=catalog.date,
+    )
+
+
+_KIND = {
+    Fit.GPU: "runs on the GPU",
+    Fit.PARTIAL: "partly on the GPU",
+    Fit.CPU: "CPU only (slow)",
+    Fit.TOO_LARGE: "too large",
+}
+
+
+def format_text(report: HardwareReport) -> str:
+    m = report.machine
+    out: list[str] = []
+    title = "Hardware (hypothetical machine)" if m.hypothetical else "Hardware"
+    out.append(title)
+    mem = m.memory
+    ram = f"  RAM      {gb(mem.total)} total, {gb(mem.available)} available"
+    if mem.limited_by and mem.limited_by != "given":
+        ram += f" ({mem.limited_by} limit; host {gb(mem.host_total)})"
+    out.append(ram)
+    cpu = m.cpu
+    if cpu.model or cpu.cores:
+        limit = f", limited to {cpu.cpu_limit:g} CPUs" if cpu.cpu_limit else ""
+        out.append(f"  CPU      {cpu.model or 'unknown'} ({cpu.cores} cores, {cpu.threads} threads{limit})")
+    if not m.gpus:
+        out.append("  GPU      none that Ollama can use")
+    for g in m.gpus:
+        free = f", {gb(g.vram_free)} free" if g.vram_free is not None else ""
+        kind = " (shares system memory)" if g.integrated else ""
+        driver = f", driver {g.driver}" if g.driver else ""
+        out.append(f"  GPU      {g.name}: {gb(g.vram_total)}{free}{kind}{driver} [{g.source}]")
+    if m.battery is not None:
+        state = "on battery" if m.battery.on_battery else "plugged in"
+        out.append(f"  Battery  {m.battery.percent:.0f}%, {state}")
+    out.append("")
+    out.append(f"Size class (at {report.num_ctx} tokens of context)")
+    for row in report.tier.rows:
+        mark = ">" if row.highlighted else " "
+        out.append(
+            f" {mark} {row.tier.label:<4} needs {gb(row.verdict.need):>8}  {_KIND[row.verdict.kind]:<18}"
+            f" (e.g. {row.tier.representative}; rule of thumb {gb(row.tier.typical_memory)} RAM"
+            f"{' and a GPU' if row.tier.needs_gpu else ''})"
+        )
+    out.append("")
+    out.append("Suggestions")
+    for s in report.suggestions:
+        out.append(
+            f"  {s.title:<26} {s.tag:<32} {s.quantization:<7} needs {gb(s.verdict.need):>8}  "
+            f"{_KIND[s.verdict.kind]}"
+        )
+        if s.alternatives:
+            out.append(f"  {'':<26} also: {', '.join(tag for tag, _v in s.alternatives)}")
+    out.append("")
+    out.extend(report.explanation)
+    for note in m.notes:
+        out.append(f"Note: {note}")
+    out.append(f"Model catalog dated {report.catalog_date}. Pull one with: ollama pull <tag>")
+    return "\n".join(out)
