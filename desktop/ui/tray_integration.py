@@ -1,0 +1,222 @@
+"""The app's life outside its main window: tray, global hotkey, Quick Ask, forwarded launches.
+
+app.py builds one TrayIntegration after the main window and wires a few signals; all
+tray, hotkey and Quick Ask behaviour lives here so the composition root stays small:
+
+- a later launch's argv (SingleInstance.message_received) opens Quick Ask or the window;
+- closing the main window hides it to the tray (told once, can be turned off), or quits
+  where no tray exists;
+- the tray icon follows the server, generating and pulling states; notifications for a
+  reply finished while the window is hidden and for a finished pull.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.ui.controllers.quick_ask_controller import QuickAskController
+from desktop.ui.hotkeys import HotkeyManager
+from desktop.ui.hotkeys import settings as hs
+from desktop.ui.quick_ask import QuickAskWindow
+from desktop.ui.tray import Tray
+
+log = logging.getLogger(__name__)
+
+
+def parse_forwarded(argv: Sequence[str]) -> tuple[bool, str]:
+    """(quick ask wanted, its text) from a launch's arguments; unknown arguments are ignored."""
+    from desktop.cli import build_parser
+
+    try:
+        args, _unknown = build_parser().parse_known_args(list(argv))
+    except SystemExit:  # argparse exits on --help or a malformed line: just show the app
+        return False, ""
+    if args.quick_ask is None:
+        return False, ""
+    return True, str(args.quick_ask)
+
+
+class TrayIntegration(QObject):
+    new_chat_requested = Signal()
+    open_conversation_requested = Signal(int)  # a Quick Ask exchange to continue in the main window
+    default_model_changed = Signal(str)
+    engine_start_requested = Signal()
+    engine_stop_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, main_window: QWidget, client: Any, store: Any | None = None, *,
+                 hotkeys: HotkeyManager | None = None, use_tray: bool | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._window = main_window
+        self._store = store
+        self._models: list[str] = []
+        self.controller = QuickAskController(
+            client, store, default_model=str(hs.setting(store, hs.KEY_DEFAULT_MODEL) or ""),
+            save_history=bool(hs.setting(store, hs.KEY_SAVE_HISTORY)), parent=self)
+        self.quick_ask = QuickAskWindow(self.controller)
+        self.quick_ask.prefill_mode = str(hs.setting(store, hs.KEY_PREFILL))
+        self.controller.continue_requested.connect(self._on_quick_ask_continue)
+
+        self.hotkeys = hotkeys or HotkeyManager(parent=self)
+        self.hotkeys.activated.connect(self.show_quick_ask)
+
+        available = Tray.available() if use_tray is None else use_tray
+        self.tray: Tray | None = Tray(self) if available else None
+        if self.tray is not None:
+            signals = self.tray.signals
+            signals.quick_ask_requested.connect(self.show_quick_ask)
+            signals.new_chat_requested.connect(self._on_tray_new_chat)
+            signals.show_window_requested.connect(self.show_window)
+            signals.hide_window_requested.connect(self._window.hide)
+            signals.default_model_chosen.connect(self.set_default_model)
+            signals.engine_start_requested.connect(self.engine_start_requested)
+            signals.engine_stop_requested.connect(self.engine_stop_requested)
+            signals.quit_requested.connect(self.quit_requested)
+            self.tray.toggle_window_requested.connect(self.toggle_window)
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                # Hidden to the tray is not "closed": only Quit ends the app.
+                app.setQuitOnLastWindowClosed(False)
+        main_window.installEventFilter(self)
+
+    # ------------------------------------------------------------------ start / stop
+    def start(self) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        self.hotkeys.register(str(hs.setting(self._store, hs.KEY_SHORTCUT)))
+
+    def close(self) -> None:
+        self.hotkeys.close()
+        self.controller.stop()
+        self.quick_ask.hide()
+        if self.tray is not None:
+            self.tray.hide()
+
+    async def aclose(self) -> None:
+        self.close()
+        await self.controller.aclose()
+
+    # ------------------------------------------------------------------ requests
+    def handle_argv(self, argv: Sequence[str]) -> None:
+        """A launch's arguments (this one's at start-up, or a later one's, forwarded)."""
+        quick, text = parse_forwarded(argv)
+        if quick:
+            self.show_quick_ask(text, ask=bool(text.strip()))
+        else:
+            self.show_window()
+
+    def show_quick_ask(self, text: str | None = None, ask: bool = False) -> None:
+        if isinstance(text, bool):  # connected to a signal that passes `checked`
+            text = None
+        self.quick_ask.prefill_mode = str(hs.setting(self._store, hs.KEY_PREFILL))
+        self.controller.save_history = bool(hs.setting(self._store, hs.KEY_SAVE_HISTORY))
+        self.quick_ask.open(text or None, ask=ask)
+
+    def show_window(self) -> None:
+        self._window.showNormal() if self._window.isMinimized() else self._window.show()
+        self._window.raise_()
+        self._window.activateWindow()
+        self._sync_window_state()
+
+    def toggle_window(self) -> None:
+        if self._window.isVisible() and not self._window.isMinimized():
+            self._window.hide()
+        else:
+            self.show_window()
+
+    def set_client(self, client: Any) -> None:
+        self.controller.set_client(client)
+
+    def set_default_model(self, name: str) -> None:
+        self.controller.default_model = name
+        if self._store is not None:
+            try:
+                self._store.set_setting(hs.KEY_DEFAULT_MODEL, name)
+            except Exception:  # noqa: BLE001 - the choice still holds for this session
+                log.warning("could not save the default model", exc_info=True)
+        if self.tray is not None:
+            self.tray.update_state(default_model=name)
+        self.default_model_changed.emit(name)
+
+    # ------------------------------------------------------------------ state from other parts
+    def set_models(self, models: Sequence[Any]) -> None:
+        """Connect to ModelsController.models_changed (list[ModelInfo]) or pass names."""
+        self._models = [m if isinstance(m, str) else str(m.name) for m in models]
+        if self._models and self.controller.default_model not in self._models:
+            # Saved default gone (deleted) or never chosen: use the first model, unsaved.
+            self.controller.default_model = self._models[0]
+        if self.tray is not None:
+            self.tray.update_state(models=tuple(self._models), default_model=self.controller.default_model)
+
+    def set_server_state(self, state: Any) -> None:
+        if self.tray is not None:
+            self.tray.update_state(server=str(getattr(state, "value", state)))
+
+    def set_engine(self, *, running: bool, available: bool = True) -> None:
+        if self.tray is not None:
+            self.tray.update_state(engine_running=running, engine_available=available)
+
+    def set_generating(self, generating: bool) -> None:
+        if self.tray is not None:
+            self.tray.update_state(generating=generating)
+
+    def on_pulls_active_changed(self, active: bool) -> None:
+        if self.tray is not None:
+            self.tray.update_state(pulling=active)
+
+    def on_pull_finished(self, name: str, ok: bool) -> None:
+        if self.tray is not None:
+            self.tray.on_pull_finished(name, ok)
+
+    def on_reply_finished(self, title: str, text: str) -> None:
+        if self.tray is not None:
+            self._sync_window_state()
+            self.tray.on_reply_finished(title, text)
+
+    # ------------------------------------------------------------------ Qt events
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self._window:
+            if event.type() == QEvent.Type.Close:
+                return self._on_window_close(event)
+            if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+                self._sync_window_state()
+        return False
+
+    def _on_window_close(self, event: QEvent) -> bool:
+        if self.tray is None:
+            return False  # no tray: the last window closing quits, as usual
+        if not self.tray.icon.isVisible() or not hs.setting(self._store, hs.KEY_CLOSE_TO_TRAY):
+            # quitOnLastWindowClosed is off while a tray exists, so quit explicitly.
+            self.quit_requested.emit()
+            return False
+        event.ignore()
+        self._window.hide()
+        if not hs.setting(self._store, hs.KEY_CLOSE_HINT_SHOWN):
+            self.tray.notify(
+                self.tr("Ollama Desk is still running"),
+                self.tr("It keeps running in the system tray. Press {0} for Quick Ask, or turn this off "
+                        "in the settings.").format(self.hotkeys.status.shortcut or self.tr("the tray icon")))
+            if self._store is not None:
+                try:
+                    self._store.set_setting(hs.KEY_CLOSE_HINT_SHOWN, True)
+                except Exception:  # noqa: BLE001 - telling twice is harmless
+                    pass
+        return True
+
+    def _sync_window_state(self) -> None:
+        if self.tray is not None:
+            self.tray.update_state(window_visible=self._window.isVisible() and not self._window.isMinimized())
+
+    def _on_tray_new_chat(self) -> None:
+        self.show_window()
+        self.new_chat_requested.emit()
+
+    def _on_quick_ask_continue(self, conversation_id: int) -> None:
+        self.show_window()
+        self.open_conversation_requested.emit(conversation_id)
