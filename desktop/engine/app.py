@@ -22,7 +22,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop import __version__
-from desktop.engine import hf, prompt
+from desktop.engine import hf, ollama_registry, prompt
 from desktop.engine.gguf import GGUFError, GGUFFile, read_gguf
 from desktop.engine.options import (
     DEFAULT_KEEP_ALIVE,
@@ -34,6 +34,7 @@ from desktop.engine.options import (
 )
 from desktop.engine.registry import (
     LICENSE_MEDIA,
+    MODEL_MEDIA,
     PARAMS_MEDIA,
     SYSTEM_MEDIA,
     TEMPLATE_MEDIA,
@@ -549,7 +550,7 @@ def build_app(engine: Engine, *, allow_remote: bool = False) -> ASGIApp:
         body = await read_body(request)
         raw = body.get("model") or body.get("name") or ""
         name = parse_name(raw)
-        chunks = pull_chunks(engine, name)
+        chunks = pull_chunks(engine, name, insecure=body.get("insecure") is True)
         if wants_stream(body):
             return StreamResponse(chunks)
         return StreamResponse(chunks, lambda items: items[-1])
@@ -681,50 +682,66 @@ def _short(digest: str) -> str:
     return digest.split(":", 1)[-1][:12]
 
 
-async def pull_chunks(engine: Engine, name: ModelName) -> AsyncIterator[dict[str, Any]]:
+async def _fetch_blob(
+    engine: Engine, http: Any, digest: str, size: int, url: str
+) -> AsyncIterator[dict[str, Any]]:
+    """One layer: a single line when it is already here, else progress lines while it downloads."""
+    registry = engine.registry
+    blob = registry.blob_path(digest)
+    status = f"pulling {_short(digest)}"
+    lock = engine.pull_locks.setdefault(digest, asyncio.Lock())
+    async with lock:
+        if blob.is_file() and (not size or blob.stat().st_size == size):
+            yield {"status": status, "digest": digest, "total": size, "completed": size}
+            return
+        partial = registry.partial_path(digest)
+        async for done in hf.download(http, url, size, digest.split(":", 1)[1], partial):
+            line: dict[str, Any] = {"status": status, "digest": digest}
+            if size:
+                line["total"] = size
+            if done:
+                line["completed"] = done
+            yield line
+        partial.replace(blob)
+
+
+async def _checked_gguf(path: Path) -> GGUFFile:
+    try:
+        return await asyncio.to_thread(read_gguf, path)
+    except GGUFError as exc:
+        path.unlink(missing_ok=True)
+        raise hf.PullError(f"the downloaded file is not a usable model: {exc}") from exc
+
+
+async def pull_chunks(
+    engine: Engine, name: ModelName, insecure: bool = False
+) -> AsyncIterator[dict[str, Any]]:
     registry = engine.registry
     yield {"status": "pulling manifest"}
-    if not name.is_huggingface:
-        raise hf.PullError(
-            "pull model manifest: the embedded engine pulls GGUF models from Hugging Face only "
-            "(hf.co/{user}/{repo}:{quant}); install Ollama for the Ollama library"
-        )
-    async with hf.client() as http:
-        item = await hf.resolve(http, name.namespace, name.model, name.tag)
-        blob = registry.blob_path(item.digest)
-        lock = engine.pull_locks.setdefault(item.sha256, asyncio.Lock())
-        async with lock:
-            if blob.is_file() and blob.stat().st_size == item.size:
-                yield {
-                    "status": f"pulling {_short(item.digest)}",
-                    "digest": item.digest,
-                    "total": item.size,
-                    "completed": item.size,
-                }
-            else:
-                partial = registry.partial_path(item.digest)
-                async for done in hf.download(http, item, partial):
-                    line: dict[str, Any] = {"status": f"pulling {_short(item.digest)}", "digest": item.digest}
-                    if item.size:
-                        line["total"] = item.size
-                    if done:
-                        line["completed"] = done
+    async with hf.client(huggingface=name.is_huggingface) as http:
+        if name.is_huggingface:
+            item = await hf.resolve(http, name.namespace, name.model, name.tag)
+            async for line in _fetch_blob(engine, http, item.digest, item.size, hf.file_url(item)):
+                yield line
+            meta = await _checked_gguf(registry.blob_path(item.digest))
+            manifest = registry.build_manifest(
+                {"digest": item.digest, "size": item.size}, config_for(meta), []
+            )
+            config = manifest["config"]
+            yield {
+                "status": f"pulling {_short(config['digest'])}",
+                "digest": config["digest"],
+                "total": config["size"],
+                "completed": config["size"],
+            }
+        else:
+            manifest = await ollama_registry.fetch_manifest(http, name, insecure)
+            for layer in ollama_registry.layers(manifest):
+                url = ollama_registry.blob_url(name, layer["digest"], insecure)
+                async for line in _fetch_blob(engine, http, layer["digest"], int(layer["size"]), url):
                     yield line
-                try:
-                    meta = await asyncio.to_thread(read_gguf, partial)
-                except GGUFError as exc:
-                    partial.unlink(missing_ok=True)
-                    raise hf.PullError(f"the downloaded file is not a usable model: {exc}") from exc
-                partial.replace(blob)
-    meta = await asyncio.to_thread(read_gguf, blob)
-    manifest = registry.build_manifest({"digest": item.digest, "size": item.size}, config_for(meta), [])
-    config = manifest["config"]
-    yield {
-        "status": f"pulling {_short(config['digest'])}",
-        "digest": config["digest"],
-        "total": config["size"],
-        "completed": config["size"],
-    }
+                if layer.get("mediaType") == MODEL_MEDIA:
+                    await _checked_gguf(registry.blob_path(layer["digest"]))
     yield {"status": "verifying sha256 digest"}
     yield {"status": "writing manifest"}
     await asyncio.to_thread(registry.write_manifest, name, manifest)

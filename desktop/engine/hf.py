@@ -64,10 +64,10 @@ def endpoint() -> str:
     return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
 
 
-def client() -> httpx.AsyncClient:
+def client(*, huggingface: bool = True) -> httpx.AsyncClient:
     headers = {"User-Agent": "ollama-desk-engine"}
     token = os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
-    if token:
+    if token and huggingface:
         headers["Authorization"] = f"Bearer {token}"
     return httpx.AsyncClient(
         headers=headers,
@@ -163,7 +163,9 @@ async def _hash_existing(path: Path, size: int) -> Any:
     return await asyncio.to_thread(work)
 
 
-async def download(http: httpx.AsyncClient, item: HFFile, partial: Path) -> AsyncIterator[int]:
+async def download(
+    http: httpx.AsyncClient, url: str, size: int, sha256: str, partial: Path
+) -> AsyncIterator[int]:
     """Download into `partial`, resuming from its bytes; yields bytes completed, now and then.
 
     Returns when the file is complete and its sha256 matches (the partial is left in place for
@@ -171,21 +173,21 @@ async def download(http: httpx.AsyncClient, item: HFFile, partial: Path) -> Asyn
     cancelled download keeps its bytes for the next pull.
     """
     have = partial.stat().st_size if partial.exists() else 0
-    if item.size and have > item.size:
+    if size and have > size:
         partial.unlink()
         have = 0
     hasher = await _hash_existing(partial, have) if have else hashlib.sha256()
     yield have
     attempt = 0
     last_error = ""
-    while not (item.size and have >= item.size):
+    while not (size and have >= size):
         attempt += 1
         if attempt > ATTEMPTS:
             raise PullError(f"max retries exceeded: {last_error}")
         headers = {"Range": f"bytes={have}-"} if have else {}
         before = have
         try:
-            async with http.stream("GET", file_url(item), headers=headers) as response:
+            async with http.stream("GET", url, headers=headers) as response:
                 if response.status_code == 416 and have:
                     break
                 if response.status_code >= 400:
@@ -206,9 +208,9 @@ async def download(http: httpx.AsyncClient, item: HFFile, partial: Path) -> Asyn
                             handle.flush()
                             last = now
                             yield have
-                if not item.size:
+                if not size:
                     break
-                if have < item.size:
+                if have < size:
                     last_error = "the connection closed before the file was complete"
         except httpx.HTTPError as exc:
             last_error = str(exc) or type(exc).__name__
@@ -217,8 +219,8 @@ async def download(http: httpx.AsyncClient, item: HFFile, partial: Path) -> Asyn
             attempt = 0  # only attempts that got nothing count towards giving up
         yield have
     got = hasher.hexdigest()
-    if got != item.sha256:
+    if got != sha256:
         partial.unlink(missing_ok=True)
         raise PullError(
-            f"digest mismatch, file must be downloaded again: want sha256:{item.sha256}, got sha256:{got}"
+            f"digest mismatch, file must be downloaded again: want sha256:{sha256}, got sha256:{got}"
         )

@@ -194,3 +194,63 @@ def test_a_sha256_mismatch_is_refused_and_the_bad_file_removed(
     )
     assert "hf.co/tester/liar:Q4_1" not in names(engine.url)
     assert not partial_files(engine)
+
+
+def test_pull_from_an_ollama_registry_keeps_the_model_parameters(
+    engine: EngineProcess, hf: HFServer, tmp_path: Path
+) -> None:
+    gguf = variant(tmp_path, b"registry")
+    manifest = hf.add_registry_model(
+        "library/smol", "1", gguf, params={"stop": ["<|im_end|>"], "temperature": 0.3}
+    )
+    host = hf.url.removeprefix("http://")
+    name = f"{host}/library/smol:1"
+    with httpx.stream(
+        "POST", engine.url + "/api/pull", json={"model": name, "insecure": True}, timeout=120
+    ) as r:
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    assert lines[0] == {"status": "pulling manifest"} and lines[-1] == {"status": "success"}
+    pulled = {line["digest"] for line in lines if "digest" in line}
+    assert pulled == {layer["digest"] for layer in [*manifest["layers"], manifest["config"]]}
+    assert name in names(engine.url)
+    show = httpx.post(engine.url + "/api/show", json={"model": name}).json()
+    assert "temperature                    0.3" in show["parameters"]
+    reply = httpx.post(
+        engine.url + "/api/generate",
+        timeout=60,
+        json={"model": name, "prompt": "Hi", "stream": False, "options": {"num_predict": 3}},
+    )
+    assert reply.json()["done"] is True
+    assert httpx.request("DELETE", engine.url + "/api/delete", json={"model": name}).status_code == 200
+
+
+def test_registry_manifests_with_bad_digests_or_foreign_layers_are_refused(
+    engine: EngineProcess, hf: HFServer, tmp_path: Path
+) -> None:
+    host = hf.url.removeprefix("http://")
+    hf.add_registry_model("library/evil", "1", variant(tmp_path, b"evil"))
+    hf.manifests["library/evil:1"]["layers"][0]["digest"] = "sha256:../../../../etc/passwd"
+    lines = pull_lines_insecure(engine.url, f"{host}/library/evil:1")
+    assert lines[-1] == {"error": "invalid digest format"}
+    hf.add_registry_model(
+        "library/tensors",
+        "1",
+        variant(tmp_path, b"tensor"),
+        extra_layers=[
+            {"mediaType": "application/vnd.ollama.image.tensor", "digest": "sha256:" + "b" * 64, "size": 10}
+        ],
+    )
+    lines = pull_lines_insecure(engine.url, f"{host}/library/tensors:1")
+    assert "cannot run" in lines[-1]["error"]
+    assert pull_lines_insecure(engine.url, f"{host}/library/absent:1")[-1] == {
+        "error": "pull model manifest: file does not exist"
+    }
+    assert not [n for n in names(engine.url) if host in n]
+    assert not list((engine.home / "engine" / "models").rglob("passwd"))
+
+
+def pull_lines_insecure(url: str, model: str) -> list[dict]:
+    with httpx.stream(
+        "POST", url + "/api/pull", json={"model": model, "insecure": True}, timeout=60
+    ) as response:
+        return [json.loads(line) for line in response.iter_lines() if line]

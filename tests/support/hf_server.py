@@ -1,7 +1,10 @@
-"""A loopback server that speaks the part of the Hugging Face Hub API a GGUF pull uses.
+"""A loopback server that speaks the part of the Hugging Face Hub API a GGUF pull uses,
+and the part of an Ollama registry (Docker registry v2) a model pull uses.
 
     GET /api/models/{user}/{repo}/tree/main      file list with LFS sha256 and size
     GET /{user}/{repo}/resolve/main/{filename}   the bytes, honouring `Range: bytes=N-`
+    GET /v2/{ns}/{model}/manifests/{tag}         an Ollama manifest (add_registry_model)
+    GET /v2/{ns}/{model}/blobs/sha256:{hex}      a layer, honouring Range
 
 It serves real files from disk, records every request, and can misbehave on purpose:
 `cut_after` closes the socket after N body bytes of the next transfers (`cuts` times),
@@ -14,6 +17,7 @@ import hashlib
 import json
 import re
 import socket
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -59,9 +63,12 @@ class HFServer:
     cuts: int = 0
     rate: float | None = None
     lie_sha256: bool = False
+    manifests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    blobs: dict[str, HostedFile] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         server = self
+        self._blob_dir = tempfile.TemporaryDirectory(prefix="registry-blobs-")
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -89,12 +96,55 @@ class HFServer:
         self.repos.setdefault(repo, {})[filename] = hosted
         return hosted
 
+    def add_registry_model(
+        self,
+        repository: str,
+        tag: str,
+        gguf: Path,
+        *,
+        params: dict[str, Any] | None = None,
+        extra_layers: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Publish `repository:tag` (e.g. "library/smol:1") with the GGUF as its model layer."""
+
+        def layer(media: str, path: Path) -> dict[str, Any]:
+            hosted = HostedFile(path=path, sha256=sha256_of(path), size=path.stat().st_size)
+            self.blobs[f"sha256:{hosted.sha256}"] = hosted
+            return {"mediaType": media, "digest": f"sha256:{hosted.sha256}", "size": hosted.size}
+
+        def text_blob(data: bytes) -> Path:
+            path = Path(self._blob_dir.name) / hashlib.sha256(data).hexdigest()
+            path.write_bytes(data)
+            return path
+
+        layers = [layer("application/vnd.ollama.image.model", gguf)]
+        if params is not None:
+            layers.append(
+                layer("application/vnd.ollama.image.params", text_blob(json.dumps(params).encode()))
+            )
+        layers.extend(extra_layers or [])
+        config = layer(
+            "application/vnd.docker.container.image.v1+json",
+            text_blob(json.dumps({"model_format": "gguf", "model_family": "llama"}).encode()),
+        )
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": config,
+            "layers": layers,
+        }
+        self.manifests[f"{repository}:{tag}"] = manifest
+        return manifest
+
     def downloads(self) -> list[Recorded]:
-        return [r for r in self.requests if "/resolve/" in r.path and r.method == "GET"]
+        return [
+            r for r in self.requests if ("/resolve/" in r.path or "/blobs/" in r.path) and r.method == "GET"
+        ]
 
     def close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._blob_dir.cleanup()
 
     # --- handling ----------------------------------------------------------------------------
 
@@ -109,7 +159,21 @@ class HFServer:
             return
         resolve = re.fullmatch(r"/([^/]+/[^/]+)/resolve/main/(.+)", path)
         if resolve:
-            self._file(handler, resolve.group(1), resolve.group(2), head)
+            self._file(handler, self.repos.get(resolve.group(1), {}).get(resolve.group(2)), head)
+            return
+        manifest = re.fullmatch(r"/v2/([^/]+/[^/]+)/manifests/([^/]+)", path)
+        if manifest:
+            found = self.manifests.get(f"{manifest.group(1)}:{manifest.group(2)}")
+            if found is None:
+                self._json(
+                    handler, 404, {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "manifest unknown"}]}
+                )
+            else:
+                self._json(handler, 200, found)
+            return
+        blob = re.fullmatch(r"/v2/[^/]+/[^/]+/blobs/(sha256:[0-9a-f]{64})", path)
+        if blob:
+            self._file(handler, self.blobs.get(blob.group(1)), head)
             return
         self._json(handler, 404, {"error": "Entry not found"})
 
@@ -140,8 +204,7 @@ class HFServer:
             )
         self._json(handler, 200, listing)
 
-    def _file(self, handler: BaseHTTPRequestHandler, repo: str, name: str, head: bool) -> None:
-        hosted = self.repos.get(repo, {}).get(name)
+    def _file(self, handler: BaseHTTPRequestHandler, hosted: HostedFile | None, head: bool) -> None:
         if hosted is None:
             self._json(handler, 404, {"error": "Entry not found"})
             return
