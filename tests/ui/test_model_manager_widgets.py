@@ -227,12 +227,11 @@ def test_catalog_search_filters_and_pull_request(qtbot: Any) -> None:
 
 
 def test_catalog_pull_goes_through_the_free_space_check(
-    qtbot: Any, fault_controller: ModelsController, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, fault_controller: ModelsController
 ) -> None:
     page = ModelManagerPage(fault_controller)
     qtbot.addWidget(page)
     assert page.catalog is not None
-    monkeypatch.setattr(fault_controller, "_embedded", True)
     page._on_catalog_pull("huge:1", 10**18)  # what the browser emits
     assert page.tabs.currentIndex() == page.downloads_index
     assert not page.downloads.space_banner.isHidden()

@@ -144,11 +144,11 @@ class CapabilityBadgeDelegate(QStyledItemDelegate):
         caps = index.data(CAPS_ROLE) or ()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = option.font  # type: ignore[attr-defined]
+        font = option.font
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         painter.setFont(font)
         metrics = QFontMetrics(font)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
+        rect: QRect = option.rect
         x = rect.left() + 4
         height = metrics.height() + 4
         y = rect.top() + (rect.height() - height) // 2
@@ -169,7 +169,7 @@ class CapabilityBadgeDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         caps = index.data(CAPS_ROLE) or ()
-        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        metrics = QFontMetrics(option.font)
         width = sum(metrics.horizontalAdvance(self.names.get(c, c)) + 16 for c in caps) + 8
         return QSize(max(width, 80), metrics.height() + 10)
 
