@@ -409,15 +409,6 @@ def test_free_space_warning_holds_the_pull_until_the_user_decides(
     assert controller.pulls() == []
 
 
-def test_library_tags_on_the_built_in_engine_get_a_plain_way_out(
-    qtbot: Any, page: ModelManagerPage, controller: ModelsController
-) -> None:
-    assert not page.pull("llama3.2:3b", 2_000_000_000)
-    message = page.downloads.message_label.text()
-    assert "Hugging Face only" in message and "Install Ollama" in message
-    assert controller.pulls() == []
-
-
 def test_tag_field_accepts_pasted_commands_and_rejects_garbage(qtbot: Any, page: ModelManagerPage) -> None:
     assert normalize_tag("  ollama run llama3.2:3b ") == "llama3.2:3b"
     assert normalize_tag("https://huggingface.co/bartowski/x-GGUF") == "hf.co/bartowski/x-GGUF"

@@ -305,15 +305,6 @@ class PullPanel(QWidget):
                 ).format(tag)
             )
             return False
-        if self.controller.embedded and not tag.lower().startswith(("hf.co/", "huggingface.co/")):
-            # The built-in engine has no access to the Ollama library: say so before a request fails.
-            self._show_message(
-                self.tr(
-                    "The built-in engine downloads GGUF models from Hugging Face only, as "
-                    "hf.co/user/repo:quantization. Install Ollama to pull {0} from the Ollama library."
-                ).format(tag)
-            )
-            return False
         if size <= 0 and callable(self._size_lookup):
             size = int(self._size_lookup(tag) or 0)
         check = self.controller.space_check(size)
