@@ -76,6 +76,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        print(
+            f"ollama-desk serve: the built-in engine needs starlette and uvicorn: "
+            f"pip install 'ollama-desk[engine]' ({exc})",
+            file=sys.stderr,
+        )
+        return 1
     from desktop.engine.server import default_models_dir, serve
 
     models = Path(args.models).expanduser() if args.models else default_models_dir()

@@ -33,6 +33,9 @@ CHATML_TEMPLATE = (
 )
 
 
+MISSING_LLAMA = "the built-in engine needs llama-cpp-python: pip install 'ollama-desk[engine]' ({})"
+
+
 def gpu_offload_supported() -> bool:
     try:
         import llama_cpp
@@ -311,7 +314,10 @@ class Runner:
             raise RequestError(f"unable to load model: the model file is missing ({exc})", 500) from exc
 
     def _load(self, path: Path, n_ctx: int, gpu_layers: int, threads: int, n_batch: int) -> Any:
-        from llama_cpp import Llama
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise RequestError(MISSING_LLAMA.format(exc), 500) from exc
 
         try:
             return Llama(
@@ -327,7 +333,10 @@ class Runner:
             raise RequestError(f"unable to load model: {exc}", 500) from exc
 
     def _load_embedder(self, path: Path, n_ctx: int) -> Any:
-        import llama_cpp
+        try:
+            import llama_cpp
+        except ImportError as exc:
+            raise RequestError(MISSING_LLAMA.format(exc), 500) from exc
 
         try:
             return llama_cpp.Llama(
