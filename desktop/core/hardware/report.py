@@ -102,10 +102,7 @@ def build_report(
     suggestions = suggest(catalog, machine_budget, choice, ctx)
     lines = [describe_machine(machine, machine_budget)]
     row = choice.rows[choice.index]
-    where = "fully on the GPU" if row.verdict.kind is Fit.GPU else "on the CPU, slowly"
-    if row.verdict.kind is Fit.TOO_LARGE:
-        where = "only in their smallest versions"
-    lines.append(f"It suits {choice.label} models: they run {where}. {row.verdict.summary}")
+    lines.append(f"It suits {choice.label} models. {row.verdict.summary}")
     if choice.index + 1 < len(TIERS):
         lines.append(choice.rows[choice.index + 1].verdict.summary)
     if choice.on_battery:
