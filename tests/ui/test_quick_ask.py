@@ -227,15 +227,30 @@ def test_missing_model_is_a_plain_message(
     assert done.args[0] == "error" and MODEL in done.args[1]
 
 
-def test_no_default_model_refuses_plainly(
+def test_without_a_default_the_first_installed_model_answers(
     qtbot: Any, client: OllamaClient, fault_server: FaultServer
 ) -> None:
+    fault_server.route("GET", "/api/tags", body={"models": [{"name": "first:1b", "model": "first:1b"}]})
+    fault_server.route("POST", "/api/chat", lines=[piece("hi"), FINAL])
+    controller = QuickAskController(client, None, default_model="")
+    with qtbot.waitSignal(controller.answer_finished, timeout=10000) as done:
+        controller.ask("Hello")
+    assert done.args == ["complete", ""] and controller.model == "first:1b"
+    assert fault_server.requests[-1].json()["model"] == "first:1b"
+
+
+def test_no_model_installed_is_a_plain_message(
+    qtbot: Any, client: OllamaClient, fault_server: FaultServer
+) -> None:
+    fault_server.route("GET", "/api/tags", body={"models": []})
     controller = QuickAskController(client, None, default_model="")
     window = QuickAskWindow(controller)
     qtbot.addWidget(window)
-    window.open("Hello", ask=True)
-    assert "No model is chosen yet" in window.hint.text()
-    assert fault_server.requests == [] and not controller.busy
+    with qtbot.waitSignal(controller.answer_finished, timeout=10000) as done:
+        window.open("Hello", ask=True)
+    assert done.args == ["error", "No model is installed yet. Open Ollama Desk to download one."]
+    assert window.hint.text() == done.args[1]
+    assert [r.path for r in fault_server.requests] == ["/api/tags"]
 
 
 def test_copy_answer(qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer) -> None:

@@ -75,19 +75,13 @@ class QuickAskController(QObject):
             self.ask_refused.emit(self.tr("Wait for the answer, or press Esc to stop it."))
             return False
         model = self.default_model
-        if not model:
-            self.ask_refused.emit(
-                self.tr("No model is chosen yet. Open Ollama Desk and download or choose a model."))
-            return False
         self.question, self.answer, self.model, self.status = question, "", model, "streaming"
         self.conversation_id = None
         self.metrics = None
         self._continue_after_stop = False
-        coro = self._ask_saved(question, model) if self._history_on() else self._ask_unsaved(question, model)
-        self._task = asyncio.ensure_future(coro)
+        self._task = asyncio.ensure_future(self._run(question, model))
         self._task.add_done_callback(self._on_task_done)
         self.busy_changed.emit(True)
-        self.answer_started.emit(model)
         return True
 
     def stop(self) -> None:
@@ -131,6 +125,20 @@ class QuickAskController(QObject):
     # ------------------------------------------------------------------ work
     def _history_on(self) -> bool:
         return self.save_history and self._store is not None
+
+    async def _run(self, question: str, model: str) -> tuple[str, str]:
+        if not model:
+            # No default chosen yet (or the model list has not arrived): the first
+            # installed model answers, as `ollama run` users would expect.
+            installed = await self._client.tags()
+            if not installed:
+                raise ValueError(self.tr("No model is installed yet. Open Ollama Desk to download one."))
+            model = installed[0].name
+            self.model = model
+        self.answer_started.emit(model)
+        if self._history_on():
+            return await self._ask_saved(question, model)
+        return await self._ask_unsaved(question, model)
 
     async def _ask_saved(self, question: str, model: str) -> tuple[str, str]:
         assert self._store is not None
