@@ -48,6 +48,7 @@ class PendingPull:
     model: str
     expected_total: int = 0
     added_at: float = 0.0
+    insecure: bool = False  # a plain-HTTP registry the user named with http://
 
 
 class PendingStore:
@@ -73,6 +74,7 @@ class PendingStore:
                         item["model"],
                         int(item.get("expected_total") or 0),
                         float(item.get("added_at") or 0.0),
+                        item.get("insecure") is True,
                     )
                 )
         return pending
@@ -81,7 +83,13 @@ class PendingStore:
         payload = {
             "version": 1,
             "pulls": [
-                {"model": p.model, "expected_total": p.expected_total, "added_at": p.added_at} for p in pulls
+                {
+                    "model": p.model,
+                    "expected_total": p.expected_total,
+                    "added_at": p.added_at,
+                    "insecure": p.insecure,
+                }
+                for p in pulls
             ],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,11 +156,12 @@ class PullQueue:
         self._waiting: list[str] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_emit: dict[str, float] = {}
+        self._insecure: dict[str, bool] = {}
         self._closed = False
 
     # -- requests --------------------------------------------------------------------------
 
-    def enqueue(self, model: str, *, expected_total: int = 0) -> bool:
+    def enqueue(self, model: str, *, expected_total: int = 0, insecure: bool = False) -> bool:
         """Queue a pull; False if this tag is already queued or running."""
         model = model.strip()
         if not model or self._closed:
@@ -163,7 +172,8 @@ class PullQueue:
         self._trackers[model] = PullTracker(
             model, clock=self.clock, stall_after=self.stall_after, expected_total=expected_total
         )
-        self._pending[model] = PendingPull(model, expected_total, time.time())
+        self._insecure[model] = insecure
+        self._pending[model] = PendingPull(model, expected_total, time.time(), insecure)
         self._persist()
         self._waiting.append(model)
         self._emit(model, force=True)
@@ -176,7 +186,7 @@ class PullQueue:
             return []
         resumed = []
         for pending in self.store.load():
-            if self.enqueue(pending.model, expected_total=pending.expected_total):
+            if self.enqueue(pending.model, expected_total=pending.expected_total, insecure=pending.insecure):
                 resumed.append(pending.model)
         return resumed
 
@@ -201,7 +211,8 @@ class PullQueue:
             return False
         tracker.reset_for_retry()
         if model not in self._pending:
-            self._pending[model] = PendingPull(model, tracker.expected_total, time.time())
+            insecure = self._insecure.get(model, False)
+            self._pending[model] = PendingPull(model, tracker.expected_total, time.time(), insecure)
             self._persist()
         self._waiting.append(model)
         self._emit(model, force=True)
@@ -311,7 +322,7 @@ class PullQueue:
                 await asyncio.gather(consume, return_exceptions=True)
 
     async def _consume(self, tracker: PullTracker) -> str | None:
-        stream = self.client.pull(tracker.model)
+        stream = self.client.pull(tracker.model, insecure=self._insecure.get(tracker.model, False))
         try:
             async for item in stream:
                 tracker.feed(item)

@@ -398,6 +398,7 @@ class ScriptedClient:
         self.scripts = scripts
         self.delay = delay
         self.requests: list[str] = []
+        self.insecure: list[bool] = []
         self.closed = 0
 
     async def _stream(self, script: list[PullProgress | str]) -> AsyncIterator[PullProgress]:
@@ -416,6 +417,7 @@ class ScriptedClient:
 
     def pull(self, model: str, *, insecure: bool = False) -> AsyncIterator[PullProgress]:
         self.requests.append(model)
+        self.insecure.append(insecure)
         script = self.scripts.pop(0) if self.scripts else []
         return self._stream(script)
 
@@ -546,21 +548,22 @@ def test_interrupted_pulls_resume_on_next_start(tmp_path: Path) -> None:
         queue, _ = make_queue(client, store=store, stall_after=60)
         queue.enqueue("m:1", expected_total=1000)
         queue.enqueue("gone:1")
-        queue.enqueue("w:1")
+        queue.enqueue("reg.lan/me/w:1", insecure=True)
         queue.cancel("gone:1")
         await wait_until(lambda: client.requests)
         await queue.aclose()  # the app quits mid-pull
 
     run_async(first_run())
-    assert [p.model for p in store.load()] == ["m:1", "w:1"]
+    assert [p.model for p in store.load()] == ["m:1", "reg.lan/me/w:1"]
     assert store.load()[0].expected_total == 1000
 
     async def second_run() -> None:
         client = ScriptedClient([load_fixture("resumed.ndjson"), load_fixture("cached.ndjson")])
         queue, finished = make_queue(client, store=store)
-        assert queue.resume_pending() == ["m:1", "w:1"]
+        assert queue.resume_pending() == ["m:1", "reg.lan/me/w:1"]
         await wait_until(lambda: len(finished) == 2)
         assert [f[1] for f in finished] == [True, True]
+        assert client.insecure == [False, True], "a plain-HTTP registry stays plain HTTP after a restart"
 
     run_async(second_run())
     assert store.load() == []
@@ -589,8 +592,8 @@ def test_pending_store_survives_garbage(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     store = PendingStore(path)
     assert store.load() == []
-    store.save([PendingPull("a:1", 5, 1.0)])
-    assert store.load() == [PendingPull("a:1", 5, 1.0)]
+    store.save([PendingPull("a:1", 5, 1.0), PendingPull("reg.lan/me/b:1", 0, 2.0, insecure=True)])
+    assert store.load() == [PendingPull("a:1", 5, 1.0), PendingPull("reg.lan/me/b:1", 0, 2.0, insecure=True)]
     assert [p.name for p in folder.iterdir()] == ["pulls.json"], "no temporary file is left behind"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from desktop.core.ollama.client import OllamaClient
@@ -23,7 +24,7 @@ from desktop.core.pulls import PullSnapshot, PullState
 from desktop.ui import pyside_fix
 from desktop.ui.controllers.models_controller import ModelsController
 from desktop.ui.widgets.model_manager import ModelManagerPage
-from desktop.ui.widgets.pull_panel import PullRow, normalize_tag
+from desktop.ui.widgets.pull_panel import PullRow, normalize_tag, parse_pull_text
 from tests.support.engine import EngineProcess, start_engine
 from tests.support.hf_server import HFServer
 
@@ -296,6 +297,41 @@ def test_pull_interrupted_by_quitting_resumes_on_next_start(
     assert downloads[-1].headers.get("range", "").startswith("bytes=")
 
 
+def test_library_pull_from_a_registry_shows_each_layer(
+    qtbot: Any,
+    page: ModelManagerPage,
+    controller: ModelsController,
+    hf: HFServer,
+    engine: EngineProcess,
+    gguf_copies: Callable[[str], Path],
+) -> None:
+    """An Ollama-registry pull (model, params and config blobs) over plain HTTP, typed as a URL."""
+    path = gguf_copies("registry")
+    manifest = hf.add_registry_model("library/smol", "135m", path, params={"temperature": 0.2})
+    registry_host = hf.url.split("://", 1)[1]
+    tag = f"{registry_host}/library/smol:135m"
+    updates: list[PullSnapshot] = []
+    controller.pull_progressed.connect(updates.append)
+    page.tabs.setCurrentIndex(page.downloads_index)
+    qtbot.keyClicks(page.downloads.tag_edit, f"http://{tag}")
+    with qtbot.waitSignal(controller.pull_finished, timeout=60000) as finished:
+        qtbot.keyClick(page.downloads.tag_edit, Qt.Key.Key_Return)
+    assert finished.args == [tag, True]
+    final = updates[-1]
+    expected = {layer["digest"] for layer in manifest["layers"]} | {manifest["config"]["digest"]}
+    assert {layer.digest for layer in final.layers} == expected
+    assert all(layer.done for layer in final.layers)
+    assert final.total == sum(layer["size"] for layer in manifest["layers"]) + manifest["config"]["size"]
+    fractions = [u.fraction for u in updates if u.fraction is not None]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    row = row_of(page, tag)
+    assert row.layers_button.isVisible() and row.layers_button.text() == "3 layers"
+    row.layers_button.click()
+    assert row.layers_label.isVisible()
+    assert row.layers_label.text().count("✓") == 3
+    assert tag in tag_names(engine)
+
+
 def test_copy_rename_and_delete_with_confirmation(
     qtbot: Any,
     page: ModelManagerPage,
@@ -412,6 +448,9 @@ def test_free_space_warning_holds_the_pull_until_the_user_decides(
 def test_tag_field_accepts_pasted_commands_and_rejects_garbage(qtbot: Any, page: ModelManagerPage) -> None:
     assert normalize_tag("  ollama run llama3.2:3b ") == "llama3.2:3b"
     assert normalize_tag("https://huggingface.co/bartowski/x-GGUF") == "hf.co/bartowski/x-GGUF"
+    assert parse_pull_text("http://localhost:5000/library/x:1") == ("localhost:5000/library/x:1", True)
+    assert parse_pull_text("ollama pull --insecure reg.lan/me/x") == ("reg.lan/me/x", True)
+    assert parse_pull_text("qwen2.5:7b") == ("qwen2.5:7b", False)
     assert not page.downloads.request_pull("not a tag!")
     assert not page.downloads.message_label.isHidden()
     assert "is not a model tag" in page.downloads.message_label.text()

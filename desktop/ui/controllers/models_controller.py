@@ -207,9 +207,12 @@ class ModelsController(QObject):
         folder = disk.models_dir(str(getattr(self._client, "base_url", "")), embedded=self._embedded)
         return disk.check_space(download_size, folder)
 
-    def pull(self, name: str, expected_size: int = 0) -> bool:
-        """Queue a pull (the caller has shown the free-space warning, if any)."""
-        return self._queue.enqueue(name, expected_total=expected_size)
+    def pull(self, name: str, expected_size: int = 0, *, insecure: bool = False) -> bool:
+        """Queue a pull (the caller has shown the free-space warning, if any).
+
+        insecure: the registry in the name speaks plain HTTP (a private or local registry).
+        """
+        return self._queue.enqueue(name, expected_total=expected_size, insecure=insecure)
 
     def cancel_pull(self, name: str) -> None:
         self._queue.cancel(name)

@@ -29,11 +29,23 @@ _PASTED_COMMAND_RE = re.compile(r"^\s*ollama\s+(?:pull|run)\s+", re.IGNORECASE)
 
 def normalize_tag(text: str) -> str:
     """Accept what people paste: 'ollama run llama3.2', a Hugging Face URL, stray spaces."""
+    return parse_pull_text(text)[0]
+
+
+def parse_pull_text(text: str) -> tuple[str, bool]:
+    """(tag, insecure): `http://host/ns/model:tag` names a plain-HTTP registry (`ollama pull --insecure`)."""
     tag = _PASTED_COMMAND_RE.sub("", text).strip()
+    insecure = False
+    if tag.lower().startswith("--insecure "):
+        tag, insecure = tag[len("--insecure ") :].strip(), True
     for prefix in ("https://huggingface.co/", "http://huggingface.co/", "https://hf.co/", "huggingface.co/"):
         if tag.lower().startswith(prefix):
-            tag = "hf.co/" + tag[len(prefix) :]
-    return tag
+            return "hf.co/" + tag[len(prefix) :], insecure
+    if tag.lower().startswith("http://"):
+        tag, insecure = tag[len("http://") :], True
+    elif tag.lower().startswith("https://"):
+        tag = tag[len("https://") :]
+    return tag, insecure
 
 
 def is_valid_tag(tag: str) -> bool:
@@ -255,7 +267,7 @@ class PullPanel(QWidget):
         banner_layout.addWidget(self.space_anyway)
         banner_layout.addWidget(self.space_cancel)
         self.space_banner.hide()
-        self._held: tuple[str, int] | None = None
+        self._held: tuple[str, int, bool] | None = None
 
         self.empty_label = QLabel(
             self.tr("No downloads yet. Type a model tag above, or pick one from the catalog.")
@@ -297,7 +309,7 @@ class PullPanel(QWidget):
 
     def request_pull(self, tag: str, size: int = 0) -> bool:
         """Check the tag and the free space, then queue; False if the user must act first."""
-        tag = normalize_tag(tag)
+        tag, insecure = parse_pull_text(tag)
         if not is_valid_tag(tag):
             self._show_message(
                 self.tr(
@@ -309,7 +321,7 @@ class PullPanel(QWidget):
             size = int(self._size_lookup(tag) or 0)
         check = self.controller.space_check(size)
         if check.known and not check.fits:
-            self._held = (tag, size)
+            self._held = (tag, size, insecure)
             self.space_label.setText(
                 self.tr(
                     "{0} needs about {1} of disk space, but only {2} is free in {3}. "
@@ -318,11 +330,11 @@ class PullPanel(QWidget):
             )
             self.space_banner.show()
             return False
-        return self._enqueue(tag, size)
+        return self._enqueue(tag, size, insecure)
 
-    def _enqueue(self, tag: str, size: int) -> bool:
+    def _enqueue(self, tag: str, size: int, insecure: bool = False) -> bool:
         self.space_banner.hide()
-        if not self.controller.pull(tag, size):
+        if not self.controller.pull(tag, size, insecure=insecure):
             self._show_message(self.tr("{0} is already being downloaded.").format(tag))
             return False
         self.message_label.hide()
@@ -340,9 +352,9 @@ class PullPanel(QWidget):
 
     def _on_space_anyway(self) -> None:
         if self._held is not None:
-            tag, size = self._held
+            tag, size, insecure = self._held
             self._held = None
-            self._enqueue(tag, size)
+            self._enqueue(tag, size, insecure)
 
     def _on_space_cancel(self) -> None:
         self._held = None
