@@ -216,6 +216,7 @@ def test_catalog_search_filters_and_pull_request(qtbot: Any) -> None:
     qwen = tree.topLevelItem(0)
     assert qwen.child(0).text(4) == "Runs on your GPU"
     assert qwen.child(0).toolTip(4).startswith("Needs about 5.9 GB")
+    assert qwen.child(1).toolTip(4) == "Needs about 49 GB; you have 16 GB."  # the sizing's sentence
     assert qwen.child(1).text(4) == "Too large"
     tree.setCurrentItem(qwen.child(0))
     with qtbot.waitSignal(browser.pull_requested) as pulled:
@@ -238,3 +239,31 @@ def test_catalog_pull_goes_through_the_free_space_check(
     qtbot.mouseClick(page.downloads.space_anyway, Qt.MouseButton.LeftButton)
     assert page.downloads.space_banner.isHidden()
     assert [s.model for s in fault_controller.pulls()] == ["huge:1"]  # queued after "Pull anyway"
+
+
+def test_the_bundled_catalog_with_hardware_verdicts(qtbot: Any) -> None:
+    from desktop.core import catalog
+    from desktop.core.hardware.probe import probe
+
+    catalog.set_machine(None)
+    try:
+        browser = CatalogBrowser()
+        qtbot.addWidget(browser)
+        assert len(browser.rows) >= 50
+        assert not browser.fits_check.isEnabled(), "no verdicts before the hardware check"
+        assert browser.download_size("qwen2.5:7b") > 4_000_000_000
+        # A 16 GB laptop with an 8 GB GPU, as the hardware panel would hand it over.
+        catalog.set_machine(probe(ram=16 * 2**30, vram=8 * 2**30))
+        browser.show()
+        assert browser.fits_check.isEnabled()
+        verdicts = {row.tag: row.verdict for row in browser.rows}
+        assert verdicts["llama3.1:70b"] == "too_large"
+        assert verdicts["qwen2.5:0.5b"] == "gpu"
+        browser.search_edit.setText("qwen2.5")
+        browser.fits_check.setChecked(True)
+        shown = {row.tag for row in browser.rows if browser.matches(row)}
+        assert "qwen2.5:7b" in shown and "qwen2.5:72b" not in shown
+        row = next(r for r in browser.rows if r.tag == "llama3.1:70b")
+        assert browser.verdict_tooltip(row).startswith("Needs about")
+    finally:
+        catalog.set_machine(None)

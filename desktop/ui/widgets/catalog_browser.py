@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,7 +51,12 @@ class CatalogRow:
     capabilities: tuple[str, ...]
     description: str  # in the UI language when the catalog has it
     verdict: str  # "gpu" | "partial" | "cpu" | "too_large" | "" (unknown)
-    verdict_text: str  # a short plain sentence from the sizing
+    verdict_text: str  # the sizing's plain English sentence (fallback for the tooltip)
+    need: int = 0  # bytes the model needs on the device it would run on
+    gpu_budget: int = 0
+    ram_budget: int = 0
+    gpu_share: float = 0.0
+    slowdown: float = 1.0
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
@@ -94,7 +99,7 @@ def adapt_catalog(core_catalog: Any, language: str) -> tuple[list[CatalogRow], s
         for tag in _get(model, "tags", default=()) or ():
             tag_name = str(_get(tag, "name", "tag", default=""))
             full = tag_name if ":" in tag_name else f"{name}:{tag_name}"
-            verdict, verdict_text = _verdict(verdict_for, model, tag)
+            verdict, verdict_text, figures = _verdict(verdict_for, model, tag)
             rows.append(
                 CatalogRow(
                     model=name,
@@ -107,26 +112,43 @@ def adapt_catalog(core_catalog: Any, language: str) -> tuple[list[CatalogRow], s
                     description=str(description or ""),
                     verdict=verdict,
                     verdict_text=verdict_text,
+                    **figures,
                 )
             )
     return rows, date
 
 
-def _verdict(verdict_for: Callable[..., Any] | None, model: Any, tag: Any) -> tuple[str, str]:
+def _verdict(verdict_for: Callable[..., Any] | None, model: Any, tag: Any) -> tuple[str, str, dict[str, Any]]:
     if verdict_for is None:
-        return "", ""
+        return "", "", {}
     try:
         result = verdict_for(model, tag)
     except TypeError:
         result = verdict_for(tag)
     if result is None:
-        return "", ""
+        return "", "", {}
     if isinstance(result, str):
-        return result, ""
+        return result, "", {}
     kind = _get(result, "kind", "verdict", "level", default="")
     kind = str(getattr(kind, "value", kind))
     text = str(_get(result, "summary", "text", "explanation", "message", default="") or "")
-    return kind, text
+    figures = {
+        "need": int(_get(result, "need", default=0) or 0),
+        "gpu_budget": int(_get(result, "gpu_budget", default=0) or 0),
+        "ram_budget": int(_get(result, "ram_budget", default=0) or 0),
+        "gpu_share": float(_get(result, "gpu_share", default=0.0) or 0.0),
+        "slowdown": float(_get(result, "slowdown", default=1.0) or 1.0),
+    }
+    return kind, text, figures
+
+
+def machine_known() -> bool:
+    try:
+        from desktop.core import catalog as core_catalog
+    except ImportError:
+        return False
+    current = getattr(core_catalog, "current_machine", None)
+    return callable(current) and current() is not None
 
 
 class CatalogBrowser(QWidget):
@@ -138,6 +160,7 @@ class CatalogBrowser(QWidget):
         self, rows: Iterable[CatalogRow] | None = None, date: str = "", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self._from_core = rows is None
         if rows is None:
             rows, date = load_rows(QLocale().name())
         self.rows = list(rows)
@@ -211,10 +234,55 @@ class CatalogBrowser(QWidget):
         self.search_edit.textChanged.connect(self.apply_filter)
         self.capability_combo.currentIndexChanged.connect(self.apply_filter)
         self.fits_check.toggled.connect(self.apply_filter)
+        self._update_fits_check()
         self.tree.itemDoubleClicked.connect(self._on_double_clicked)
         self.tree.currentItemChanged.connect(self._update_button)
         self.pull_button.clicked.connect(self._on_pull_clicked)
         self.apply_filter()
+
+    def verdict_tooltip(self, row: CatalogRow) -> str:
+        """The sizing's reasoning in the UI language, from its numbers."""
+        if not row.verdict or not row.need:
+            return row.verdict_text
+        need = format_bytes(row.need)
+        if row.verdict == "gpu":
+            return self.tr("Needs about {0}; it fits in your GPU memory ({1} usable).").format(
+                need, format_bytes(row.gpu_budget)
+            )
+        if row.verdict == "partial":
+            return self.tr(
+                "Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU, about {2}x slower."
+            ).format(need, int(row.gpu_share * 100), f"{row.slowdown:.1f}")
+        if row.verdict == "cpu":
+            return self.tr(
+                "Needs about {0}; it runs on the CPU from system memory ({1} usable), slowly."
+            ).format(need, format_bytes(row.ram_budget))
+        return self.tr("Needs about {0}, more than this computer can give a model ({1}).").format(
+            need, format_bytes(max(row.ram_budget, row.gpu_budget))
+        )
+
+    def reload(self) -> None:
+        """Read the catalog again (verdicts appear once the hardware check has run)."""
+        rows, date = load_rows(QLocale().name())
+        if rows:
+            self.rows = rows
+            self._sizes = {row.tag: row.size for row in self.rows}
+        self._update_fits_check()
+        self.apply_filter()
+
+    def _update_fits_check(self) -> None:
+        known = any(row.verdict for row in self.rows)
+        self.fits_check.setEnabled(known)
+        self.fits_check.setToolTip(
+            "" if known else self.tr("Available once the hardware check has looked at this computer.")
+        )
+        if not known:
+            self.fits_check.setChecked(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._from_core and not any(row.verdict for row in self.rows) and machine_known():
+            self.reload()
 
     def download_size(self, tag: str) -> int:
         size = self._sizes.get(tag)
@@ -265,8 +333,9 @@ class CatalogBrowser(QWidget):
             )
             item.setData(0, TAG_ROLE, row.tag)
             item.setData(0, SIZE_ROLE, row.size)
-            if row.verdict_text:
-                item.setToolTip(4, row.verdict_text)
+            tooltip = self.verdict_tooltip(row)
+            if tooltip:
+                item.setToolTip(4, tooltip)
             colour = VERDICT_COLOURS.get(row.verdict)
             if colour:
                 item.setForeground(4, QBrush(QColor(colour)))
