@@ -319,6 +319,7 @@ class CatalogBrowser(QWidget):
                 font.setBold(True)
                 parent.setFont(0, font)
                 parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                parent.setToolTip(5, row.description)
                 groups[row.model] = parent
                 self.tree.addTopLevelItem(parent)
             item = QTreeWidgetItem(
@@ -332,6 +333,8 @@ class CatalogBrowser(QWidget):
                 ]
             )
             item.setData(0, TAG_ROLE, row.tag)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setData(0, SIZE_ROLE, row.size)
             tooltip = self.verdict_tooltip(row)
             if tooltip:
