@@ -169,6 +169,10 @@ class PullQueue:
         tracker = self._trackers.get(model)
         if tracker is not None and not tracker.state.is_final:
             return False
+        if tracker is not None and tracker.state is not PullState.SUCCEEDED:
+            # Asked again after a failure or a cancel: same row, and its bar does not jump back.
+            self._insecure[model] = insecure or self._insecure.get(model, False)
+            return self.retry(model)
         self._trackers[model] = PullTracker(
             model, clock=self.clock, stall_after=self.stall_after, expected_total=expected_total
         )

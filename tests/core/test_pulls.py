@@ -516,7 +516,11 @@ def test_queue_error_line_fails_without_retry_and_user_retry_works() -> None:
         await wait_until(lambda: finished)
         assert finished[0][1] is False and finished[0][2].startswith("max retries exceeded")
         assert len(client.requests) == 1
-        assert queue.retry("m:1")
+        before = queue.snapshot("m:1")
+        assert before is not None and before.completed > 0
+        assert queue.enqueue("m:1"), "asking again after a failure retries the same pull"
+        again = queue.snapshot("m:1")
+        assert again is not None and again.completed == before.completed and again.state is PullState.QUEUED
         await wait_until(lambda: len(finished) == 2)
         assert finished[1] == ("m:1", True, "")
 
