@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QCursor,
     QDesktopServices,
     QGuiApplication,
+    QIcon,
     QImage,
     QKeyEvent,
     QKeySequence,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import paths
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 
 WIDTH = 680
@@ -125,6 +127,10 @@ class QuickAskWindow(QWidget):
         layout.setSpacing(8)
 
         header = QHBoxLayout()
+        header.setSpacing(8)
+        glyph = QLabel()
+        glyph.setPixmap(QIcon(str(paths.resource_path("icons", "ollama-desk.svg"))).pixmap(18, 18))
+        header.addWidget(glyph)
         self._title = QLabel(self.tr("Quick Ask"))
         self._title.setObjectName("QuickAskTitle")
         self._model = QLabel()
@@ -162,7 +168,7 @@ class QuickAskWindow(QWidget):
         self.stop_button = QPushButton(self.tr("Stop"))
         self.copy_button = QPushButton(self.tr("Copy answer"))
         self.continue_button = QPushButton(self.tr("Continue in main window"))
-        self.continue_button.setToolTip(self.tr("Ctrl+Enter"))
+        self.continue_button.setToolTip(self.tr("Continue this exchange in the main window (Ctrl+Enter)"))
         for button in (self.stop_button, self.copy_button, self.continue_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setAutoDefault(False)
@@ -257,10 +263,9 @@ class QuickAskWindow(QWidget):
         metrics = self.controller.metrics
         if status == "complete":
             if metrics is not None and metrics.tokens_per_second:
-                self.hint.setText(self.tr("Done · {0:.1f} tokens/s · Ctrl+Enter continues in the main window")
-                                  .format(metrics.tokens_per_second))
+                self.hint.setText(self.tr("Done · {0:.1f} tokens/s").format(metrics.tokens_per_second))
             else:
-                self.hint.setText(self.tr("Done · Ctrl+Enter continues in the main window"))
+                self.hint.setText(self.tr("Done"))
         elif status == "stopped":
             self.hint.setText(self.tr("Stopped."))
         else:
