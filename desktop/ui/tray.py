@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -53,23 +53,17 @@ class TrayMenuSignals(QObject):
     quit_requested = Signal()
 
 
-def _tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("Tray", text)
-
-
 def status_text(state: TrayState) -> str:
     if state.generating:
-        return _tr("Ollama Desk — answering…")
+        return QCoreApplication.translate("Tray", "Ollama Desk — answering…")
     if state.pulling:
-        return _tr("Ollama Desk — downloading a model…")
+        return QCoreApplication.translate("Tray", "Ollama Desk — downloading a model…")
     return {
-        "online": _tr("Ollama Desk — model server online"),
-        "offline": _tr("Ollama Desk — model server offline"),
-        "engine-starting": _tr("Ollama Desk — starting the engine…"),
-        "connecting": _tr("Ollama Desk — connecting…"),
-    }.get(state.server, _tr("Ollama Desk"))
+        "online": QCoreApplication.translate("Tray", "Ollama Desk — model server online"),
+        "offline": QCoreApplication.translate("Tray", "Ollama Desk — model server offline"),
+        "engine-starting": QCoreApplication.translate("Tray", "Ollama Desk — starting the engine…"),
+        "connecting": QCoreApplication.translate("Tray", "Ollama Desk — connecting…"),
+    }.get(state.server, QCoreApplication.translate("Tray", "Ollama Desk"))
 
 
 def build_tray_menu(menu: QMenu, state: TrayState, signals: TrayMenuSignals) -> TrayActions:
@@ -80,19 +74,19 @@ def build_tray_menu(menu: QMenu, state: TrayState, signals: TrayMenuSignals) -> 
     status.setEnabled(False)
     menu.addSeparator()
 
-    acts.quick_ask = menu.addAction(_tr("Quick Ask…"))
+    acts.quick_ask = menu.addAction(QCoreApplication.translate("Tray", "Quick Ask…"))
     acts.quick_ask.triggered.connect(signals.quick_ask_requested)
-    acts.new_chat = menu.addAction(_tr("New Chat"))
+    acts.new_chat = menu.addAction(QCoreApplication.translate("Tray", "New Chat"))
     acts.new_chat.triggered.connect(signals.new_chat_requested)
     if state.window_visible:
-        acts.toggle_window = menu.addAction(_tr("Hide Window"))
+        acts.toggle_window = menu.addAction(QCoreApplication.translate("Tray", "Hide Window"))
         acts.toggle_window.triggered.connect(signals.hide_window_requested)
     else:
-        acts.toggle_window = menu.addAction(_tr("Open Ollama Desk"))
+        acts.toggle_window = menu.addAction(QCoreApplication.translate("Tray", "Open Ollama Desk"))
         acts.toggle_window.triggered.connect(signals.show_window_requested)
     menu.addSeparator()
 
-    models_menu = menu.addMenu(_tr("Default Model"))
+    models_menu = menu.addMenu(QCoreApplication.translate("Tray", "Default Model"))
     if state.models:
         group = QActionGroup(models_menu)
         group.setExclusive(True)
@@ -105,20 +99,26 @@ def build_tray_menu(menu: QMenu, state: TrayState, signals: TrayMenuSignals) -> 
             acts.models[name] = action
     else:
         empty = models_menu.addAction(
-            _tr("No models installed") if state.server == "online" else _tr("Model server offline"))
+            QCoreApplication.translate("Tray", "No models installed")
+            if state.server == "online"
+            else QCoreApplication.translate("Tray", "Model server offline")
+        )
         empty.setEnabled(False)
 
     if state.engine_available:
         if state.engine_running:
-            acts.engine = menu.addAction(_tr("Stop Engine"))
+            acts.engine = menu.addAction(QCoreApplication.translate("Tray", "Stop Engine"))
             acts.engine.triggered.connect(signals.engine_stop_requested)
         else:
             acts.engine = menu.addAction(
-                _tr("Starting Engine…") if state.server == "engine-starting" else _tr("Start Engine"))
+                QCoreApplication.translate("Tray", "Starting Engine…")
+                if state.server == "engine-starting"
+                else QCoreApplication.translate("Tray", "Start Engine")
+            )
             acts.engine.setEnabled(state.server != "engine-starting")
             acts.engine.triggered.connect(signals.engine_start_requested)
     menu.addSeparator()
-    acts.quit = menu.addAction(_tr("Quit Ollama Desk"))
+    acts.quit = menu.addAction(QCoreApplication.translate("Tray", "Quit Ollama Desk"))
     acts.quit.triggered.connect(signals.quit_requested)
     return acts
 
@@ -249,16 +249,20 @@ class Tray(QObject):
         preview = " ".join(text.split())
         if len(preview) > 120:
             preview = preview[:119] + "…"
-        self.notify(self.tr("Reply ready: {0}").format(title) if title else self.tr("Reply ready"),
-                    preview or self.tr("The model finished its reply."))
+        self.notify(
+            self.tr("Reply ready: {0}").format(title) if title else self.tr("Reply ready"),
+            preview or self.tr("The model finished its reply."),
+        )
 
     def on_pull_finished(self, name: str, ok: bool) -> None:
         if ok:
             self.notify(self.tr("Download finished"), self.tr("{0} is ready to use.").format(name))
         else:
-            self.notify(self.tr("Download failed"),
-                        self.tr("{0} could not be downloaded. Open the Models page to retry.").format(name),
-                        warning=True)
+            self.notify(
+                self.tr("Download failed"),
+                self.tr("{0} could not be downloaded. Open the Models page to retry.").format(name),
+                warning=True,
+            )
 
     # ----------------------------------------------------------------------------------
     def _apply_state(self) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ctypes
 import sys
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop.ui.hotkeys.base import HotkeyBackend, HotkeyTaken, HotkeyUnavailable
 from desktop.ui.hotkeys.keys import Shortcut
 
@@ -40,19 +42,34 @@ class MacHotkey(HotkeyBackend):
     def __init__(self) -> None:
         super().__init__()
         if sys.platform != "darwin":
-            raise HotkeyUnavailable("Carbon hot keys exist only on macOS.")
+            raise HotkeyUnavailable(
+                QCoreApplication.translate("Hotkeys", "Carbon hot keys exist only on macOS.")
+            )
         try:
             self._carbon = ctypes.CDLL(CARBON)
         except OSError as err:
-            raise HotkeyUnavailable("The Carbon framework could not be loaded.") from err
+            raise HotkeyUnavailable(
+                QCoreApplication.translate("Hotkeys", "The Carbon framework could not be loaded.")
+            ) from err
         c = self._carbon
         c.GetApplicationEventTarget.restype = ctypes.c_void_p
-        c.InstallEventHandler.argtypes = [ctypes.c_void_p, _HANDLER, ctypes.c_uint32,
-                                          ctypes.POINTER(_EventTypeSpec), ctypes.c_void_p,
-                                          ctypes.POINTER(ctypes.c_void_p)]
+        c.InstallEventHandler.argtypes = [
+            ctypes.c_void_p,
+            _HANDLER,
+            ctypes.c_uint32,
+            ctypes.POINTER(_EventTypeSpec),
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_void_p),
+        ]
         c.InstallEventHandler.restype = ctypes.c_int32
-        c.RegisterEventHotKey.argtypes = [ctypes.c_uint32, ctypes.c_uint32, _EventHotKeyID, ctypes.c_void_p,
-                                          ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)]
+        c.RegisterEventHotKey.argtypes = [
+            ctypes.c_uint32,
+            ctypes.c_uint32,
+            _EventHotKeyID,
+            ctypes.c_void_p,
+            ctypes.c_uint32,
+            ctypes.POINTER(ctypes.c_void_p),
+        ]
         c.RegisterEventHotKey.restype = ctypes.c_int32
         c.UnregisterEventHotKey.argtypes = [ctypes.c_void_p]
         c.RemoveEventHandler.argtypes = [ctypes.c_void_p]
@@ -60,10 +77,20 @@ class MacHotkey(HotkeyBackend):
         self._callback = _HANDLER(self._on_hot_key)
         self._spec = _EventTypeSpec(K_EVENT_CLASS_KEYBOARD, K_EVENT_HOT_KEY_PRESSED)
         self._handler_ref = ctypes.c_void_p()
-        status = c.InstallEventHandler(c.GetApplicationEventTarget(), self._callback, 1,
-                                       ctypes.byref(self._spec), None, ctypes.byref(self._handler_ref))
+        status = c.InstallEventHandler(
+            c.GetApplicationEventTarget(),
+            self._callback,
+            1,
+            ctypes.byref(self._spec),
+            None,
+            ctypes.byref(self._handler_ref),
+        )
         if status != NO_ERR:
-            raise HotkeyUnavailable(f"macOS refused the hot key handler (error {status}).")
+            raise HotkeyUnavailable(
+                QCoreApplication.translate(
+                    "Hotkeys", "macOS refused the hot key handler (error {0})."
+                ).format(status)
+            )
         self._hotkey_ref = ctypes.c_void_p()
 
     def _on_hot_key(self, _call_ref: int, _event: int, _user: int) -> int:
@@ -74,13 +101,26 @@ class MacHotkey(HotkeyBackend):
         self.unregister()
         c = self._carbon
         ref = ctypes.c_void_p()
-        status = c.RegisterEventHotKey(shortcut.mac_keycode(), shortcut.mac_modifiers(),
-                                       _EventHotKeyID(SIGNATURE, 1), c.GetApplicationEventTarget(), 0,
-                                       ctypes.byref(ref))
+        status = c.RegisterEventHotKey(
+            shortcut.mac_keycode(),
+            shortcut.mac_modifiers(),
+            _EventHotKeyID(SIGNATURE, 1),
+            c.GetApplicationEventTarget(),
+            0,
+            ctypes.byref(ref),
+        )
         if status == EVENT_HOTKEY_EXISTS_ERR:
-            raise HotkeyTaken(f"{shortcut.native_text()} is already used by another program.")
+            raise HotkeyTaken(
+                QCoreApplication.translate("Hotkeys", "{0} is already used by another program.").format(
+                    shortcut.native_text()
+                )
+            )
         if status != NO_ERR:
-            raise HotkeyTaken(f"macOS refused {shortcut.native_text()} (error {status}).")
+            raise HotkeyTaken(
+                QCoreApplication.translate("Hotkeys", "macOS refused {0} (error {1}).").format(
+                    shortcut.native_text(), status
+                )
+            )
         self._hotkey_ref = ref
         self.registration_succeeded.emit(shortcut.native_text())
 

@@ -54,7 +54,9 @@ class WindowsHotkey(HotkeyBackend):
     def __init__(self) -> None:
         super().__init__()
         if sys.platform != "win32":
-            raise HotkeyUnavailable("RegisterHotKey exists only on Windows.")
+            raise HotkeyUnavailable(
+                QCoreApplication.translate("Hotkeys", "RegisterHotKey exists only on Windows.")
+            )
         self._user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
         self._user32.RegisterHotKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_uint]
         self._user32.UnregisterHotKey.argtypes = [ctypes.c_void_p, ctypes.c_int]
@@ -62,7 +64,9 @@ class WindowsHotkey(HotkeyBackend):
         self._filter = _Filter(self)
         app = QCoreApplication.instance()
         if app is None:
-            raise HotkeyUnavailable("The application is not running yet.")
+            raise HotkeyUnavailable(
+                QCoreApplication.translate("Hotkeys", "The application is not running yet.")
+            )
         app.installNativeEventFilter(self._filter)
 
     def register(self, shortcut: Shortcut) -> None:
@@ -71,8 +75,16 @@ class WindowsHotkey(HotkeyBackend):
         if not ok:
             code = ctypes.get_last_error()  # type: ignore[attr-defined]
             if code == ERROR_HOTKEY_ALREADY_REGISTERED:
-                raise HotkeyTaken(f"{shortcut.native_text()} is already used by another program.")
-            raise HotkeyTaken(f"Windows refused {shortcut.native_text()} (error {code}).")
+                raise HotkeyTaken(
+                    QCoreApplication.translate("Hotkeys", "{0} is already used by another program.").format(
+                        shortcut.native_text()
+                    )
+                )
+            raise HotkeyTaken(
+                QCoreApplication.translate("Hotkeys", "Windows refused {0} (error {1}).").format(
+                    shortcut.native_text(), code
+                )
+            )
         self._registered = True
         self.registration_succeeded.emit(shortcut.native_text())
 

@@ -16,7 +16,7 @@ import ctypes.util
 import os
 import time
 
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
 from desktop.ui.hotkeys.base import HotkeyBackend, HotkeyTaken, HotkeyUnavailable
 from desktop.ui.hotkeys.keys import Shortcut
@@ -73,15 +73,24 @@ def _load_xlib() -> ctypes.CDLL:
     try:
         lib = ctypes.CDLL(name)
     except OSError as err:
-        raise HotkeyUnavailable("The X11 library (libX11) is not installed.") from err
+        raise HotkeyUnavailable(
+            QCoreApplication.translate("Hotkeys", "The X11 library (libX11) is not installed.")
+        ) from err
     lib.XOpenDisplay.restype = ctypes.c_void_p
     lib.XOpenDisplay.argtypes = [ctypes.c_char_p]
     lib.XDefaultRootWindow.restype = ctypes.c_ulong
     lib.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
     lib.XKeysymToKeycode.restype = ctypes.c_ubyte
     lib.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-    lib.XGrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong,
-                             ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.XGrabKey.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_ulong,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+    ]
     lib.XUngrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong]
     lib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
     lib.XFlush.argtypes = [ctypes.c_void_p]
@@ -101,24 +110,33 @@ class X11Hotkey(HotkeyBackend):
         super().__init__()
         display_name = display if display is not None else os.environ.get("DISPLAY", "")
         if not display_name:
-            raise HotkeyUnavailable("There is no X11 display (DISPLAY is not set).")
+            raise HotkeyUnavailable(
+                QCoreApplication.translate("Hotkeys", "There is no X11 display (DISPLAY is not set).")
+            )
         self._x = _load_xlib()
         self._display = self._x.XOpenDisplay(display_name.encode())
         if not self._display:
-            raise HotkeyUnavailable(f"Cannot open the X11 display {display_name}.")
+            raise HotkeyUnavailable(
+                QCoreApplication.translate("Hotkeys", "Cannot open the X11 display {0}.").format(display_name)
+            )
         self._root = self._x.XDefaultRootWindow(self._display)
         self._grabs: list[tuple[int, int]] = []
         self._keycode = 0
         self._last_press = 0.0
         self._notifier: QSocketNotifier | None = QSocketNotifier(
-            self._x.XConnectionNumber(self._display), QSocketNotifier.Type.Read, self)
+            self._x.XConnectionNumber(self._display), QSocketNotifier.Type.Read, self
+        )
         self._notifier.activated.connect(self._on_display_readable)
 
     def register(self, shortcut: Shortcut) -> None:
         self.unregister()
         keycode = self._x.XKeysymToKeycode(self._display, shortcut.x11_keysym())
         if not keycode:
-            raise HotkeyTaken(f"The keyboard layout has no key for {shortcut.native_text()}.")
+            raise HotkeyTaken(
+                QCoreApplication.translate("Hotkeys", "The keyboard layout has no key for {0}.").format(
+                    shortcut.native_text()
+                )
+            )
         base = shortcut.x11_modifiers()
         errors: list[int] = []
 
@@ -132,8 +150,9 @@ class X11Hotkey(HotkeyBackend):
         try:
             grabs = []
             for locks in (0, LOCK_MASK, MOD2_MASK, LOCK_MASK | MOD2_MASK):
-                self._x.XGrabKey(self._display, keycode, base | locks, self._root, 0,
-                                 GRAB_MODE_ASYNC, GRAB_MODE_ASYNC)
+                self._x.XGrabKey(
+                    self._display, keycode, base | locks, self._root, 0, GRAB_MODE_ASYNC, GRAB_MODE_ASYNC
+                )
                 grabs.append((keycode, base | locks))
             self._x.XSync(self._display, 0)
         finally:
@@ -143,8 +162,16 @@ class X11Hotkey(HotkeyBackend):
         if errors:
             self.unregister()
             if BAD_ACCESS in errors:
-                raise HotkeyTaken(f"{shortcut.native_text()} is already used by another program.")
-            raise HotkeyTaken(f"The X server refused {shortcut.native_text()} (error {errors[0]}).")
+                raise HotkeyTaken(
+                    QCoreApplication.translate("Hotkeys", "{0} is already used by another program.").format(
+                        shortcut.native_text()
+                    )
+                )
+            raise HotkeyTaken(
+                QCoreApplication.translate("Hotkeys", "The X server refused {0} (error {1}).").format(
+                    shortcut.native_text(), errors[0]
+                )
+            )
         self._on_display_readable()  # XSync may have queued events already
         self.registration_succeeded.emit(shortcut.native_text())
 
