@@ -366,9 +366,13 @@ def test_delete_cancelled_in_the_dialog_keeps_the_model(
     with qtbot.waitSignal(controller.models_changed, timeout=15000):
         controller.refresh()
     assert page.installed.select(STARTER)
-    qtbot.mouseClick(page.installed.delete_button, qtbot_left())
+    page.activateWindow()
+    page.installed.table.setFocus()
+    qtbot.waitUntil(page.installed.table.hasFocus, timeout=3000)
+    qtbot.keyClick(page.installed.table, Qt.Key.Key_Delete)  # the keyboard way
     box = page.dialog
     assert isinstance(box, QMessageBox)
+    assert STARTER in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     qtbot.wait(300)
     assert STARTER in tag_names(engine)

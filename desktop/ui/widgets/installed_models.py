@@ -8,19 +8,21 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -217,6 +219,11 @@ class InstalledModelsPanel(QWidget):
             CapabilityBadgeDelegate(capability_labels, self.table),
         )
         self.table.doubleClicked.connect(lambda _index: self._emit_for_selected(self.details_requested))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        delete_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_shortcut.activated.connect(lambda: self._emit_for_selected(self.delete_requested))
         self.empty_label = QLabel(
             self.tr("No models installed yet. Open Downloads to pull one, or import a GGUF file.")
         )
@@ -283,6 +290,22 @@ class InstalledModelsPanel(QWidget):
         model = self.selected_model()
         if model is not None:
             signal.emit(model)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for text, signal in (
+            (self.tr("Details…"), self.details_requested),
+            (self.tr("Copy…"), self.copy_requested),
+            (self.tr("Rename…"), self.rename_requested),
+            (self.tr("Delete…"), self.delete_requested),
+        ):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _checked=False, sig=signal: self._emit_for_selected(sig))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _update_buttons(self, *_args: object) -> None:
         has = self.selected_model() is not None
