@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,17 +20,19 @@ from desktop.core.pulls import format_bytes
 from desktop.ui.controllers.models_controller import ModelsController
 
 
-def capability_names(widget: QWidget) -> dict[str, str]:
+def capability_names(_widget: QWidget | None = None) -> dict[str, str]:
     """User-facing names of Ollama capabilities (shared by the badges and this dialog)."""
+
+    translate = QCoreApplication.translate
     return {
-        "completion": widget.tr("chat"),
-        "tools": widget.tr("tools"),
-        "vision": widget.tr("vision"),
-        "embedding": widget.tr("embedding"),
-        "thinking": widget.tr("thinking"),
-        "insert": widget.tr("fill-in"),
-        "audio": widget.tr("audio"),
-        "image": widget.tr("image generation"),
+        "completion": translate("Capabilities", "chat"),
+        "tools": translate("Capabilities", "tools"),
+        "vision": translate("Capabilities", "vision"),
+        "embedding": translate("Capabilities", "embedding"),
+        "thinking": translate("Capabilities", "thinking"),
+        "insert": translate("Capabilities", "fill-in"),
+        "audio": translate("Capabilities", "audio"),
+        "image": translate("Capabilities", "image generation"),
     }
 
 
