@@ -1,0 +1,146 @@
+"""Runs the hardware probe off the UI thread and hands the report to the hardware panel.
+
+The probe reads files and may call nvidia-smi or a native library; all of it runs in a worker
+thread (asyncio.to_thread on the app's qasync loop), so the window never waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core import catalog as catalog_module
+from desktop.core.hardware.machine import Machine
+from desktop.core.hardware.probe import probe
+from desktop.core.hardware.recommend import LoadCheck, check_loaded
+from desktop.core.hardware.report import HardwareReport, build_report
+from desktop.core.hardware.sizing import estimate
+from desktop.core.ollama.types import RunningModel
+from desktop.ui import pyside_fix
+
+log = logging.getLogger(__name__)
+
+
+class HardwareController(QObject):
+    """Signals are emitted on the Qt thread.
+
+    `probe_fn` and `catalog` are injectable (tests, --ram/--vram style planning); by default
+    the real probe and the bundled catalog are used.
+    """
+
+    report_ready = Signal(object)  # HardwareReport
+    probe_failed = Signal(str)  # a plain sentence
+    busy_changed = Signal(bool)
+    loads_checked = Signal(list)  # list[LoadCheck], from /api/ps (ModelsController.running_changed)
+
+    def __init__(
+        self,
+        *,
+        probe_fn: Callable[[], Machine] | None = None,
+        catalog: Any = None,
+        num_ctx: int | None = None,
+        battery_poll_ms: int = 60_000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        pyside_fix.apply()
+        self._probe_fn = probe_fn or probe
+        self._catalog = catalog
+        self._num_ctx = num_ctx
+        self._task: asyncio.Task[HardwareReport] | None = None
+        self._report: HardwareReport | None = None
+        self._battery_timer = QTimer(self)
+        self._battery_timer.setInterval(battery_poll_ms)
+        self._battery_timer.timeout.connect(self._on_battery_timer)
+
+    @property
+    def report(self) -> HardwareReport | None:
+        return self._report
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def refresh(self) -> None:
+        """Probe again (a no-op while a probe is running)."""
+        if self.busy:
+            return
+        self.busy_changed.emit(True)
+        task = asyncio.ensure_future(asyncio.to_thread(self._work))
+        self._task = task
+        task.add_done_callback(self._on_done)
+
+    def _work(self) -> HardwareReport:
+        machine = self._probe_fn()
+        cat = self._catalog
+        if cat is None:
+            cat = catalog_module.load_catalog()
+        report = build_report(machine, cat, num_ctx=self._num_ctx)
+        catalog_module.set_machine(machine)  # the catalog browser's verdicts follow this machine
+        return report
+
+    def _on_done(self, task: asyncio.Task[HardwareReport]) -> None:
+        if self._task is task:
+            self._task = None
+        self.busy_changed.emit(False)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("hardware probe failed", exc_info=error)
+            self.probe_failed.emit(
+                self.tr("This computer's hardware could not be checked: {0}").format(error)
+                if isinstance(error, catalog_module.CatalogError)
+                else self.tr(
+                    "This computer's hardware could not be checked. The suggestions are unavailable."
+                )
+            )
+            return
+        report = task.result()
+        self._report = report
+        if report.machine.battery is not None:
+            self._battery_timer.start()  # re-check when the laptop is plugged in or unplugged
+        self.report_ready.emit(report)
+
+    def _on_battery_timer(self) -> None:
+        report = self._report
+        if report is None or report.machine.battery is None or self.busy:
+            return
+        try:
+            from desktop.core.hardware.context import psutil_battery
+
+            battery = psutil_battery()
+        except Exception:
+            return
+        if battery is not None and battery.on_battery != report.machine.battery.on_battery:
+            self.refresh()
+
+    def set_running(self, running: list[RunningModel]) -> None:
+        """Compare what /api/ps reports with the estimate; connect to running_changed."""
+        checks: list[LoadCheck] = []
+        report = self._report
+        for model in running:
+            expected = None
+            cat = self._catalog
+            try:
+                cat = cat or catalog_module.load_catalog()
+                tag = cat.tag(model.name)
+            except catalog_module.CatalogError:
+                tag = None
+            if tag is not None and report is not None:
+                backend = report.budget.backend or "cuda"
+                expected = estimate(tag.spec(), model.context_length or report.num_ctx, backend=backend)
+            checks.append(check_loaded(model, expected))
+        self.loads_checked.emit(checks)
+
+    async def aclose(self) -> None:
+        self._battery_timer.stop()
+        task = self._task
+        if task is not None and not task.done():
+            # The worker thread cannot be interrupted; it ends on its own (every probe has a timeout).
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
