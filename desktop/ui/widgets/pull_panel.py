@@ -195,7 +195,8 @@ class PullRow(QFrame):
             self.bar.setRange(0, 1000)
             fraction = snap.fraction or 0.0
             self.bar.setValue(int(fraction * 1000))
-            self.percent_label.setText(f"{fraction * 100:.0f} %" if fraction < 1 else "100 %")
+            # Floor: "100 %" only once the server confirmed the whole model.
+            self.percent_label.setText(f"{int(fraction * 100)} %")
         self.figures_label.setText(self.figures_text(snap))
         active = not snap.state.is_final
         self.cancel_button.setVisible(active)
