@@ -82,6 +82,7 @@ class ProbeContext:
     timeout: float = 5.0  # per command and per native-library call
     use_nvml: bool = True  # NVML via ctypes; tests turn it off to use the fake nvidia-smi
     use_metal: bool = True  # Metal's working-set budget via ctypes (macOS only)
+    nvml_paths: tuple[str, ...] = ()  # where to look for NVML first (tests load a stand-in library)
     memory: Callable[[], tuple[int, int]] = psutil_memory  # (total, available) where /proc is absent
     battery: Callable[[], Battery | None] = psutil_battery
     cpu_counts: Callable[[], tuple[int, int]] = psutil_cpu_counts

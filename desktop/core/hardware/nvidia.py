@@ -34,8 +34,8 @@ def _nvml_candidates(env: dict[str, str] | None = None) -> list[str]:
     return ["libnvidia-ml.so.1", "libnvidia-ml.so"]
 
 
-def _load_nvml() -> ctypes.CDLL | None:
-    for name in _nvml_candidates():
+def _load_nvml(extra: Sequence[str] = ()) -> ctypes.CDLL | None:
+    for name in (*extra, *_nvml_candidates()):
         try:
             return ctypes.CDLL(name)
         except OSError:
@@ -43,8 +43,8 @@ def _load_nvml() -> ctypes.CDLL | None:
     return None
 
 
-def _nvml_gpus() -> list[Gpu]:
-    lib = _load_nvml()
+def _nvml_gpus(paths: Sequence[str] = ()) -> list[Gpu]:
+    lib = _load_nvml(paths)
     if lib is None:
         return []
     if lib.nvmlInit_v2() != 0:
@@ -132,7 +132,7 @@ def probe(ctx: ProbeContext, notes: list[str]) -> list[Gpu]:
     gpus: list[Gpu] = []
     if ctx.use_nvml:
         try:
-            gpus = call_with_timeout(_nvml_gpus, ctx.timeout)
+            gpus = call_with_timeout(lambda: _nvml_gpus(ctx.nvml_paths), ctx.timeout)
         except Exception as exc:
             notes.append(f"NVML could not be read ({exc}); trying nvidia-smi.")
     if not gpus:
