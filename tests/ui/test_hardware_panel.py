@@ -18,7 +18,7 @@ from desktop.core.catalog import load_catalog
 from desktop.core.hardware.machine import GIB, MIB, Battery, Cpu, Gpu, Machine, Memory
 from desktop.core.hardware.recommend import check_loaded
 from desktop.core.hardware.report import HardwareReport, build_report
-from desktop.core.ollama.types import RunningModel
+from desktop.core.ollama.types import ModelInfo, RunningModel
 from desktop.ui import pyside_fix
 from desktop.ui.controllers.hardware_controller import HardwareController
 from desktop.ui.widgets.hardware_panel import HIGHLIGHT, HardwarePanel
@@ -191,6 +191,8 @@ def test_controller_probes_off_the_ui_thread(qtbot: object, qloop: asyncio.Abstr
     assert panel.report is report and panel.highlighted_row() == 1
     assert panel.refresh_button.isEnabled()
     assert catalog_module.current_machine() is RTX_MACHINE  # the catalog's verdicts follow
+    installed = controller.verdict_for_installed(ModelInfo(name="qwen2.5:14b", size=8_988_124_069))
+    assert installed is not None and installed.kind.value == "partial"
 
     with qtbot.waitSignal(controller.loads_checked, timeout=2000) as checked:  # type: ignore[attr-defined]
         controller.set_running([RunningModel(name="qwen2.5:14b", size=10 * GIB, size_vram=7 * GIB)])

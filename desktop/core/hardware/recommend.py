@@ -15,14 +15,17 @@ from desktop.core.hardware.sizing import (
     Budget,
     Estimate,
     Fit,
+    ModelSpec,
     Verdict,
     bits_per_weight,
     judge,
+    parse_parameter_size,
+    spec_from_show,
 )
 
 if TYPE_CHECKING:
     from desktop.core.catalog import Catalog, CatalogModel, CatalogTag
-    from desktop.core.ollama.types import RunningModel
+    from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,29 @@ def suggest(
             )
         )
     return tuple(suggestions)
+
+
+# -- installed models -----------------------------------------------------------------------
+
+
+def spec_for_installed(
+    model: ModelInfo, show: ShowInfo | None = None, catalog: Catalog | None = None
+) -> ModelSpec:
+    """An installed model's real numbers: /api/show's model_info first, then the catalog, then
+    /api/tags' details alone (parameter size and quantization; the KV cache is then a rule of thumb)."""
+    if show is not None and show.arch_int("block_count"):
+        return spec_from_show(model.name, show, model.size)
+    tag = catalog.tag(model.name) if catalog is not None else None
+    if tag is not None:
+        return replace(tag.spec(), name=model.name, file_size=model.size or tag.size)
+    details = model.details
+    return ModelSpec(
+        name=model.name,
+        params=parse_parameter_size(details.parameter_size),
+        quantization=details.quantization_level or "Q4_K_M",
+        file_size=model.size,
+        context_length=details.context_length,
+    )
 
 
 # -- after a load: what /api/ps says ------------------------------------------------------

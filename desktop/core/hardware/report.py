@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.hardware.machine import Machine, gb
@@ -15,7 +15,7 @@ from desktop.core.hardware.recommend import (
     context_for,
     suggest,
 )
-from desktop.core.hardware.sizing import Budget, Fit, budget
+from desktop.core.hardware.sizing import Budget, Fit, budget, judge, ollama_default_context
 
 if TYPE_CHECKING:
     from desktop.core.catalog import Catalog
@@ -111,6 +111,24 @@ def build_report(
             "Plug in for the larger models."
         )
     lines.append(f"Figures assume a {ctx}-token context (num_ctx); longer contexts need more memory.")
+    long_ctx = ollama_default_context(machine_budget)
+    if num_ctx is None and long_ctx > ctx:
+        rep = catalog.tag(choice.rows[choice.index].tier.representative)
+        if rep is not None:
+            at_long = judge(replace(rep.spec(), name=choice.label), machine_budget, long_ctx)
+            n = at_long.estimate.num_ctx
+            if at_long.kind is Fit.GPU:
+                tail = (
+                    f"at that length {choice.label} needs about {gb(at_long.need)}, which still fits the GPU."
+                )
+            else:
+                tail = (
+                    f"at that length {choice.label} needs about {gb(at_long.need)}, more than the GPU's "
+                    f"{gb(machine_budget.gpu)}: set num_ctx lower (8192, say) to keep it on the GPU."
+                )
+            lines.append(
+                f"Ollama 0.15.5 and later default to a longer context on GPUs this large ({n} tokens); {tail}"
+            )
     return HardwareReport(
         machine=machine,
         budget=machine_budget,

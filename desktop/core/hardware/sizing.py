@@ -232,6 +232,16 @@ class Budget:
         return self.gpu >= MIN_GPU
 
 
+def ollama_default_context(machine_budget: Budget) -> int:
+    """Ollama's own default num_ctx (v0.15.5+): 4K below 24 GiB of VRAM, 32K below 48 GiB, else 256K."""
+    vram = machine_budget.gpu_total if machine_budget.has_gpu else 0
+    if vram >= 47 * GIB:
+        return 262144
+    if vram >= 23 * GIB:
+        return 32768
+    return DEFAULT_CONTEXT
+
+
 def usable_ram(total: int) -> int:
     """RAM left for a model once the OS and apps have theirs (15%, at least 4 GB, at most 32 GB)."""
     reserve = min(max(0.15 * total, min(4 * GIB, total / 2)), 32 * GIB)

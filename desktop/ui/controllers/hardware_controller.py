@@ -16,10 +16,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core import catalog as catalog_module
 from desktop.core.hardware.machine import Machine
 from desktop.core.hardware.probe import probe
-from desktop.core.hardware.recommend import LoadCheck, check_loaded
+from desktop.core.hardware.recommend import LoadCheck, check_loaded, spec_for_installed
 from desktop.core.hardware.report import HardwareReport, build_report
-from desktop.core.hardware.sizing import estimate
-from desktop.core.ollama.types import RunningModel
+from desktop.core.hardware.sizing import Verdict, estimate, judge
+from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
 from desktop.ui import pyside_fix
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,17 @@ class HardwareController(QObject):
             return
         if battery is not None and battery.on_battery != report.machine.battery.on_battery:
             self.refresh()
+
+    def verdict_for_installed(self, model: ModelInfo, show: ShowInfo | None = None) -> Verdict | None:
+        """Where an installed model would run here (None until the first probe has finished)."""
+        report = self._report
+        if report is None:
+            return None
+        try:
+            cat = self._catalog or catalog_module.load_catalog()
+        except catalog_module.CatalogError:
+            cat = None
+        return judge(spec_for_installed(model, show, cat), report.budget, report.num_ctx)
 
     def set_running(self, running: list[RunningModel]) -> None:
         """Compare what /api/ps reports with the estimate; connect to running_changed."""

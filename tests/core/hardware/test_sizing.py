@@ -183,3 +183,39 @@ def test_check_loaded_spill() -> None:
         RunningModel(name="q", size=10 * GIB, size_vram=9 * GIB), estimate(tag.spec())
     )
     assert "The estimate was about" in with_estimate.message
+
+
+def test_installed_models_use_show_then_catalog_then_details() -> None:
+    from desktop.core.hardware.recommend import spec_for_installed
+    from desktop.core.ollama.types import ModelInfo
+
+    cat = load_catalog()
+    show = ShowInfo(
+        details=ModelDetails(parameter_size="8.0B", quantization_level="Q8_0"),
+        model_info={
+            "general.architecture": "llama",
+            "llama.block_count": 32,
+            "llama.attention.head_count": 32,
+            "llama.attention.head_count_kv": 8,
+            "llama.embedding_length": 4096,
+        },
+    )
+    installed = ModelInfo(name="my-llama:latest", size=8_540_000_000, details=show.details)
+    from_show = spec_for_installed(installed, show, cat)
+    assert (from_show.layers, from_show.kv_heads, from_show.head_dim, from_show.file_size) == (
+        32,
+        8,
+        128,
+        8_540_000_000,
+    )
+    from_catalog = spec_for_installed(ModelInfo(name="qwen2.5:7b", size=4_683_087_332), None, cat)
+    assert from_catalog.layers == 28 and from_catalog.file_size == 4_683_087_332
+    bare = spec_for_installed(
+        ModelInfo(
+            name="x:1b", size=10**9, details=ModelDetails(parameter_size="1.2B", quantization_level="Q8_0")
+        ),
+        None,
+        cat,
+    )
+    assert bare.params == 1_200_000_000 and bare.layers == 0
+    assert estimate(bare).kv_cache > 0
