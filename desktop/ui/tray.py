@@ -8,11 +8,14 @@ without a tray (offscreen tests). Requests leave as signals; app.py wires them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from desktop import paths
 from desktop.ui import pyside_fix
 
 SERVER_STATES = ("unknown", "connecting", "online", "offline", "engine-starting")
@@ -137,21 +140,42 @@ def _round_pen(width: float) -> QPen:
     return QPen(QColor("white"), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 
+def _artwork(state: TrayState) -> Path | None:
+    """The designed tray SVG for this state (resources/icons/tray-*.svg), if it is there."""
+    if state.generating:
+        name = "tray-busy.svg"
+    elif state.server in ("offline", "unknown"):
+        name = "tray-offline.svg"
+    else:
+        name = "tray-online.svg"
+    path = paths.resource_path("icons", name)
+    return path if path.is_file() else None
+
+
 def tray_pixmap(state: TrayState, size: int = 64) -> QPixmap:
     """The app glyph (a speech bubble) with a corner badge: server colour, or busy marks."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
     try:
-        _paint(p, state, size)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        s = size / 64.0
+        artwork = _artwork(state)
+        renderer = QSvgRenderer(str(artwork)) if artwork is not None else None
+        if renderer is not None and renderer.isValid():
+            renderer.render(p, QRectF(0, 0, size, size))
+            # The artwork has online, offline and busy badges; pulling and starting are drawn over it.
+            if not state.generating and (state.pulling or state.server in ("connecting", "engine-starting")):
+                _paint_badge(p, state, s)
+        else:
+            _paint_glyph(p, state, s)
+            _paint_badge(p, state, s)
     finally:
         p.end()
     return pixmap
 
 
-def _paint(p: QPainter, state: TrayState, size: int) -> None:
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    s = size / 64.0
+def _paint_glyph(p: QPainter, state: TrayState, s: float) -> None:
     offline = state.server in ("offline", "unknown")
     body = QColor("#57606a") if offline else QColor("#1f6feb")
     bubble = QPainterPath()
@@ -168,6 +192,8 @@ def _paint(p: QPainter, state: TrayState, size: int) -> None:
     for i in range(3):
         p.drawEllipse(QPointF((18 + 12 * i) * s, 25 * s), 4 * s, 4 * s)
 
+
+def _paint_badge(p: QPainter, state: TrayState, s: float) -> None:
     badge_rect = QRectF(38 * s, 38 * s, 24 * s, 24 * s)
     p.setPen(QPen(QColor("white"), 3 * s))
     if state.generating:
@@ -178,7 +204,7 @@ def _paint(p: QPainter, state: TrayState, size: int) -> None:
         for i in range(3):  # a typing indicator
             p.drawEllipse(QPointF((44 + 6 * i) * s, 50 * s), 2.2 * s, 2.2 * s)
     elif state.pulling:
-        p.setBrush(QColor("#bf8700"))
+        p.setBrush(QColor("#1f6feb"))
         p.drawEllipse(badge_rect)
         p.setPen(_round_pen(3 * s))
         p.drawLine(QPointF(50 * s, 43 * s), QPointF(50 * s, 56 * s))  # a down arrow
@@ -186,7 +212,7 @@ def _paint(p: QPainter, state: TrayState, size: int) -> None:
         p.drawLine(QPointF(56 * s, 50 * s), QPointF(50 * s, 56 * s))
     else:
         p.setBrush(QColor(_BADGE.get(state.server, "#8c959f")))
-        p.drawEllipse(QRectF(44 * s, 44 * s, 18 * s, 18 * s))
+        p.drawEllipse(badge_rect)
 
 
 def tray_icon(state: TrayState) -> QIcon:
