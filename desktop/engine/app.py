@@ -475,14 +475,21 @@ def build_app(engine: Engine, *, allow_remote: bool = False) -> ASGIApp:
 
     # --- embeddings --------------------------------------------------------------------------
 
-    async def run_embed(entry: ModelEntry, raw: str, texts: list[str], keep: float) -> tuple[Any, int, int]:
+    async def run_embed(
+        entry: ModelEntry, raw: str, texts: list[str], keep: float, truncate: bool = True, num_ctx: int = 0
+    ) -> tuple[Any, int, int]:
         slot = engine.slot_for(entry)
         slot.pending += 1
         try:
             async with slot.lock:
-                load = await runner.ensure_embedder(slot)
+                load = await runner.ensure_embedder(slot, num_ctx)
                 if not texts:
                     return [], 0, int(load * 1e9)
+                if not truncate:
+                    limit = int(slot.embedder.n_batch)
+                    for text in texts:
+                        if len(slot.embedder.tokenize(text.encode("utf-8"))) > limit:
+                            raise RequestError("the input length exceeds the context length")
                 vectors, count = await asyncio.to_thread(slot.embedder.embed, texts, False, True, True)
                 return vectors, int(count), int(load * 1e9)
         finally:
@@ -515,7 +522,9 @@ def build_app(engine: Engine, *, allow_remote: bool = False) -> ASGIApp:
             texts = list(value)
         else:
             raise RequestError("invalid input type")
-        vectors, count, load = await run_embed(entry, raw, texts, keep_alive_of(body))
+        truncate = body.get("truncate") is not False
+        opts = parse_options(body.get("options"))
+        vectors, count, load = await run_embed(entry, raw, texts, keep_alive_of(body), truncate, opts.num_ctx)
         dims = body.get("dimensions")
         normalised = []
         for vector in vectors:
@@ -540,7 +549,10 @@ def build_app(engine: Engine, *, allow_remote: bool = False) -> ASGIApp:
         text = body.get("prompt") or ""
         if not isinstance(text, str):
             raise RequestError("prompt must be a string")
-        vectors, _, _ = await run_embed(entry, raw, [text] if text else [], keep_alive_of(body))
+        opts = parse_options(body.get("options"))
+        vectors, _, _ = await run_embed(
+            entry, raw, [text] if text else [], keep_alive_of(body), True, opts.num_ctx
+        )
         return json_response({"embedding": vectors[0] if vectors else []})
 
     # --- model management --------------------------------------------------------------------

@@ -292,12 +292,17 @@ class Runner:
         slot.size_vram = slot.size if gpu_layers != 0 else 0
         return time.perf_counter() - start
 
-    async def ensure_embedder(self, slot: ModelSlot) -> float:
-        if slot.embedder is not None:
-            return 0.0
+    async def ensure_embedder(self, slot: ModelSlot, num_ctx: int = 0) -> float:
+        """The embedding context (inputs are cut to num_ctx tokens; default 2048)."""
         meta = await asyncio.to_thread(self._checked_meta, slot.path)
+        n_ctx = max(64, num_ctx) if num_ctx > 0 else 2048
+        n_ctx = min(n_ctx, meta.context_length or n_ctx)
+        if slot.embedder is not None and slot.embedder.n_ctx() == n_ctx:
+            return 0.0
         start = time.perf_counter()
-        n_ctx = min(2048, meta.context_length or 2048)
+        if slot.embedder is not None:
+            old, slot.embedder = slot.embedder, None
+            await asyncio.to_thread(old.close)
         slot.embedder = await asyncio.to_thread(self._load_embedder, slot.path, n_ctx)
         if slot.llama is None:
             slot.size = slot.path.stat().st_size + kv_cache_bytes(meta, n_ctx)

@@ -159,6 +159,19 @@ def test_embed_is_l2_normalised_and_legacy_is_not(engine_url: str) -> None:
     assert all(math.isclose(a, b, abs_tol=1e-4) for a, b in zip(direction, out["embeddings"][0], strict=True))
     empty = httpx.post(engine_url + "/api/embed", json={"model": MODEL, "input": []}, timeout=60).json()
     assert empty["embeddings"] == []
+    long_text = "word " * 2100
+    cut = httpx.post(engine_url + "/api/embed", json={"model": MODEL, "input": long_text}, timeout=120)
+    assert cut.status_code == 200 and len(cut.json()["embeddings"][0]) == 576
+    refused = httpx.post(
+        engine_url + "/api/embed", json={"model": MODEL, "input": long_text, "truncate": False}
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "the input length exceeds the context length"}
+    short = httpx.post(
+        engine_url + "/api/embed", json={"model": MODEL, "input": "hi", "dimensions": 64}
+    ).json()
+    assert len(short["embeddings"][0]) == 64
+    assert math.isclose(math.sqrt(sum(x * x for x in short["embeddings"][0])), 1.0, rel_tol=1e-4)
 
 
 def test_ps_reports_loaded_model_and_keep_alive_zero_unloads(engine_url: str) -> None:
