@@ -75,6 +75,13 @@ def install(data_home: Path | None = None, *, quiet: bool = False) -> int:
         tmp.replace(entry)
         icon = icons / f"{ICON_NAME}.svg"
         shutil.copyfile(paths.resource_path("icons", f"{ICON_NAME}.svg"), icon)
+        # Rendered sizes too, where the build has them: some menus and docks prefer PNGs.
+        rendered = paths.resource_path("icons", "hicolor")
+        if rendered.is_dir():
+            for png in rendered.glob(f"*/apps/{ICON_NAME}.png"):
+                target = home / "icons" / "hicolor" / png.relative_to(rendered)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(png, target)
     except OSError as err:
         print(f"Could not install the menu entry into {home}: {err.strerror or err}.", file=sys.stderr)
         return 1

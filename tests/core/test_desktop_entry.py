@@ -40,6 +40,10 @@ def test_install_from_a_source_checkout(tmp_path: Path, monkeypatch: pytest.Monk
     written = tmp_path / "share" / "applications" / "ollama-desk.desktop"
     icon = tmp_path / "share" / "icons" / "hicolor" / "scalable" / "apps" / "ollama-desk.svg"
     assert icon.read_bytes() == resource_path("icons", "ollama-desk.svg").read_bytes()
+    for png in resource_path("icons", "hicolor").glob("*/apps/ollama-desk.png"):
+        size = png.parent.parent.name
+        copied = tmp_path / "share" / "icons" / "hicolor" / size / "apps" / "ollama-desk.png"
+        assert copied.read_bytes() == png.read_bytes()
     entry = parse(written)
     python = sys.executable
     assert entry["Desktop Entry"]["Exec"] == f"{python} -m desktop %U"
