@@ -221,6 +221,7 @@ class ModelSlot:
     expires_at: float = 0.0  # epoch seconds; math.inf = forever
     timer: asyncio.TimerHandle | None = None
     pending: int = 0
+    threads: int = 0
 
     @property
     def loaded(self) -> bool:
@@ -277,16 +278,18 @@ class Runner:
         meta = await asyncio.to_thread(self._checked_meta, slot.path)
         num_ctx = opts.num_ctx if opts.num_ctx > 0 else self.default_ctx(meta)
         num_ctx = max(256, num_ctx)
-        if slot.llama is not None and slot.num_ctx == num_ctx:
+        threads = opts.num_thread if opts.num_thread > 0 else self.threads
+        if slot.llama is not None and slot.num_ctx == num_ctx and slot.threads == threads:
             return 0.0
         start = time.perf_counter()
         if slot.llama is not None:
             await asyncio.to_thread(self._close_llama, slot)
         gpu_layers = -1 if self.gpu and opts.num_gpu != 0 else 0
-        threads = opts.num_thread if opts.num_thread > 0 else self.threads
+        self.make_room(slot, slot.path.stat().st_size + kv_cache_bytes(meta, num_ctx))
         llama = await asyncio.to_thread(self._load, slot.path, num_ctx, gpu_layers, threads, opts.num_batch)
         slot.llama = llama
         slot.num_ctx = num_ctx
+        slot.threads = threads
         file_size = slot.path.stat().st_size
         slot.size = file_size + kv_cache_bytes(meta, num_ctx)
         slot.size_vram = slot.size if gpu_layers != 0 else 0
@@ -309,6 +312,34 @@ class Runner:
             slot.size_vram = slot.size if self.gpu else 0
             slot.num_ctx = n_ctx
         return time.perf_counter() - start
+
+    def make_room(self, keep: ModelSlot, needed: int) -> None:
+        """Unload idle models, soonest-expiring first, past OLLAMA_MAX_LOADED_MODELS or when
+        the new model would not fit in available memory (what Ollama's scheduler does)."""
+        idle = sorted(
+            (
+                s
+                for s in self.slots.values()
+                if s is not keep and s.loaded and s.pending == 0 and not s.lock.locked()
+            ),
+            key=lambda s: s.expires_at,
+        )
+        raw_limit = os.environ.get("OLLAMA_MAX_LOADED_MODELS", "")
+        limit = int(raw_limit) if raw_limit.isdigit() and int(raw_limit) > 0 else 0
+        loaded = len([s for s in self.slots.values() if s is not keep and s.loaded])
+        try:
+            import psutil
+
+            available = int(psutil.virtual_memory().available)
+        except Exception:  # noqa: BLE001 - no figure: only the count limit applies
+            available = needed * 2
+        for other in idle:
+            over_count = limit > 0 and loaded + 1 > limit
+            if not over_count and available >= needed * 1.1:
+                break
+            available += other.size
+            loaded -= 1
+            self._close(other)
 
     def _checked_meta(self, path: Path) -> GGUFFile:
         try:

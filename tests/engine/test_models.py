@@ -141,3 +141,24 @@ def test_a_model_whose_file_went_bad_fails_with_a_clear_error(engine: EngineProc
         json={"model": "smollm2:135m", "prompt": "Hi", "stream": False, "options": {"num_predict": 2}},
     )
     assert ok.status_code == 200 and ok.json()["done"] is True
+
+
+def test_max_loaded_models_unloads_the_idle_one(tmp_path: Path) -> None:
+    engine = start_engine(tmp_path / "home", extra_env={"OLLAMA_MAX_LOADED_MODELS": "1"})
+    try:
+        url = engine.url
+        assert (
+            httpx.post(
+                url + "/api/copy", json={"source": "smollm2:135m", "destination": "second:1"}
+            ).status_code
+            == 200
+        )
+        for name in ("smollm2:135m", "second:1"):
+            assert (
+                httpx.post(url + "/api/generate", json={"model": name}, timeout=60).json()["done_reason"]
+                == "load"
+            )
+        running = [m["name"] for m in httpx.get(url + "/api/ps").json()["models"]]
+        assert running == ["second:1"]
+    finally:
+        engine.stop()
