@@ -12,11 +12,41 @@ APP_NAME = "ollama-desk"
 
 
 def data_dir() -> Path:
-    """The user data folder; OLLAMA_DESK_HOME overrides it (tests, portable use)."""
+    """The user data folder; OLLAMA_DESK_HOME overrides it (tests, portable use), then the
+    folder chosen in the settings (see set_data_location), then the platform's default."""
     override = os.environ.get("OLLAMA_DESK_HOME")
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if override:
+        path = Path(override)
+    else:
+        path = data_location() or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _location_file() -> Path:
+    # Outside the data folder, since it says where that folder is.
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "data-location.txt"
+
+
+def data_location() -> Path | None:
+    """The data folder the user chose in the settings, or None for the default."""
+    try:
+        text = _location_file().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Path(text) if text and os.path.isabs(text) else None
+
+
+def set_data_location(folder: Path | None) -> None:
+    """Use `folder` from the next start on (None: back to the default). Raises OSError."""
+    target = _location_file()
+    if folder is None:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(str(Path(folder).resolve()) + "\n", encoding="utf-8")
+    os.replace(partial, target)
 
 
 def resource_path(*parts: str) -> Path:
