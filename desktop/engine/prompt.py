@@ -18,7 +18,18 @@ def token_text(llama: Any, token: int) -> str:
 
 
 def render(llama: Any, template: str, messages: list[dict[str, Any]]) -> str:
-    """Render with the model's Jinja chat template (ChatML when the GGUF has none)."""
+    """Render with the model's Jinja chat template (ChatML when the GGUF has none).
+
+    A final assistant message is continued, as Ollama does: the turns before it get the
+    generation prompt and its partial text follows unclosed, so the model picks up
+    mid-sentence instead of starting a new answer.
+    """
+    if messages and messages[-1]["role"] == "assistant" and len(messages) > 1:
+        return _render(llama, template, messages[:-1]) + str(messages[-1]["content"])
+    return _render(llama, template, messages)
+
+
+def _render(llama: Any, template: str, messages: list[dict[str, Any]]) -> str:
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     try:

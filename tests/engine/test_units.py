@@ -167,3 +167,28 @@ def test_host_and_origin_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OLLAMA_ORIGINS", "https://*.trusted.dev, chrome-extension://abc")
     assert origin_allowed("https://ui.trusted.dev") and origin_allowed("chrome-extension://abc")
     assert not origin_allowed("https://trusted.dev.evil.com")
+
+
+class _NoSpecialTokens:
+    """Just enough of a Llama for the template renderer: no BOS/EOS text."""
+
+    def token_eos(self) -> int:
+        return -1
+
+    def token_bos(self) -> int:
+        return -1
+
+
+def test_a_final_assistant_message_is_continued_not_closed() -> None:
+    from desktop.engine import prompt
+    from desktop.engine.runner import CHATML_TEMPLATE
+
+    llama = _NoSpecialTokens()
+    question = [{"role": "user", "content": "Name three colours."}]
+    fresh = prompt.render(llama, CHATML_TEMPLATE, question)
+    continued = prompt.render(
+        llama, CHATML_TEMPLATE, [*question, {"role": "assistant", "content": "Red, green"}]
+    )
+    # The partial reply follows the generation prompt verbatim and stays open.
+    assert continued == fresh + "Red, green"
+    assert not continued.rstrip().endswith("<|im_end|>")
