@@ -1,0 +1,243 @@
+"""The first-run welcome: which server is in use, what this computer suits, one model to pull.
+
+Shown once (Store setting `welcome.shown`), never modal: the main window works behind it,
+offline included. It fills in as facts arrive: the server from the server manager, the
+hardware report from the HardwareController; until then it says it is still looking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QIcon, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import paths
+from desktop.core.pulls import format_bytes
+
+KEY_WELCOME_SHOWN = "welcome.shown"
+
+
+@dataclass(frozen=True)
+class ServerSummary:
+    """What the welcome needs to know about the server (built from ServerManager.info)."""
+
+    kind: str  # a ServerKind value: "ollama" | "external" | "managed-ollama" | "engine"
+    url: str
+    version: str = ""
+    models: tuple[str, ...] = field(default_factory=tuple)  # installed models, when known
+
+
+def should_show(settings: Any) -> bool:
+    """True until the welcome was shown once (a damaged store: do not pester)."""
+    if settings is None:
+        return True
+    try:
+        return not bool(settings.get_setting(KEY_WELCOME_SHOWN, False))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _section(title: str, body: QLabel) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("welcomeSection")
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    layout = QVBoxLayout(frame)
+    heading = QLabel(title)
+    font = heading.font()
+    font.setBold(True)
+    heading.setFont(font)
+    layout.addWidget(heading)
+    body.setWordWrap(True)
+    body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(body)
+    return frame
+
+
+class WelcomeDialog(QDialog):
+    pull_requested = Signal(str, object)  # tag, download size in bytes (int; 0 = unknown; may exceed 2**31)
+
+    def __init__(
+        self,
+        settings: Any = None,
+        *,
+        server: ServerSummary | None = None,
+        report: Any = None,
+        language: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomeDialog")
+        self.setWindowTitle(self.tr("Welcome to Ollama Desk"))
+        self.setModal(False)
+        self.setMinimumWidth(520)
+        self._settings = settings
+        self._language = language or QLocale().name()
+        self._server: ServerSummary | None = None
+        self._recommended: tuple[str, int] | None = None
+        self._requested = False
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        header = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(QIcon(str(paths.resource_path("icons", "ollama-desk.svg"))).pixmap(56, 56))
+        header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        titles = QVBoxLayout()
+        title = QLabel(self.tr("Welcome to Ollama Desk"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        titles.addWidget(title)
+        intro = QLabel(self.tr("Chat with language models that run on this computer. "
+                               "What you type stays here, and it works offline."))
+        intro.setWordWrap(True)
+        titles.addWidget(intro)
+        header.addLayout(titles, 1)
+        layout.addLayout(header)
+
+        self.server_label = QLabel()
+        layout.addWidget(_section(self.tr("Model server"), self.server_label))
+        self.hardware_label = QLabel()
+        layout.addWidget(_section(self.tr("This computer"), self.hardware_label))
+
+        self.model_label = QLabel()
+        model_frame = _section(self.tr("A model to start with"), self.model_label)
+        self.pull_button = QPushButton()
+        self.pull_button.setAccessibleName(self.tr("Download the recommended model"))
+        self.pull_button.clicked.connect(self._on_pull)
+        self.pull_button.setVisible(False)
+        row = QHBoxLayout()
+        row.addWidget(self.pull_button)
+        row.addStretch(1)
+        box = model_frame.layout()
+        assert isinstance(box, QVBoxLayout)
+        box.addLayout(row)
+        layout.addWidget(model_frame)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.start_button = QPushButton(self.tr("Start Chatting"))
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.accept)
+        buttons.addWidget(self.start_button)
+        layout.addLayout(buttons)
+
+        self.set_server(server)
+        self.set_report(report)
+
+    # ------------------------------------------------------------------ facts
+    def set_server(self, server: ServerSummary | None, error: str = "") -> None:
+        self._server = server
+        if server is None:
+            if error:
+                self.server_label.setText(self.tr(
+                    "No model server is running yet: {0} Your conversations are still here to read; start "
+                    "Ollama, or the built-in engine from the tray menu, to chat.").format(error))
+            else:
+                self.server_label.setText(self.tr("Looking for a model server…"))
+        elif server.kind == "engine":
+            starter = next((m for m in server.models if m.startswith("smollm2")), "smollm2:135m")
+            self.server_label.setText(self.tr(
+                "Ollama is not installed here, so Ollama Desk runs its built-in engine with the small "
+                "starter model {0}: you can chat right away, even offline. Install Ollama for larger, "
+                "faster models.").format(starter))
+        elif server.kind == "external":
+            self.server_label.setText(self.tr("Using the Ollama server at {0}.").format(server.url))
+        else:
+            version = server.version or self.tr("unknown version")
+            self.server_label.setText(self.tr("Ollama found on this computer ({0}) at {1}.").format(
+                version, server.url))
+        self._update_pull_button()
+
+    def set_report(self, report: Any) -> None:
+        """A HardwareReport (desktop.core.hardware.report), or None while the check runs."""
+        if report is None:
+            self.hardware_label.setText(self.tr("Checking this computer…"))
+            self.model_label.setText(self.tr("A suggestion follows once the check is done."))
+            self._recommended = None
+            self._update_pull_button()
+            return
+        budget = report.budget
+        ram = format_bytes(report.machine.memory.total)
+        if budget.unified and budget.gpu_names:
+            machine = self.tr("{0} of memory, shared with the {1}.").format(ram, budget.gpu_names[0])
+        elif budget.has_gpu:
+            machine = self.tr("{0} of RAM and {1} with {2} for models.").format(
+                ram, " + ".join(budget.gpu_names), format_bytes(budget.gpu))
+        else:
+            machine = self.tr(
+                "{0} of RAM and no GPU that models can use, so they run on the processor.").format(ram)
+        tier = self.tr("It suits models of about {0} parameters (the {0} class).").format(report.tier.label)
+        self.hardware_label.setText(f"{machine} {tier}")
+
+        suggestion = self._pick(report.suggestions)
+        if suggestion is None:
+            self._recommended = None
+            self.model_label.setText(self.tr("No model in the catalog fits this computer well."))
+        else:
+            chinese = self._language.startswith("zh")
+            description = (suggestion.description_zh if chinese and suggestion.description_zh
+                           else suggestion.description)
+            self._recommended = (suggestion.tag, int(suggestion.download_size))
+            self.model_label.setText(self.tr("{0} ({1} download): {2}").format(
+                suggestion.tag, format_bytes(suggestion.download_size), description))
+        self._update_pull_button()
+
+    def set_probe_failed(self, message: str) -> None:
+        self.hardware_label.setText(self.tr("This computer could not be checked: {0}").format(message))
+
+    @property
+    def recommended(self) -> tuple[str, int] | None:
+        return self._recommended
+
+    # ------------------------------------------------------------------ internals
+    def _pick(self, suggestions: Any) -> Any:
+        wanted = "chat_zh" if self._language.startswith("zh") else "chat_en"
+        by_use = {s.use: s for s in suggestions}
+        return by_use.get(wanted) or by_use.get("chat_en") or (suggestions[0] if suggestions else None)
+
+    def _update_pull_button(self) -> None:
+        if self._recommended is None:
+            self.pull_button.setVisible(False)
+            return
+        tag = self._recommended[0]
+        self.pull_button.setVisible(True)
+        installed = self._server is not None and tag in self._server.models
+        if installed:
+            self.pull_button.setText(self.tr("{0} is installed").format(tag))
+            self.pull_button.setEnabled(False)
+        elif self._requested:
+            self.pull_button.setText(self.tr("Downloading {0}; see Models").format(tag))
+            self.pull_button.setEnabled(False)
+        else:
+            self.pull_button.setText(self.tr("Download {0}").format(tag))
+            self.pull_button.setEnabled(True)
+            if self._server is None:
+                self.pull_button.setToolTip(self.tr("The download starts once a model server runs."))
+
+    def _on_pull(self) -> None:
+        if self._recommended is None or self._requested:
+            return
+        self._requested = True
+        self._update_pull_button()
+        self.pull_requested.emit(*self._recommended)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._settings is not None:
+            try:
+                self._settings.set_setting(KEY_WELCOME_SHOWN, True)
+            except Exception:  # noqa: BLE001 - at worst it shows again next time
+                pass
