@@ -39,6 +39,8 @@ def launch_command() -> str:
     found = shutil.which("ollama-desk")
     if found:
         return "ollama-desk"
+    if getattr(sys, "frozen", False):  # the PyInstaller bundle: its executable is the app
+        return shlex.quote(sys.executable)
     return f"{shlex.quote(sys.executable)} -m desktop"
 
 
