@@ -1,0 +1,77 @@
+"""Keyboard shortcuts: the keys reach their handlers, no key is used twice, the sheet lists them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMainWindow, QPlainTextEdit
+
+from desktop.ui.shortcuts import SHORTCUTS, ShortcutsDialog, describe, install_shortcuts, native_text
+
+
+def test_every_key_is_used_once_and_parses() -> None:
+    seen: dict[str, str] = {}
+    for shortcut in SHORTCUTS:
+        for keys in shortcut.keys:
+            seq = QKeySequence(keys)
+            assert not seq.isEmpty(), keys
+            text = seq.toString(QKeySequence.SequenceFormat.PortableText)
+            assert text not in seen, f"{keys} is used by {seen.get(text)} and {shortcut.id}"
+            seen[text] = shortcut.id
+        assert describe(shortcut.id) != shortcut.id  # every one has a sentence
+
+
+def test_the_frequent_actions_have_keys() -> None:
+    ids = {s.id for s in SHORTCUTS if s.keys}
+    assert {"new_chat", "search", "quick_ask", "stop", "switch_model", "settings", "shortcuts"} <= ids
+
+
+def test_keys_reach_their_handlers(qtbot: Any) -> None:
+    window = QMainWindow()
+    editor = QPlainTextEdit()
+    window.setCentralWidget(editor)
+    qtbot.addWidget(window)
+    calls: list[str] = []
+    handlers = {
+        name: (lambda n=name: calls.append(n))
+        for name in ("new_chat", "search", "stop", "switch_model", "settings", "shortcuts")
+    }
+    actions = install_shortcuts(window, handlers)
+    assert set(actions) == set(handlers)
+    assert actions["settings"].shortcut() == QKeySequence("Ctrl+,")
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.keyClick(editor, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_F1)
+    assert calls == ["new_chat", "search", "search", "stop", "switch_model", "settings", "shortcuts"]
+
+
+def test_unbound_entries_are_listed_but_not_installed(qtbot: Any) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    actions = install_shortcuts(window, {"send": lambda: None, "quick_ask": lambda: None})
+    assert actions == {}
+
+
+def test_sheet_lists_every_shortcut_with_native_keys(qtbot: Any) -> None:
+    sheet = ShortcutsDialog(quick_ask_keys="Ctrl+Shift+Space")
+    qtbot.addWidget(sheet)
+    rows = dict(sheet.rows())
+    assert len(rows) == len(SHORTCUTS)
+    assert rows["New chat"] == native_text("Ctrl+N")
+    assert rows["Search conversations"] == f"{native_text('Ctrl+K')}  /  {native_text('Ctrl+F')}"
+    assert rows["Quick Ask from anywhere (global)"] == native_text("Ctrl+Shift+Space")
+    assert sheet.table.accessibleName()
+    off = ShortcutsDialog(quick_ask_keys="")
+    qtbot.addWidget(off)
+    assert dict(off.rows())["Quick Ask from anywhere (global)"] == "off"
