@@ -186,7 +186,7 @@ class ShortcutsDialog(QDialog):
         """(action, keys) for every non-heading row, as shown."""
         out = []
         for row in range(self.table.rowCount()):
-            keys = self.table.item(row, 1)
-            if keys is not None:
-                out.append((self.table.item(row, 0).text(), keys.text()))
+            action, keys = self.table.item(row, 0), self.table.item(row, 1)
+            if action is not None and keys is not None:
+                out.append((action.text(), keys.text()))
         return out
