@@ -18,8 +18,19 @@ def _argv() -> list[str]:
     return args
 
 
+def _ensure_streams() -> None:
+    # A windowed build (Windows, macOS .app) starts with no stdout/stderr: sys.stdout is None
+    # and the first print() -- `serve` announcing its port, argparse's help -- would raise.
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+
+
 if __name__ == "__main__":
     multiprocessing.freeze_support()
+    _ensure_streams()
     from desktop.cli import main
 
     raise SystemExit(main(_argv()))
