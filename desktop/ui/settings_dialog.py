@@ -253,7 +253,9 @@ class SettingsDialog(QDialog):
         self.apply_server_button.clicked.connect(self._on_apply_server)
         row.addWidget(self.test_button)
         row.addWidget(self.apply_server_button)
-        form.addRow(self.tr("&Server:"), row)
+        server_label = QLabel(self.tr("&Server:"))
+        server_label.setBuddy(self.server_combo)  # a row of widgets gets no buddy by itself
+        form.addRow(server_label, row)
         self.server_status = QLabel()
         self.server_status.setWordWrap(True)
         self.server_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

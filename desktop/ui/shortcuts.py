@@ -132,7 +132,7 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle(self.tr("Keyboard Shortcuts"))
-        self.setMinimumSize(460, 520)
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
 
         self.table = QTableWidget(0, 2)
@@ -147,7 +147,13 @@ class ShortcutsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self._fill(quick_ask_keys)
+        self.table.setCurrentCell(-1, -1)  # no row looks selected when the sheet opens
+        # Tall enough to show every row without scrolling, on any font size.
+        rows_height = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setMinimumHeight(min(rows_height + self.table.horizontalHeader().sizeHint().height()
+                                        + 2 * self.table.frameWidth() + 8, 760))
         layout.addWidget(self.table)
 
         note = QLabel(self.tr("Quick Ask works from any application while Ollama Desk runs; change its "

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import paths
+from desktop.core.hardware.machine import gb
 from desktop.core.pulls import format_bytes
 
 KEY_WELCOME_SHOWN = "welcome.shown"
@@ -52,6 +54,7 @@ def _section(title: str, body: QLabel) -> QFrame:
     frame = QFrame()
     frame.setObjectName("welcomeSection")
     frame.setFrameShape(QFrame.Shape.StyledPanel)
+    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     layout = QVBoxLayout(frame)
     heading = QLabel(title)
     font = heading.font()
@@ -126,6 +129,7 @@ class WelcomeDialog(QDialog):
         box.addLayout(row)
         layout.addWidget(model_frame)
 
+        layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.start_button = QPushButton(self.tr("Start Chatting"))
@@ -170,12 +174,12 @@ class WelcomeDialog(QDialog):
             self._update_pull_button()
             return
         budget = report.budget
-        ram = format_bytes(report.machine.memory.total)
+        ram = gb(report.machine.memory.total)  # the hardware panel's units, so both pages agree
         if budget.unified and budget.gpu_names:
             machine = self.tr("{0} of memory, shared with the {1}.").format(ram, budget.gpu_names[0])
         elif budget.has_gpu:
             machine = self.tr("{0} of RAM and {1} with {2} for models.").format(
-                ram, " + ".join(budget.gpu_names), format_bytes(budget.gpu))
+                ram, " + ".join(budget.gpu_names), gb(budget.gpu))
         else:
             machine = self.tr(
                 "{0} of RAM and no GPU that models can use, so they run on the processor.").format(ram)

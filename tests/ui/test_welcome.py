@@ -47,7 +47,7 @@ def test_engine_with_the_starter_model_and_a_gpu_machine(qtbot: Any, store: Stor
     assert "smollm2:135m" in w.server_label.text()
     assert "offline" in w.server_label.text()
     text = w.hardware_label.text()
-    assert "17.2 GB of RAM" in text and "a GPU" in text and "7B class" in text
+    assert "16.0 GB of RAM" in text and "a GPU" in text and "7B class" in text
     assert w.recommended is not None and w.recommended[0].startswith("llama3.1:8b")
     assert w.pull_button.isVisibleTo(w) and w.pull_button.isEnabled()
     assert w.pull_button.text() == f"Download {w.recommended[0]}"
