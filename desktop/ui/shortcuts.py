@@ -25,10 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Shortcuts", text)
-
-
 @dataclass(frozen=True)
 class Shortcut:
     id: str
@@ -37,8 +33,7 @@ class Shortcut:
     bound: bool = True  # False: handled elsewhere (the prompt box, the global hotkey), listed only
 
 
-# QT_TR_NOOP-style: the literal strings are translated in `describe`/`group_name` below,
-# where lupdate sees them.
+# The sentences live in `describe`/`group_name`, as literal translate() calls that lupdate finds.
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("new_chat", ("Ctrl+N",), "Conversations"),
     Shortcut("search", ("Ctrl+K", "Ctrl+F"), "Conversations"),
@@ -65,35 +60,35 @@ BY_ID = {s.id: s for s in SHORTCUTS}
 
 def describe(shortcut_id: str) -> str:
     texts = {
-        "new_chat": _t("New chat"),
-        "search": _t("Search conversations"),
-        "next_chat": _t("Next conversation"),
-        "previous_chat": _t("Previous conversation"),
-        "rename_chat": _t("Rename the conversation"),
-        "delete_chat": _t("Delete the conversation"),
-        "focus_prompt": _t("Go to the message box"),
-        "send": _t("Send the message"),
-        "newline": _t("New line in the message"),
-        "stop": _t("Stop the reply"),
-        "regenerate": _t("Regenerate the last reply"),
-        "copy_reply": _t("Copy the last reply"),
-        "switch_model": _t("Switch model"),
-        "models": _t("Manage models"),
-        "quick_ask": _t("Quick Ask from anywhere (global)"),
-        "settings": _t("Settings"),
-        "shortcuts": _t("Keyboard shortcuts"),
-        "toggle_sidebar": _t("Show or hide the conversation list"),
-        "quit": _t("Quit"),
+        "new_chat": QCoreApplication.translate("Shortcuts", "New chat"),
+        "search": QCoreApplication.translate("Shortcuts", "Search conversations"),
+        "next_chat": QCoreApplication.translate("Shortcuts", "Next conversation"),
+        "previous_chat": QCoreApplication.translate("Shortcuts", "Previous conversation"),
+        "rename_chat": QCoreApplication.translate("Shortcuts", "Rename the conversation"),
+        "delete_chat": QCoreApplication.translate("Shortcuts", "Delete the conversation"),
+        "focus_prompt": QCoreApplication.translate("Shortcuts", "Go to the message box"),
+        "send": QCoreApplication.translate("Shortcuts", "Send the message"),
+        "newline": QCoreApplication.translate("Shortcuts", "New line in the message"),
+        "stop": QCoreApplication.translate("Shortcuts", "Stop the reply"),
+        "regenerate": QCoreApplication.translate("Shortcuts", "Regenerate the last reply"),
+        "copy_reply": QCoreApplication.translate("Shortcuts", "Copy the last reply"),
+        "switch_model": QCoreApplication.translate("Shortcuts", "Switch model"),
+        "models": QCoreApplication.translate("Shortcuts", "Manage models"),
+        "quick_ask": QCoreApplication.translate("Shortcuts", "Quick Ask from anywhere (global)"),
+        "settings": QCoreApplication.translate("Shortcuts", "Settings"),
+        "shortcuts": QCoreApplication.translate("Shortcuts", "Keyboard shortcuts"),
+        "toggle_sidebar": QCoreApplication.translate("Shortcuts", "Show or hide the conversation list"),
+        "quit": QCoreApplication.translate("Shortcuts", "Quit"),
     }
     return texts.get(shortcut_id, shortcut_id)
 
 
 def group_name(group: str) -> str:
     return {
-        "Conversations": _t("Conversations"),
-        "Writing": _t("Writing"),
-        "Models": _t("Models"),
-        "Application": _t("Application"),
+        "Conversations": QCoreApplication.translate("Shortcuts", "Conversations"),
+        "Writing": QCoreApplication.translate("Shortcuts", "Writing"),
+        "Models": QCoreApplication.translate("Shortcuts", "Models"),
+        "Application": QCoreApplication.translate("Shortcuts", "Application"),
     }.get(group, group)
 
 
