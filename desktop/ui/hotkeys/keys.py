@@ -7,12 +7,15 @@ in the settings field and in the grab.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence
 
-DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
+# On macOS Qt's Ctrl is Command, and Command+Option+Space opens Finder's search window;
+# Option+Space is free there (the ChatGPT app uses it too).
+DEFAULT_SHORTCUT = "Alt+Space" if sys.platform == "darwin" else "Ctrl+Alt+Space"
 
 
 class ShortcutError(ValueError):
