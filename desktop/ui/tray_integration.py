@@ -117,6 +117,7 @@ class TrayIntegration(QObject):
         self.quick_ask.prefill_mode = str(hs.setting(self._store, hs.KEY_PREFILL))
         self.controller.save_history = bool(hs.setting(self._store, hs.KEY_SAVE_HISTORY))
         self.quick_ask.open(text or None, ask=ask)
+        self.hotkeys.activate_window(int(self.quick_ask.winId()))
 
     def show_window(self) -> None:
         self._window.showNormal() if self._window.isMinimized() else self._window.show()

@@ -142,6 +142,10 @@ class HotkeyManager(QObject):
     def close(self) -> None:
         self.unregister()
 
+    def activate_window(self, window_id: int) -> None:
+        if self._backend is not None:
+            self._backend.activate_window(window_id)
+
     def _with_fallback(self, reason: str) -> str:
         return self.tr(
             "The global shortcut does not work here: {0} Instead, add a keyboard shortcut in your "

@@ -36,3 +36,6 @@ class HotkeyBackend(QObject):
 
     def close(self) -> None:
         self.unregister()
+
+    def activate_window(self, window_id: int) -> None:
+        """Bring a window shown in answer to the hotkey to the front, where the platform needs help."""

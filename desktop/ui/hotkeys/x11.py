@@ -26,6 +26,8 @@ GRAB_MODE_ASYNC = 1
 LOCK_MASK = 2  # CapsLock
 MOD2_MASK = 16  # NumLock on nearly every keyboard map
 BAD_ACCESS = 10
+CLIENT_MESSAGE = 33
+SUBSTRUCTURE_MASKS = (1 << 19) | (1 << 20)  # SubstructureNotifyMask | SubstructureRedirectMask
 REPEAT_GAP_MS = 250  # auto-repeat sends presses every ~30 ms while the keys are held
 
 
@@ -51,6 +53,23 @@ class _XKeyEvent(ctypes.Structure):
 
 class _XEvent(ctypes.Union):
     _fields_ = [("type", ctypes.c_int), ("xkey", _XKeyEvent), ("pad", ctypes.c_long * 24)]
+
+
+class _XClientMessageData(ctypes.Union):
+    _fields_ = [("b", ctypes.c_char * 20), ("s", ctypes.c_short * 10), ("l", ctypes.c_long * 5)]
+
+
+class _XClientMessageEvent(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("serial", ctypes.c_ulong),
+        ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("window", ctypes.c_ulong),
+        ("message_type", ctypes.c_ulong),
+        ("format", ctypes.c_int),
+        ("data", _XClientMessageData),
+    ]
 
 
 class _XErrorEvent(ctypes.Structure):
@@ -98,6 +117,9 @@ def _load_xlib() -> ctypes.CDLL:
     lib.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
     lib.XConnectionNumber.argtypes = [ctypes.c_void_p]
     lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    lib.XInternAtom.restype = ctypes.c_ulong
+    lib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    lib.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
     lib.XSetErrorHandler.restype = ctypes.c_void_p
     lib.XSetErrorHandler.argtypes = [ctypes.c_void_p]
     return lib
@@ -123,6 +145,7 @@ class X11Hotkey(HotkeyBackend):
         self._grabs: list[tuple[int, int]] = []
         self._keycode = 0
         self._last_press = 0.0
+        self._last_time = 0  # X server time of the last press: proof of a user action for the WM
         self._notifier: QSocketNotifier | None = QSocketNotifier(
             self._x.XConnectionNumber(self._display), QSocketNotifier.Type.Read, self
         )
@@ -203,7 +226,29 @@ class X11Hotkey(HotkeyBackend):
         while self._display and self._x.XPending(self._display):
             self._x.XNextEvent(self._display, ctypes.byref(event))
             if event.type == KEY_PRESS and self._keycode and event.xkey.keycode == self._keycode:
+                self._last_time = event.xkey.time
                 now = time.monotonic()
                 if (now - self._last_press) * 1000 >= REPEAT_GAP_MS:
                     self.activated.emit()
                 self._last_press = now
+
+    def activate_window(self, window_id: int) -> None:
+        """Ask the window manager to focus `window_id`, as a pager would after a user action.
+
+        The popup is shown by a background app, so a window manager with focus-stealing
+        prevention may refuse Qt's own request; _NET_ACTIVE_WINDOW with source 2 and the
+        hotkey's timestamp is what window managers honour.
+        """
+        if not self._display or not window_id:
+            return
+        event = _XClientMessageEvent()
+        event.type = CLIENT_MESSAGE
+        event.send_event = 1
+        event.display = self._display
+        event.window = window_id
+        event.message_type = self._x.XInternAtom(self._display, b"_NET_ACTIVE_WINDOW", 0)
+        event.format = 32
+        event.data.l[0] = 2  # source indication: pager / explicit user request
+        event.data.l[1] = self._last_time
+        self._x.XSendEvent(self._display, self._root, 0, SUBSTRUCTURE_MASKS, ctypes.byref(event))
+        self._x.XFlush(self._display)
