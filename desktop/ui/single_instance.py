@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop import paths
@@ -101,7 +101,11 @@ class SingleInstance(QObject):
         self._buffers: dict[QLocalSocket, bytes] = {}
 
     def acquire(self) -> bool:
-        """True: this process is the first instance and now listens. False: another runs."""
+        """True: this process is the first instance. False: another runs.
+
+        Listens at once when a Q(Core)Application exists; otherwise call listen() after
+        creating it (a server made before the application never sees its connections).
+        """
         if not self._lock.tryLock(100):
             if self._lock.error() == QLockFile.LockError.LockFailedError:
                 return False
@@ -109,11 +113,19 @@ class SingleInstance(QObject):
             log.warning("single-instance lock unavailable (%s); running without it", self._lock.error())
         # We hold the lock, so any socket with our name is a leftover of a crash.
         QLocalServer.removeServer(self.key)
+        if QCoreApplication.instance() is not None:
+            self.listen()
+        return True
+
+    def listen(self) -> bool:
+        """Start taking forwarded launches (idempotent); needs the application object."""
+        if self._server is not None:
+            return self._server.isListening()
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.key):
             log.warning("cannot listen on %s: %s", self.key, server.errorString())
-            return True
+            return False
         server.newConnection.connect(self._on_server_new_connection)
         self._server = server
         return True
@@ -169,6 +181,9 @@ def claim_or_forward(
     argv: Sequence[str], key: str | None = None, *, wait: float = 5.0
 ) -> SingleInstance | None:
     """The start-up decision: a SingleInstance to keep (we are first) or None (forwarded, exit 0).
+
+    Meant to run before the QApplication exists (a forwarding launch then exits fast);
+    call `.listen()` on the result once the application object is made.
 
     The first instance may hold the lock a moment before it listens, so a forward is
     retried for `wait` seconds before giving up with NotAnswering.

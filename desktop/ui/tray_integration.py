@@ -84,6 +84,10 @@ class TrayIntegration(QObject):
                 # Hidden to the tray is not "closed": only Quit ends the app.
                 app.setQuitOnLastWindowClosed(False)
         main_window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            # Release the key grab and the tray icon while Qt's dispatcher still exists.
+            app.aboutToQuit.connect(self.close)
 
     # ------------------------------------------------------------------ start / stop
     def start(self) -> None:

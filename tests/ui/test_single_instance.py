@@ -16,6 +16,7 @@ from desktop.ui.single_instance import (
     claim_or_forward,
     decode_message,
     encode_message,
+    forward,
     instance_key,
 )
 
@@ -96,7 +97,9 @@ def test_stale_lock_and_socket_after_a_crash_do_not_block(qtbot, desk_home: Path
     crash = textwrap.dedent(
         """
         import os, signal
+        from PySide6.QtCore import QCoreApplication
         from desktop.ui.single_instance import SingleInstance
+        app = QCoreApplication([])
         inst = SingleInstance()
         assert inst.acquire() and inst.listening
         os.kill(os.getpid(), signal.SIGKILL)
@@ -120,7 +123,7 @@ def test_stale_lock_and_socket_after_a_crash_do_not_block(qtbot, desk_home: Path
         survivor.release()
 
 
-def test_first_launch_keeps_the_instance() -> None:
+def test_first_launch_keeps_the_instance(qapp) -> None:
     kept = claim_or_forward(["--quick-ask"])
     assert kept is not None and kept.listening
     kept.release()
@@ -137,3 +140,34 @@ def test_garbage_is_refused(data: bytes) -> None:
 
 def test_message_round_trip() -> None:
     assert decode_message(encode_message(["--quick-ask", "é"])) == ["--quick-ask", "é"]
+
+
+def test_claimed_before_the_application_exists_then_listens() -> None:
+    """app.py claims before QApplication (a forwarding launch exits fast), then listens."""
+    first = textwrap.dedent(
+        """
+        from desktop.ui.single_instance import claim_or_forward
+        inst = claim_or_forward([])
+        assert inst is not None and not inst.listening
+        from PySide6.QtCore import QCoreApplication, QTimer
+        app = QCoreApplication([])
+        assert inst.listen() and inst.listen()
+        inst.message_received.connect(lambda argv: (print("got", argv, flush=True), app.quit()))
+        print("ready", flush=True)
+        QTimer.singleShot(20000, app.quit)
+        app.exec()
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", first], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        assert forward(["--quick-ask", "hi"])  # blocking is fine: the server is in the other process
+        assert proc.stdout.readline().strip() == "got ['--quick-ask', 'hi']"
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
