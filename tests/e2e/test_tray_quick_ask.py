@@ -49,9 +49,8 @@ class App:
 
 
 @pytest.fixture
-def app_env(desktop: Desktop, engine_url: str, tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "desk-home"
-    home.mkdir()
+def app_env(desktop: Desktop, engine_url: str, tmp_path: Path, desk_home: Path) -> dict[str, str]:
+    home = desk_home  # the autouse fixture's empty data folder
     return {**desktop.env, "OLLAMA_HOST": engine_url, "OLLAMA_DESK_HOME": str(home),
             "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
