@@ -39,7 +39,8 @@ class _Filter(QAbstractNativeEventFilter):
         self._backend = backend
 
     def nativeEventFilter(self, event_type: Any, message: Any) -> tuple[bool, int]:  # noqa: N802 - Qt API
-        if bytes(event_type) not in (b"windows_generic_MSG", b"windows_dispatcher_MSG"):
+        kind = event_type.data() if hasattr(event_type, "data") else bytes(event_type)
+        if kind not in (b"windows_generic_MSG", b"windows_dispatcher_MSG"):
             return False, 0
         msg = _MSG.from_address(int(message))
         if msg.message == WM_HOTKEY and msg.wParam == HOTKEY_ID:
