@@ -324,3 +324,28 @@ def test_settings_section_changes_the_shortcut_and_shows_the_fallback(qtbot: Any
     section.prefill.setCurrentIndex(section.prefill.findData("clipboard"))
     assert store[hs.KEY_SAVE_HISTORY] is False and store[hs.KEY_CLOSE_TO_TRAY] is False
     assert store[hs.KEY_PREFILL] == "clipboard"
+
+
+def test_windows_message_filter_reads_wm_hotkey(qapp: Any) -> None:
+    """The part of the Windows backend that does not need Windows: reading MSG structures."""
+    import ctypes
+
+    from PySide6.QtCore import QByteArray, QObject, Signal
+
+    from desktop.ui.hotkeys.windows import _MSG, HOTKEY_ID, WM_HOTKEY, _Filter
+
+    class Backend(QObject):
+        activated = Signal()
+
+    backend = Backend()
+    hits: list[int] = []
+    backend.activated.connect(lambda: hits.append(1))
+    native = _Filter(backend)  # type: ignore[arg-type]
+    def feed(kind: bytes, msg: _MSG | None) -> tuple[bool, int]:
+        return native.nativeEventFilter(QByteArray(kind), ctypes.addressof(msg) if msg else 0)
+
+    assert feed(b"windows_dispatcher_MSG", _MSG(message=WM_HOTKEY, wParam=HOTKEY_ID)) == (True, 0)
+    assert feed(b"windows_generic_MSG", _MSG(message=0x0100, wParam=HOTKEY_ID)) == (False, 0)  # WM_KEYDOWN
+    assert feed(b"windows_generic_MSG", _MSG(message=WM_HOTKEY, wParam=HOTKEY_ID + 1)) == (False, 0)
+    assert feed(b"xcb_generic_event_t", None) == (False, 0)
+    assert hits == [1]
