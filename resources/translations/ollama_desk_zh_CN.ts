@@ -1,0 +1,2348 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Capabilities</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="28"/>
+        <source>chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="29"/>
+        <source>tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="30"/>
+        <source>vision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="31"/>
+        <source>embedding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="32"/>
+        <source>thinking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="33"/>
+        <source>fill-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="34"/>
+        <source>audio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="35"/>
+        <source>image generation</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CatalogBrowser</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="169"/>
+        <source>Runs on your GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="170"/>
+        <source>Partly on GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="171"/>
+        <source>CPU only (slow)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="172"/>
+        <source>Too large</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="173"/>
+        <source>Unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="176"/>
+        <source>Search models, e.g. qwen, code, vision, 中文</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="180"/>
+        <source>All uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="181"/>
+        <source>Chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="182"/>
+        <source>Tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="183"/>
+        <source>Vision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="184"/>
+        <source>Embedding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="185"/>
+        <source>Thinking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="188"/>
+        <source>Only what runs well here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="194"/>
+        <source>Model / tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="195"/>
+        <source>Download</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="196"/>
+        <source>Quantization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="197"/>
+        <source>Context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="198"/>
+        <source>On this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="199"/>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="207"/>
+        <source>Pull selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="210"/>
+        <source>Catalog dated {0}; works offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="214"/>
+        <source>The model catalog is not available. You can still type any tag in Downloads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="249"/>
+        <source>Needs about {0}; it fits in your GPU memory ({1} usable).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="254"/>
+        <source>Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU, about {2}x slower.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="258"/>
+        <source>Needs about {0}; it runs on the CPU from system memory ({1} usable), slowly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="260"/>
+        <source>Needs about {0}, more than this computer can give a model ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="277"/>
+        <source>Available once the hardware check has looked at this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="350"/>
+        <source>{0} tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HardwareController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="96"/>
+        <source>This computer&apos;s hardware could not be checked: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="99"/>
+        <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HardwarePanel</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="55"/>
+        <source>Your computer and the models it can run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="60"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="176"/>
+        <source>Checking this computer…</source>
+        <translation type="unfinished">正在检查本机…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="62"/>
+        <source>Check again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <source>GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="118"/>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <source>Free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <source>Driver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <source>Used by Ollama</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="86"/>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="87"/>
+        <source>Rule of thumb</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="88"/>
+        <source>Example</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="89"/>
+        <source>Needs here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="90"/>
+        <source>On this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="115"/>
+        <source>Suggested models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="124"/>
+        <source>Model sizes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="151"/>
+        <source>Runs on your GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="152"/>
+        <source>Partly on GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="153"/>
+        <source>CPU only (slow)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="154"/>
+        <source>Too large</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="191"/>
+        <source>{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="193"/>
+        <source>{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="198"/>
+        <source>{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, about {3}x slower.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="208"/>
+        <source>{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, slowly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="211"/>
+        <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at roughly {3} tokens a second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="216"/>
+        <source>{0} needs about {1}, more than this computer can give a model, so it will not load.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="223"/>
+        <source>This computer has {0} of memory shared by the CPU and GPU; the GPU may use {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="227"/>
+        <source>This computer has {0} of RAM ({1} usable for models) and {2} with {3} free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="230"/>
+        <source>This computer has {0} of RAM ({1} usable for models) and no GPU that Ollama can use, so models run on the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="238"/>
+        <source>It suits {0} models.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="247"/>
+        <source>On battery: the suggestions are one size smaller, with a {0}-token context, to save power.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="252"/>
+        <source>A container limit ({0}) caps memory at {1}; the computer itself has {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="277"/>
+        <source>RAM: {0} free of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="285"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="286"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="322"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="289"/>
+        <source>shares system memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="293"/>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="293"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="312"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="302"/>
+        <source>{0}: {1} of GPU memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="305"/>
+        <source>{0}: {1} free of {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="312"/>
+        <source>No GPU found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="321"/>
+        <source>Processor: {0}, {1} cores, {2} threads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="332"/>
+        <source>{0} ◀ this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="333"/>
+        <source>about {0} of RAM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="335"/>
+        <source>about {0} of RAM and a GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="366"/>
+        <source>Chinese chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="367"/>
+        <source>English chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="368"/>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="369"/>
+        <source>Fast replies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="370"/>
+        <source>Embeddings (search, RAG)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="382"/>
+        <source>needs {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="386"/>
+        <source>Also good: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="391"/>
+        <source>Pull</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="392"/>
+        <source>Download {0} with the model manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="405"/>
+        <source>{0} spilled to the CPU: {1} of {2} is on the GPU, the rest runs on the CPU, so replies are slower. A smaller model or a shorter context would fit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="410"/>
+        <source>{0} is running on the CPU only, although this computer has a GPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HotkeyManager</name>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="79"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="84"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="140"/>
+        <source>The global shortcut is off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="116"/>
+        <source>Asking the desktop to allow {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="119"/>
+        <source>No global shortcut method exists on this system.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="123"/>
+        <source>{0} opens Quick Ask from any application.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="151"/>
+        <source>The global shortcut does not work here: {0} Instead, add a keyboard shortcut in your system settings that runs “{1}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Hotkeys</name>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="46"/>
+        <source>Carbon hot keys exist only on macOS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="52"/>
+        <source>The Carbon framework could not be loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="90"/>
+        <source>macOS refused the hot key handler (error {0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="114"/>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="80"/>
+        <location filename="../../desktop/ui/hotkeys/x11.py" line="189"/>
+        <source>{0} is already used by another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="120"/>
+        <source>macOS refused {0} (error {1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="59"/>
+        <source>RegisterHotKey exists only on Windows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="69"/>
+        <source>The application is not running yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="85"/>
+        <source>Windows refused {0} (error {1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/x11.py" line="96"/>
+        <source>The X11 library (libX11) is not installed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/x11.py" line="136"/>
+        <source>There is no X11 display (DISPLAY is not set).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/x11.py" line="142"/>
+        <source>Cannot open the X11 display {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/x11.py" line="159"/>
+        <source>The keyboard layout has no key for {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/x11.py" line="194"/>
+        <source>The X server refused {0} (error {1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InstalledModelsModel</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="59"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="60"/>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="61"/>
+        <source>Parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="62"/>
+        <source>Quantization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="63"/>
+        <source>Family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="64"/>
+        <source>Modified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="65"/>
+        <source>Capabilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InstalledModelsPanel</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="198"/>
+        <source>Filter installed models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="228"/>
+        <source>No models installed yet. Open Downloads to pull one, or import a GGUF file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="233"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="301"/>
+        <source>Details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="234"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="302"/>
+        <source>Copy…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="235"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="303"/>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="304"/>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
+        <source>Import GGUF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModelDetailsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="44"/>
+        <source>Model details: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="46"/>
+        <source>Loading details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="53"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="54"/>
+        <source>Size on disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="55"/>
+        <source>Family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="56"/>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="75"/>
+        <source>Parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="57"/>
+        <source>Quantization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="58"/>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="59"/>
+        <source>Context length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="60"/>
+        <source>Capabilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="61"/>
+        <source>Architecture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="62"/>
+        <source>Modified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="63"/>
+        <source>Digest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="70"/>
+        <source>Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="74"/>
+        <source>Modelfile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="76"/>
+        <source>Template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="77"/>
+        <source>System prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="78"/>
+        <source>License</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="123"/>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_details.py" line="132"/>
+        <source>Could not load the details: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModelManagerPage</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="83"/>
+        <source>Installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="84"/>
+        <source>In memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="85"/>
+        <source>Downloads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="88"/>
+        <source>Catalog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="154"/>
+        <source>Delete model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="155"/>
+        <source>Delete {0}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="157"/>
+        <source>This frees {0} of disk space. You can pull the model again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="161"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="168"/>
+        <source>Deleting {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="177"/>
+        <source>Rename model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="177"/>
+        <source>Copy model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
+        <source>New name for {0}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="181"/>
+        <source>Name of the copy of {0}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="192"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="222"/>
+        <source>“{0}” is not a valid model name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
+        <source>Import a GGUF model file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
+        <source>GGUF model files (*.gguf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="215"/>
+        <source>Import GGUF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="216"/>
+        <source>Name for the model made from {0}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="243"/>
+        <source>Importing {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="250"/>
+        <source>{0} is installed and ready to use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModelsController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="125"/>
+        <source>Could not read the list of installed models.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="137"/>
+        <source>Deleted {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="140"/>
+        <source>Could not delete {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="145"/>
+        <source>Copied {0} to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="148"/>
+        <source>Could not copy {0} to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="156"/>
+        <source>Renamed {0} to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="159"/>
+        <source>Could not rename {0} to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="168"/>
+        <source>Uploading {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="176"/>
+        <source>Imported {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="178"/>
+        <source>The server stopped before it finished creating {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="181"/>
+        <source>Could not import {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="183"/>
+        <source>Could not read {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="188"/>
+        <source>Could not import {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="193"/>
+        <source>Unloaded {0} from memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="196"/>
+        <source>Could not unload {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="201"/>
+        <source>{0} stays in memory until you unload it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="204"/>
+        <source>Could not keep {0} loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PortalHotkey</name>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="69"/>
+        <source>There is no desktop session bus (D-Bus).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="73"/>
+        <source>The D-Bus library (jeepney) is not installed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="85"/>
+        <source>The application&apos;s event loop is not running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="103"/>
+        <source>The desktop session bus could not be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="106"/>
+        <source>The desktop portal failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="134"/>
+        <source>The shortcut was not allowed in the desktop&apos;s dialog.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="136"/>
+        <source>The desktop portal refused the global shortcut.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="145"/>
+        <source>The desktop portal did not open a shortcut session.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="153"/>
+        <source>Open Ollama Desk&apos;s Quick Ask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="197"/>
+        <source>This desktop&apos;s portal has no global shortcuts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="199"/>
+        <source>The desktop portal refused the global shortcut ({0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PullPanel</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="249"/>
+        <source>Model tag, e.g. llama3.2:3b or hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="252"/>
+        <source>Pull</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="254"/>
+        <source>Browse catalog…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="264"/>
+        <source>Pull anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="265"/>
+        <source>Don&apos;t pull</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="274"/>
+        <source>No downloads yet. Type a model tag above, or pick one from the catalog.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="317"/>
+        <source>“{0}” is not a model tag. Use a name like llama3.2:3b or hf.co/user/repo:Q4_K_M.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="328"/>
+        <source>{0} needs about {1} of disk space, but only {2} is free in {3}. Free some space or choose a smaller model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="339"/>
+        <source>{0} is already being downloaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PullRow</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="72"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="73"/>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="76"/>
+        <source>Remove from the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="134"/>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="136"/>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="136"/>
+        <source>Resuming…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="138"/>
+        <source>Downloading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="140"/>
+        <source>Stalled, retrying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="142"/>
+        <source>Verifying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="144"/>
+        <source>Installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="146"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="147"/>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="154"/>
+        <source>{0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="159"/>
+        <source>{0} of {1} so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="164"/>
+        <source>{0}/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="166"/>
+        <source>about {0} left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="168"/>
+        <source>no data for a while; trying again (attempt {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="170"/>
+        <source>took {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="172"/>
+        <source>starts when the downloads above finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="208"/>
+        <source>{0} layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuickAskController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="72"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="105"/>
+        <source>Type a question first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="75"/>
+        <source>Wait for the answer, or press Esc to stop it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="109"/>
+        <source>No model is chosen yet. Open Ollama Desk and download or choose a model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="135"/>
+        <source>No model is installed yet. Open Ollama Desk to download one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="163"/>
+        <source>The answer ended before the model finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="181"/>
+        <source>The answer failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="195"/>
+        <source>The history is not available, so the chat cannot be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="207"/>
+        <source>The exchange could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuickAskSettingsSection</name>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="82"/>
+        <source>Default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="83"/>
+        <source>Use {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="87"/>
+        <source>Quick Ask shortcut:</source>
+        <translation type="unfinished">快速提问快捷键：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="95"/>
+        <source>Copy the command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="99"/>
+        <source>Add to the applications menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="100"/>
+        <source>Installs the launcher with its Quick Ask action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="109"/>
+        <source>Keep quick questions in the chat history</source>
+        <translation type="unfinished">将快速提问保存到对话历史</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="115"/>
+        <source>Empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="116"/>
+        <source>Text from the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="118"/>
+        <source>Selected text (X11 primary selection)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="122"/>
+        <source>Quick Ask opens with:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="124"/>
+        <source>Keep running in the system tray when the window is closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="128"/>
+        <source>This desktop shows no system tray.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="152"/>
+        <source>Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="158"/>
+        <source>Added to the menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="159"/>
+        <source>Could not add it to the menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuickAskWindow</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="115"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="134"/>
+        <source>Quick Ask</source>
+        <translation type="unfinished">快速提问</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="145"/>
+        <source>Ask anything…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="168"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="169"/>
+        <source>Copy answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="170"/>
+        <source>Continue in main window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="171"/>
+        <source>Continue this exchange in the main window (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="210"/>
+        <source>no model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="236"/>
+        <source>Answer copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="253"/>
+        <source>Answering…  Esc stops.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="266"/>
+        <source>Done · {0:.1f} tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="268"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="270"/>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="272"/>
+        <source>The answer failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
+        <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunningModelsPanel</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="130"/>
+        <source>No model is loaded. A model loads when you chat with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="142"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="145"/>
+        <source>Models in memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunningRow</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="65"/>
+        <source>Unload now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="66"/>
+        <source>Keep loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="67"/>
+        <source>Keep this model in memory until you unload it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="88"/>
+        <source>{0} in memory, all on the GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="90"/>
+        <source>{0} in memory, all in system RAM (CPU)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="92"/>
+        <source>{0} in memory: {1} on the GPU, {2} in system RAM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="96"/>
+        <source>context {0} tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="102"/>
+        <source>⚠ {0}% of this model runs on the CPU because it does not fit in GPU memory, so replies are slower. A smaller model or a shorter context may fit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="116"/>
+        <source>Stays loaded until you unload it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/running_models.py" line="121"/>
+        <source>Unloads in {0} if unused</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="167"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="168"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="169"/>
+        <source>Quick Ask</source>
+        <translation>快速提问</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="170"/>
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
+        <source>Close settings</source>
+        <translation>关闭设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="185"/>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="196"/>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="187"/>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="191"/>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="194"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="201"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
+        <source>A new language is used after Ollama Desk restarts.</source>
+        <translation>重新启动 Ollama Desk 后使用新语言。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="210"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="211"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="212"/>
+        <source>Show the data folder in the file manager</source>
+        <translation>在文件管理器中显示数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
+        <source>Change…</source>
+        <translation>更改…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="219"/>
+        <source>The data folder is set by the OLLAMA_DESK_HOME environment variable.</source>
+        <translation>数据文件夹由环境变量 OLLAMA_DESK_HOME 指定。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="223"/>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="237"/>
+        <source>Model server address</source>
+        <translation>模型服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="239"/>
+        <source>Automatic (Ollama on this computer, else the built-in engine)</source>
+        <translation>自动（本机的 Ollama，否则使用内置引擎）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="248"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="249"/>
+        <source>Check that a model server answers at this address</source>
+        <translation>检查此地址上是否有模型服务器响应</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="251"/>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="252"/>
+        <source>Connect to this server from now on</source>
+        <translation>从现在起连接到此服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="256"/>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="263"/>
+        <source>Connected to {0}.</source>
+        <translation>已连接到 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="265"/>
+        <source>Leave it empty to use Ollama on this computer, or the built-in engine when Ollama is not installed. Another computer&apos;s Ollama: http://host:11434.</source>
+        <translation>留空则使用本机的 Ollama；未安装 Ollama 时使用内置引擎。其他电脑上的 Ollama：http://主机:11434。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="274"/>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="275"/>
+        <source>The first installed model</source>
+        <translation>第一个已安装的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="279"/>
+        <source>&amp;Default model:</source>
+        <translation>默认模型(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="291"/>
+        <source>Quick Ask shortcut</source>
+        <translation>快速提问快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="293"/>
+        <source>Quick Ask shortcut:</source>
+        <translation>快速提问快捷键：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="294"/>
+        <source>The new shortcut is registered the next time Ollama Desk starts.</source>
+        <translation>新的快捷键将在 Ollama Desk 下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="298"/>
+        <source>Keep quick questions in the chat history</source>
+        <translation>将快速提问保存到对话历史</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="308"/>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="310"/>
+        <source>Back Up…</source>
+        <translation>备份…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="311"/>
+        <source>Save a copy of every conversation and setting in one file</source>
+        <translation>将所有对话和设置保存到一个文件中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="313"/>
+        <source>Restore…</source>
+        <translation>恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="314"/>
+        <source>Replace all conversations with those of a backup</source>
+        <translation>用备份中的对话替换全部对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="321"/>
+        <source>Export and import</source>
+        <translation>导出与导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="323"/>
+        <source>Export as JSON…</source>
+        <translation>导出为 JSON…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="325"/>
+        <source>Every conversation in one file that can be imported again</source>
+        <translation>所有对话保存在一个文件中，可再次导入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="327"/>
+        <source>Export as Markdown…</source>
+        <translation>导出为 Markdown…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="328"/>
+        <source>One readable file per conversation, in a folder</source>
+        <translation>每个对话一个易读的文件，保存在一个文件夹中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="330"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="332"/>
+        <source>Add the conversations of a JSON export; those already here are skipped</source>
+        <translation>添加 JSON 导出文件中的对话；已有的对话会被跳过</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="349"/>
+        <source>The conversation history is not available.</source>
+        <translation>对话历史不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="391"/>
+        <source>Could not save the setting: {0}</source>
+        <translation>无法保存设置：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="410"/>
+        <source>Choose a folder for Ollama Desk&apos;s data</source>
+        <translation>选择 Ollama Desk 的数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="429"/>
+        <source>Cannot use {0}: {1}</source>
+        <translation>无法使用 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="438"/>
+        <source>Could not copy the conversations to {0}: {1}</source>
+        <translation>无法将对话复制到 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="443"/>
+        <source>Could not save the new location: {0}</source>
+        <translation>无法保存新位置：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="447"/>
+        <source>Ollama Desk will use {0} after a restart.</source>
+        <translation>重新启动后，Ollama Desk 将使用 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="449"/>
+        <source>Your conversations were copied there; downloaded models stay in the old folder until you delete them.</source>
+        <translation>您的对话已复制到那里；已下载的模型仍留在旧文件夹中，直到您删除它们。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="461"/>
+        <source>This address does not work: {0}</source>
+        <translation>此地址无法使用：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="477"/>
+        <source>Checking {0}…</source>
+        <translation>正在检查 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="484"/>
+        <source>A model server answers at {0} (Ollama API {1}).</source>
+        <translation>{0} 上的模型服务器有响应（Ollama API {1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="502"/>
+        <source>Connecting to {0}.</source>
+        <translation>正在连接到 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="503"/>
+        <source>Automatic: Ollama on this computer, else the built-in engine.</source>
+        <translation>自动：本机的 Ollama，否则使用内置引擎。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="548"/>
+        <source>Back up conversations</source>
+        <translation>备份对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="550"/>
+        <source>Ollama Desk backup (*.sqlite3)</source>
+        <translation>Ollama Desk 备份 (*.sqlite3)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="555"/>
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="556"/>
+        <source>Ollama Desk backup (*.sqlite3);;All files (*)</source>
+        <translation>Ollama Desk 备份 (*.sqlite3);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="560"/>
+        <source>Restore a backup?</source>
+        <translation>要恢复备份吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="561"/>
+        <source>Every conversation and setting will be replaced by those in {0}. A copy of the current ones is kept next to the database.</source>
+        <translation>所有对话和设置都将被 {0} 中的内容替换。当前内容的副本会保存在数据库旁边。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="569"/>
+        <source>Export conversations</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="570"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="575"/>
+        <source>Export conversations as Markdown into</source>
+        <translation>将对话以 Markdown 格式导出到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="581"/>
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="582"/>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="590"/>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="594"/>
+        <source>The backup failed: {0}</source>
+        <translation>备份失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="596"/>
+        <source>Backed up to {0}.</source>
+        <translation>已备份到 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="603"/>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="607"/>
+        <source>Nothing was changed: {0}</source>
+        <translation>未做任何更改：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="610"/>
+        <source>Restored. The conversations you had before are saved in {0}.</source>
+        <translation>已恢复。之前的对话保存在 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="618"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="632"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="622"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="636"/>
+        <source>The export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="625"/>
+        <source>Exported {0} conversations to {1}.</source>
+        <translation>已将 {0} 个对话导出到 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="638"/>
+        <source>Exported {0} conversations as Markdown to {1}.</source>
+        <translation>已将 {0} 个对话以 Markdown 格式导出到 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="646"/>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="650"/>
+        <source>Nothing was imported: {0}</source>
+        <translation>未导入任何内容：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="652"/>
+        <source>Imported {0} conversations; {1} were already here.</source>
+        <translation>已导入 {0} 个对话；{1} 个已存在。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="655"/>
+        <source>{0} could not be read: {1}</source>
+        <translation>{0} 个无法读取：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcut</name>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="38"/>
+        <source>“{0}” is not a single key combination.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="54"/>
+        <source>“{0}” has no key besides the modifiers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="61"/>
+        <source>“{0}” needs Ctrl, Alt or Meta, or else a function key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="94"/>
+        <source>The key in “{0}” cannot be grabbed on X11.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="115"/>
+        <source>The key in “{0}” cannot be registered on Windows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="136"/>
+        <source>The key in “{0}” cannot be registered on macOS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="63"/>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="64"/>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="65"/>
+        <source>Next conversation</source>
+        <translation>下一个对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="66"/>
+        <source>Previous conversation</source>
+        <translation>上一个对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="67"/>
+        <source>Rename the conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="68"/>
+        <source>Delete the conversation</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="69"/>
+        <source>Go to the message box</source>
+        <translation>转到输入框</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="70"/>
+        <source>Send the message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="71"/>
+        <source>New line in the message</source>
+        <translation>在消息中换行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="72"/>
+        <source>Stop the reply</source>
+        <translation>停止回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="73"/>
+        <source>Regenerate the last reply</source>
+        <translation>重新生成最后的回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="74"/>
+        <source>Copy the last reply</source>
+        <translation>复制最后的回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="75"/>
+        <source>Switch model</source>
+        <translation>切换模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="76"/>
+        <source>Manage models</source>
+        <translation>管理模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="77"/>
+        <source>Quick Ask from anywhere (global)</source>
+        <translation>随处快速提问（全局）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="78"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="79"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="80"/>
+        <source>Show or hide the conversation list</source>
+        <translation>显示或隐藏对话列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="81"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="88"/>
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="89"/>
+        <source>Writing</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="90"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="91"/>
+        <source>Application</source>
+        <translation>应用程序</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="129"/>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="134"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="135"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="135"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="154"/>
+        <source>Quick Ask works from any application while Ollama Desk runs; change its keys in Settings.</source>
+        <translation>Ollama Desk 运行时，可在任何应用中使用快速提问；可在设置中更改其按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="181"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="61"/>
+        <source>Ollama Desk — answering…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="63"/>
+        <source>Ollama Desk — downloading a model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="65"/>
+        <source>Ollama Desk — model server online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="66"/>
+        <source>Ollama Desk — model server offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="67"/>
+        <source>Ollama Desk — starting the engine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="68"/>
+        <source>Ollama Desk — connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="69"/>
+        <source>Ollama Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="80"/>
+        <source>Quick Ask…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="82"/>
+        <source>New Chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="85"/>
+        <source>Hide Window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="88"/>
+        <source>Open Ollama Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="92"/>
+        <source>Default Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="105"/>
+        <source>No models installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="107"/>
+        <source>Model server offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="113"/>
+        <source>Stop Engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="117"/>
+        <source>Starting Engine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="119"/>
+        <source>Start Engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="124"/>
+        <source>Quit Ollama Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="279"/>
+        <source>Reply ready: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="279"/>
+        <source>Reply ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="280"/>
+        <source>The model finished its reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="285"/>
+        <source>Download finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="285"/>
+        <source>{0} is ready to use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="288"/>
+        <source>Download failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="289"/>
+        <source>{0} could not be downloaded. Open the Models page to retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrayIntegration</name>
+    <message>
+        <location filename="../../desktop/ui/tray_integration.py" line="207"/>
+        <source>Ollama Desk is still running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_integration.py" line="208"/>
+        <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_integration.py" line="209"/>
+        <source>the tray icon</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="84"/>
+        <location filename="../../desktop/ui/welcome.py" line="100"/>
+        <source>Welcome to Ollama Desk</source>
+        <translation>欢迎使用 Ollama Desk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="106"/>
+        <source>Chat with language models that run on this computer. What you type stays here, and it works offline.</source>
+        <translation>与在本机运行的语言模型对话。您输入的内容只留在本机，离线也能使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="114"/>
+        <source>Model server</source>
+        <translation>模型服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="116"/>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="119"/>
+        <source>A model to start with</source>
+        <translation>推荐的入门模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="121"/>
+        <source>Download the recommended model</source>
+        <translation>下载推荐的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="135"/>
+        <source>Start Chatting</source>
+        <translation>开始对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="150"/>
+        <source>No model server is running yet: {0} Your conversations are still here to read; start Ollama, or the built-in engine from the tray menu, to chat.</source>
+        <translation>尚无模型服务器在运行：{0} 您仍可阅读已有的对话；启动 Ollama，或从托盘菜单启动内置引擎，即可对话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="153"/>
+        <source>Looking for a model server…</source>
+        <translation>正在查找模型服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="157"/>
+        <source>Ollama is not installed here, so Ollama Desk runs its built-in engine with the small starter model {0}: you can chat right away, even offline. Install Ollama for larger, faster models.</source>
+        <translation>本机未安装 Ollama，因此 Ollama Desk 使用内置引擎和小型入门模型 {0}：您可以立即开始对话，离线也可以。安装 Ollama 可使用更大、更快的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="161"/>
+        <source>Using the Ollama server at {0}.</source>
+        <translation>正在使用 {0} 上的 Ollama 服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="163"/>
+        <source>unknown version</source>
+        <translation>未知版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="164"/>
+        <source>Ollama found on this computer ({0}) at {1}.</source>
+        <translation>已在本机找到 Ollama（{0}），地址 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="171"/>
+        <source>Checking this computer…</source>
+        <translation>正在检查本机…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="172"/>
+        <source>A suggestion follows once the check is done.</source>
+        <translation>检查完成后将给出建议。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="179"/>
+        <source>{0} of memory, shared with the {1}.</source>
+        <translation>{0} 内存，与 {1} 共享。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="181"/>
+        <source>{0} of RAM and {1} with {2} for models.</source>
+        <translation>{0} 内存，{1} 有 {2} 可供模型使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="185"/>
+        <source>{0} of RAM and no GPU that models can use, so they run on the processor.</source>
+        <translation>{0} 内存，没有模型可用的 GPU，因此模型在处理器上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="186"/>
+        <source>It suits models of about {0} parameters (the {0} class).</source>
+        <translation>适合约 {0} 参数的模型（{0} 级别）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="192"/>
+        <source>No model in the catalog fits this computer well.</source>
+        <translation>目录中没有适合本机的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="198"/>
+        <source>{0} ({1} download): {2}</source>
+        <translation>{0}（下载 {1}）：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="203"/>
+        <source>This computer could not be checked: {0}</source>
+        <translation>无法检查本机：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="223"/>
+        <source>{0} is installed</source>
+        <translation>{0} 已安装</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="226"/>
+        <source>Downloading {0}; see Models</source>
+        <translation>正在下载 {0}；请查看“模型”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="229"/>
+        <source>Download {0}</source>
+        <translation>下载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="232"/>
+        <source>The download starts once a model server runs.</source>
+        <translation>模型服务器运行后将开始下载。</translation>
+    </message>
+</context>
+</TS>
