@@ -184,7 +184,8 @@ class WelcomeDialog(QDialog):
             machine = self.tr(
                 "{0} of RAM and no GPU that models can use, so they run on the processor.").format(ram)
         tier = self.tr("It suits models of about {0} parameters (the {0} class).").format(report.tier.label)
-        self.hardware_label.setText(f"{machine} {tier}")
+        # Two sentences in a row: a space in English, none in Chinese.
+        self.hardware_label.setText(self.tr("{0} {1}", "two sentences in a row").format(machine, tier))
 
         suggestion = self._pick(report.suggestions)
         if suggestion is None:

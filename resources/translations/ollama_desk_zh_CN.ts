@@ -2310,37 +2310,43 @@
         <translation>适合约 {0} 参数的模型（{0} 级别）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="192"/>
+        <location filename="../../desktop/ui/welcome.py" line="188"/>
+        <source>{0} {1}</source>
+        <comment>two sentences in a row</comment>
+        <translation>{0}{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="193"/>
         <source>No model in the catalog fits this computer well.</source>
         <translation>目录中没有适合本机的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="198"/>
+        <location filename="../../desktop/ui/welcome.py" line="199"/>
         <source>{0} ({1} download): {2}</source>
         <translation>{0}（下载 {1}）：{2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="203"/>
+        <location filename="../../desktop/ui/welcome.py" line="204"/>
         <source>This computer could not be checked: {0}</source>
         <translation>无法检查本机：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="223"/>
+        <location filename="../../desktop/ui/welcome.py" line="224"/>
         <source>{0} is installed</source>
         <translation>{0} 已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="226"/>
+        <location filename="../../desktop/ui/welcome.py" line="227"/>
         <source>Downloading {0}; see Models</source>
         <translation>正在下载 {0}；请查看“模型”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="229"/>
+        <location filename="../../desktop/ui/welcome.py" line="230"/>
         <source>Download {0}</source>
         <translation>下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="232"/>
+        <location filename="../../desktop/ui/welcome.py" line="233"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
     </message>
