@@ -203,10 +203,13 @@ class TrayIntegration(QObject):
         event.ignore()
         self._window.hide()
         if not hs.setting(self._store, hs.KEY_CLOSE_HINT_SHOWN):
-            self.tray.notify(
-                self.tr("Ollama Desk is still running"),
-                self.tr("It keeps running in the system tray. Press {0} for Quick Ask, or turn this off "
-                        "in the settings.").format(self.hotkeys.status.shortcut or self.tr("the tray icon")))
+            if self.hotkeys.status.active:
+                message = self.tr("It keeps running in the system tray. Press {0} for Quick Ask, or turn "
+                                  "this off in the settings.").format(self.hotkeys.status.shortcut)
+            else:
+                message = self.tr("It keeps running in the system tray; click its icon to open it again, "
+                                  "or turn this off in the settings.")
+            self.tray.notify(self.tr("Ollama Desk is still running"), message)
             if self._store is not None:
                 try:
                     self._store.set_setting(hs.KEY_CLOSE_HINT_SHOWN, True)
