@@ -485,27 +485,27 @@
         <location filename="../../desktop/ui/hotkeys/__init__.py" line="84"/>
         <location filename="../../desktop/ui/hotkeys/__init__.py" line="140"/>
         <source>The global shortcut is off.</source>
-        <translation type="unfinished"></translation>
+        <translation>全局快捷键已关闭。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/__init__.py" line="116"/>
         <source>Asking the desktop to allow {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在请求桌面允许 {0}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/__init__.py" line="119"/>
         <source>No global shortcut method exists on this system.</source>
-        <translation type="unfinished"></translation>
+        <translation>此系统上没有可用的全局快捷键方式。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/__init__.py" line="123"/>
         <source>{0} opens Quick Ask from any application.</source>
-        <translation type="unfinished"></translation>
+        <translation>在任何应用中按 {0} 即可打开快速提问。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/__init__.py" line="151"/>
         <source>The global shortcut does not work here: {0} Instead, add a keyboard shortcut in your system settings that runs “{1}”.</source>
-        <translation type="unfinished"></translation>
+        <translation>全局快捷键在这里无法使用：{0} 请改为在系统设置中添加一个键盘快捷键，运行“{1}”。</translation>
     </message>
 </context>
 <context>
@@ -513,69 +513,69 @@
     <message>
         <location filename="../../desktop/ui/hotkeys/macos.py" line="46"/>
         <source>Carbon hot keys exist only on macOS.</source>
-        <translation type="unfinished"></translation>
+        <translation>Carbon 热键仅在 macOS 上可用。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/macos.py" line="52"/>
         <source>The Carbon framework could not be loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载 Carbon 框架。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/macos.py" line="90"/>
         <source>macOS refused the hot key handler (error {0}).</source>
-        <translation type="unfinished"></translation>
+        <translation>macOS 拒绝了热键处理程序（错误 {0}）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/macos.py" line="114"/>
         <location filename="../../desktop/ui/hotkeys/windows.py" line="80"/>
         <location filename="../../desktop/ui/hotkeys/x11.py" line="189"/>
         <source>{0} is already used by another program.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已被其他程序占用。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/macos.py" line="120"/>
         <source>macOS refused {0} (error {1}).</source>
-        <translation type="unfinished"></translation>
+        <translation>macOS 拒绝了 {0}（错误 {1}）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/windows.py" line="59"/>
         <source>RegisterHotKey exists only on Windows.</source>
-        <translation type="unfinished"></translation>
+        <translation>RegisterHotKey 仅在 Windows 上可用。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/windows.py" line="69"/>
         <source>The application is not running yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>应用尚未运行。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/windows.py" line="85"/>
         <source>Windows refused {0} (error {1}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Windows 拒绝了 {0}（错误 {1}）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/x11.py" line="96"/>
         <source>The X11 library (libX11) is not installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>未安装 X11 库（libX11）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/x11.py" line="136"/>
         <source>There is no X11 display (DISPLAY is not set).</source>
-        <translation type="unfinished"></translation>
+        <translation>没有 X11 显示（未设置 DISPLAY）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/x11.py" line="142"/>
         <source>Cannot open the X11 display {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 X11 显示 {0}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/x11.py" line="159"/>
         <source>The keyboard layout has no key for {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前键盘布局中没有 {0} 对应的按键。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/x11.py" line="194"/>
         <source>The X server refused {0} (error {1}).</source>
-        <translation type="unfinished"></translation>
+        <translation>X 服务器拒绝了 {0}（错误 {1}）。</translation>
     </message>
 </context>
 <context>
@@ -969,57 +969,57 @@
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="69"/>
         <source>There is no desktop session bus (D-Bus).</source>
-        <translation type="unfinished"></translation>
+        <translation>没有桌面会话总线（D-Bus）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="73"/>
         <source>The D-Bus library (jeepney) is not installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>未安装 D-Bus 库（jeepney）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="85"/>
         <source>The application&apos;s event loop is not running.</source>
-        <translation type="unfinished"></translation>
+        <translation>应用的事件循环未运行。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="103"/>
         <source>The desktop session bus could not be reached.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接桌面会话总线。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="106"/>
         <source>The desktop portal failed: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>桌面门户出错：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="134"/>
         <source>The shortcut was not allowed in the desktop&apos;s dialog.</source>
-        <translation type="unfinished"></translation>
+        <translation>快捷键未在桌面的对话框中获得允许。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="136"/>
         <source>The desktop portal refused the global shortcut.</source>
-        <translation type="unfinished"></translation>
+        <translation>桌面门户拒绝了全局快捷键。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="145"/>
         <source>The desktop portal did not open a shortcut session.</source>
-        <translation type="unfinished"></translation>
+        <translation>桌面门户没有打开快捷键会话。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="153"/>
         <source>Open Ollama Desk&apos;s Quick Ask</source>
-        <translation type="unfinished"></translation>
+        <translation>打开 Ollama Desk 的快速提问</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="197"/>
         <source>This desktop&apos;s portal has no global shortcuts.</source>
-        <translation type="unfinished"></translation>
+        <translation>此桌面的门户不支持全局快捷键。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/portal.py" line="199"/>
         <source>The desktop portal refused the global shortcut ({0}).</source>
-        <translation type="unfinished"></translation>
+        <translation>桌面门户拒绝了全局快捷键（{0}）。</translation>
     </message>
 </context>
 <context>
@@ -1179,42 +1179,42 @@
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="72"/>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="105"/>
         <source>Type a question first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先输入问题。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="75"/>
         <source>Wait for the answer, or press Esc to stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请等待回答完成，或按 Esc 停止。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="109"/>
         <source>No model is chosen yet. Open Ollama Desk and download or choose a model.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未选择模型。请打开 Ollama Desk，下载或选择一个模型。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="135"/>
         <source>No model is installed yet. Open Ollama Desk to download one.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未安装任何模型。请打开 Ollama Desk 下载一个。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="163"/>
         <source>The answer ended before the model finished.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型还没说完，回答就中断了。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="181"/>
         <source>The answer failed: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>回答失败：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="195"/>
         <source>The history is not available, so the chat cannot be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>历史记录不可用，因此无法在对话中打开。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="207"/>
         <source>The exchange could not be saved: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存这次问答：{0}</translation>
     </message>
 </context>
 <context>
@@ -1222,82 +1222,82 @@
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="82"/>
         <source>Default</source>
-        <translation type="unfinished"></translation>
+        <translation>默认</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="83"/>
         <source>Use {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="87"/>
         <source>Quick Ask shortcut:</source>
-        <translation type="unfinished">快速提问快捷键：</translation>
+        <translation>快速提问快捷键：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="95"/>
         <source>Copy the command</source>
-        <translation type="unfinished"></translation>
+        <translation>复制命令</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="99"/>
         <source>Add to the applications menu</source>
-        <translation type="unfinished"></translation>
+        <translation>添加到应用程序菜单</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="100"/>
         <source>Installs the launcher with its Quick Ask action</source>
-        <translation type="unfinished"></translation>
+        <translation>安装启动器及其“快速提问”操作</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="109"/>
         <source>Keep quick questions in the chat history</source>
-        <translation type="unfinished">将快速提问保存到对话历史</translation>
+        <translation>将快速提问保存到对话历史</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="115"/>
         <source>Empty</source>
-        <translation type="unfinished"></translation>
+        <translation>空白</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="116"/>
         <source>Text from the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>剪贴板中的文字</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="118"/>
         <source>Selected text (X11 primary selection)</source>
-        <translation type="unfinished"></translation>
+        <translation>选中的文字（X11 主选区）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="122"/>
         <source>Quick Ask opens with:</source>
-        <translation type="unfinished"></translation>
+        <translation>快速提问打开时填入：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="124"/>
         <source>Keep running in the system tray when the window is closed</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭窗口后继续在系统托盘中运行</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="128"/>
         <source>This desktop shows no system tray.</source>
-        <translation type="unfinished"></translation>
+        <translation>此桌面没有系统托盘。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="152"/>
         <source>Copied</source>
-        <translation type="unfinished"></translation>
+        <translation>已复制</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="158"/>
         <source>Added to the menu</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加到菜单</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="159"/>
         <source>Could not add it to the menu</source>
-        <translation type="unfinished"></translation>
+        <translation>无法添加到菜单</translation>
     </message>
 </context>
 <context>
@@ -1306,72 +1306,72 @@
         <location filename="../../desktop/ui/quick_ask.py" line="115"/>
         <location filename="../../desktop/ui/quick_ask.py" line="134"/>
         <source>Quick Ask</source>
-        <translation type="unfinished">快速提问</translation>
+        <translation>快速提问</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="145"/>
         <source>Ask anything…</source>
-        <translation type="unfinished"></translation>
+        <translation>想问什么都可以…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="168"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="169"/>
         <source>Copy answer</source>
-        <translation type="unfinished"></translation>
+        <translation>复制回答</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="170"/>
         <source>Continue in main window</source>
-        <translation type="unfinished"></translation>
+        <translation>在主窗口中继续</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="171"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="210"/>
         <source>no model</source>
-        <translation type="unfinished"></translation>
+        <translation>没有模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="236"/>
         <source>Answer copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>回答已复制。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="253"/>
         <source>Answering…  Esc stops.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="266"/>
         <source>Done · {0:.1f} tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="268"/>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="270"/>
         <source>Stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="272"/>
         <source>The answer failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>回答失败。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="311"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
     </message>
 </context>
 <context>
@@ -1886,32 +1886,32 @@
     <message>
         <location filename="../../desktop/ui/hotkeys/keys.py" line="38"/>
         <source>“{0}” is not a single key combination.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”不是单个组合键。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/keys.py" line="54"/>
         <source>“{0}” has no key besides the modifiers.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”除了修饰键之外没有其他按键。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/keys.py" line="61"/>
         <source>“{0}” needs Ctrl, Alt or Meta, or else a function key.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”需要包含 Ctrl、Alt 或 Meta，或者使用功能键。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/keys.py" line="94"/>
         <source>The key in “{0}” cannot be grabbed on X11.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”中的按键无法在 X11 上注册。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/keys.py" line="115"/>
         <source>The key in “{0}” cannot be registered on Windows.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”中的按键无法在 Windows 上注册。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/keys.py" line="136"/>
         <source>The key in “{0}” cannot be registered on macOS.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”中的按键无法在 macOS 上注册。</translation>
     </message>
 </context>
 <context>
@@ -2070,145 +2070,145 @@
     <message>
         <location filename="../../desktop/ui/tray.py" line="61"/>
         <source>Ollama Desk — answering…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk — 正在回答…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="63"/>
         <source>Ollama Desk — downloading a model…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk — 正在下载模型…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="65"/>
         <source>Ollama Desk — model server online</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk — 模型服务器在线</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="66"/>
         <source>Ollama Desk — model server offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk — 模型服务器离线</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="67"/>
         <source>Ollama Desk — starting the engine…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk — 正在启动引擎…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="68"/>
         <source>Ollama Desk — connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk — 正在连接…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="69"/>
         <source>Ollama Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="80"/>
         <source>Quick Ask…</source>
-        <translation type="unfinished"></translation>
+        <translation>快速提问…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="82"/>
         <source>New Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>新建对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="85"/>
         <source>Hide Window</source>
-        <translation type="unfinished"></translation>
+        <translation>隐藏窗口</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="88"/>
         <source>Open Ollama Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>打开 Ollama Desk</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="92"/>
         <source>Default Model</source>
-        <translation type="unfinished"></translation>
+        <translation>默认模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="105"/>
         <source>No models installed</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未安装模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="107"/>
         <source>Model server offline</source>
-        <translation type="unfinished"></translation>
+        <translation>模型服务器离线</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="113"/>
         <source>Stop Engine</source>
-        <translation type="unfinished"></translation>
+        <translation>停止引擎</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="117"/>
         <source>Starting Engine…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动引擎…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="119"/>
         <source>Start Engine</source>
-        <translation type="unfinished"></translation>
+        <translation>启动引擎</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="124"/>
         <source>Quit Ollama Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>退出 Ollama Desk</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="279"/>
         <source>Reply ready: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>回复已完成：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="279"/>
         <source>Reply ready</source>
-        <translation type="unfinished"></translation>
+        <translation>回复已完成</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="280"/>
         <source>The model finished its reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型已完成回复。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="285"/>
         <source>Download finished</source>
-        <translation type="unfinished"></translation>
+        <translation>下载完成</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="285"/>
         <source>{0} is ready to use.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已可以使用。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="288"/>
         <source>Download failed</source>
-        <translation type="unfinished"></translation>
+        <translation>下载失败</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="289"/>
         <source>{0} could not be downloaded. Open the Models page to retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 下载失败。请打开“模型”页面重试。</translation>
     </message>
 </context>
 <context>
     <name>TrayIntegration</name>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="207"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="210"/>
+        <source>It keeps running in the system tray; click its icon to open it again, or turn this off in the settings.</source>
+        <translation>它会继续在系统托盘中运行；点击托盘图标即可重新打开，也可以在设置中关闭此行为。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray_integration.py" line="212"/>
         <source>Ollama Desk is still running</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk 仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="208"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="207"/>
         <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="209"/>
-        <source>the tray icon</source>
-        <translation type="unfinished"></translation>
+        <translation>它会继续在系统托盘中运行。按 {0} 打开快速提问，也可以在设置中关闭此行为。</translation>
     </message>
 </context>
 <context>
