@@ -62,6 +62,8 @@ class TrayIntegration(QObject):
         self.quick_ask = QuickAskWindow(self.controller)
         self.quick_ask.prefill_mode = str(hs.setting(store, hs.KEY_PREFILL))
         self.controller.continue_requested.connect(self._on_quick_ask_continue)
+        self.controller.busy_changed.connect(self._on_quick_ask_busy_changed)
+        self._chat_generating = False
 
         self.hotkeys = hotkeys or HotkeyManager(parent=self)
         self.hotkeys.activated.connect(self.show_quick_ask)
@@ -168,8 +170,14 @@ class TrayIntegration(QObject):
             self.tray.update_state(engine_running=running, engine_available=available)
 
     def set_generating(self, generating: bool) -> None:
+        """The chat is generating (Quick Ask's own answers are tracked here already)."""
+        self._chat_generating = generating
         if self.tray is not None:
-            self.tray.update_state(generating=generating)
+            self.tray.update_state(generating=generating or self.controller.busy)
+
+    def _on_quick_ask_busy_changed(self, busy: bool) -> None:
+        if self.tray is not None:
+            self.tray.update_state(generating=busy or self._chat_generating)
 
     def on_pulls_active_changed(self, active: bool) -> None:
         if self.tray is not None:

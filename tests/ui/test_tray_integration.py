@@ -90,8 +90,12 @@ def test_forwarded_quick_ask_with_text_asks_at_once(qtbot: Any, client: OllamaCl
         {"model": MODEL, "message": {"role": "assistant", "content": ""}, "done": True}])
     integration, window = make(qtbot, client, store, tray=True)
     integration.set_models([MODEL])
+    generating: list[bool] = []
+    integration.controller.busy_changed.connect(
+        lambda _busy: generating.append(integration.tray.state.generating))  # type: ignore[union-attr]
     with qtbot.waitSignal(integration.controller.answer_finished, timeout=10000):
         integration.handle_argv(["--quick-ask", "What is GGUF?"])
+    assert generating == [True, False]  # the tray icon showed the answer being written
     assert integration.quick_ask.isVisible() and not window.isVisible()
     assert integration.controller.answer == "GGUF is a file format."
     integration.handle_argv([])
