@@ -120,6 +120,7 @@ class ChatService:
         *,
         on_delta: Callable[[str], None],
         continue_message_id: int | None = None,
+        on_start: Callable[[int], None] | None = None,
     ) -> ReplyOutcome:
         """Stream one assistant reply into the conversation.
 
@@ -148,6 +149,9 @@ class ChatService:
                 history.append(ChatMessage("assistant", target.content))
             self._store.update_message(target.id, status="streaming", error="")
 
+        if on_start is not None:
+            # The UI shows the reply's own message from here on.
+            on_start(target.id)
         options = {k: v for k, v in conversation.options.items() if v is not None} or None
         saver = _GrowingSave(self._store, target.id, self._save_interval, target.content)
         metrics: Metrics | None = None
