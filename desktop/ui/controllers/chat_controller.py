@@ -1,0 +1,276 @@
+"""ChatController: conversations and replies for the chat page.
+
+It owns the reply's asyncio task and emits its final signals from the task's done
+callback (a task cancelled before its first step never runs its `finally`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.chat import ChatService
+from desktop.core.ollama.client import OllamaClient
+from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
+from desktop.core.store import Conversation, NotFound, Store, StoreError
+from desktop.ui import pyside_fix
+
+TITLE_LENGTH = 48
+
+
+def title_from(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"
+
+
+class ChatController(QObject):
+    conversations_changed = Signal(list)  # list[Conversation]
+    conversation_opened = Signal(
+        object, list, int
+    )  # Conversation, list[Message], message id to show (0: end)
+    message_added = Signal(object)  # Message
+    message_updated = Signal(object)  # Message
+    messages_removed = Signal(int)  # this message id and every later one
+    reply_started = Signal(object)  # Message (status "streaming")
+    reply_delta = Signal(str)
+    reply_finished = Signal(object)  # Message, in its final state
+    generating_changed = Signal(bool)
+    prompt_restored = Signal(str)  # Stop before any text: the prompt goes back into the composer
+    failed = Signal(str)  # plain sentence for the banner
+    model_missing = Signal(str)  # the conversation's model is not installed: offer to pull it
+    server_unreachable = Signal(str)
+    search_finished = Signal(list, str)  # list[SearchHit], query
+
+    def __init__(self, store: Store, client: OllamaClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        pyside_fix.apply()
+        self._store = store
+        self._service = ChatService(client, store)
+        self._current: Conversation | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._reply_id = 0
+        self._got_text = False
+        self._restore: tuple[int, str] | None = None  # user message id and text, for Stop before any text
+        self._default_model = str(store.get_setting("default_model", "") or "")
+
+    # ----- state -----
+
+    @property
+    def current(self) -> Conversation | None:
+        return self._current
+
+    @property
+    def generating(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def set_client(self, client: OllamaClient) -> None:
+        self._service = ChatService(client, self._store)
+
+    def set_default_model(self, model: str) -> None:
+        self._default_model = model
+
+    def default_model(self) -> str:
+        return self._default_model
+
+    def reload_conversations(self) -> None:
+        self.conversations_changed.emit(self._store.conversations())
+
+    # ----- conversations -----
+
+    def new_conversation(self) -> None:
+        """An empty chat; it is stored when its first message is sent."""
+        self._current = None
+        draft = Conversation(
+            id=0, title="", model=self._default_model, system="", options={}, created_at=0.0, updated_at=0.0
+        )
+        self.conversation_opened.emit(draft, [], 0)
+
+    def open(self, conversation_id: int, focus_message_id: int = 0) -> None:
+        try:
+            conversation = self._store.conversation(conversation_id)
+            messages = self._store.messages(conversation_id)
+        except StoreError as err:
+            self.failed.emit(str(err))
+            return
+        self._current = conversation
+        self.conversation_opened.emit(conversation, messages, focus_message_id)
+
+    def open_latest(self) -> None:
+        conversations = [c for c in self._store.conversations() if c.loadable]
+        self.conversations_changed.emit(self._store.conversations())
+        if conversations:
+            self.open(conversations[0].id)
+        else:
+            self.new_conversation()
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self._store.update_conversation(conversation_id, title=title)
+        if self._current and self._current.id == conversation_id:
+            self._current = self._store.conversation(conversation_id)
+        self.reload_conversations()
+
+    def delete(self, conversation_id: int) -> None:
+        if self._current and self._current.id == conversation_id:
+            self.stop()
+        self._store.delete_conversation(conversation_id)
+        self.reload_conversations()
+        if self._current is None or self._current.id == conversation_id:
+            self.open_latest()
+
+    def set_model(self, model: str) -> None:
+        self._default_model = model
+        self._store.set_setting("default_model", model)
+        if self._current is not None:
+            self._store.update_conversation(self._current.id, model=model)
+            self._current = self._store.conversation(self._current.id)
+
+    def set_options(self, system: str, options: dict[str, Any]) -> None:
+        if self._current is None:
+            self._current = self._create("")
+        self._store.update_conversation(self._current.id, system=system, options=options)
+        self._current = self._store.conversation(self._current.id)
+
+    def search(self, query: str) -> None:
+        hits = self._store.search(query) if query else []
+        self.search_finished.emit(hits, query)
+
+    def _create(self, first_text: str) -> Conversation:
+        conversation = self._store.create_conversation(
+            title=title_from(first_text), model=self._default_model
+        )
+        self.reload_conversations()
+        return conversation
+
+    # ----- replies -----
+
+    def send(self, text: str) -> None:
+        if self.generating or not text.strip():
+            return
+        if self._current is None:
+            self._current = self._create(text)
+            self.conversation_opened.emit(self._current, [], 0)
+        elif not self._current.title:
+            self._store.update_conversation(self._current.id, title=title_from(text))
+            self.reload_conversations()
+        if self._default_model and self._current.model != self._default_model:
+            self._store.update_conversation(self._current.id, model=self._default_model)
+        self._current = self._store.conversation(self._current.id)
+        message = self._store.add_message(self._current.id, "user", text)
+        self.message_added.emit(message)
+        self._start(restore=(message.id, text))
+
+    def regenerate(self, message_id: int) -> None:
+        if self.generating or self._current is None:
+            return
+        self._store.delete_messages_from(message_id)
+        self.messages_removed.emit(message_id)
+        self._start()
+
+    def edit(self, message_id: int) -> None:
+        """Take a user message back into the composer; it and what followed are removed."""
+        if self.generating:
+            return
+        try:
+            message = self._store.message(message_id)
+        except NotFound:
+            return
+        self._store.delete_messages_from(message_id)
+        self.messages_removed.emit(message_id)
+        self.prompt_restored.emit(message.content)
+
+    def continue_reply(self, message_id: int) -> None:
+        if self.generating or self._current is None:
+            return
+        self._start(continue_id=message_id)
+
+    def retry_last(self) -> None:
+        """After a failure: answer the last user message again (or continue a cut reply)."""
+        if self.generating or self._current is None:
+            return
+        messages = self._store.messages(self._current.id)
+        if not messages:
+            return
+        last = messages[-1]
+        if last.role == "assistant" and last.status in ("interrupted", "stopped") and last.content:
+            self.continue_reply(last.id)
+        elif last.role == "assistant" and last.status == "error":
+            self.regenerate(last.id)
+        elif last.role == "user":
+            self._start()
+
+    def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    def _start(self, *, continue_id: int | None = None, restore: tuple[int, str] | None = None) -> None:
+        assert self._current is not None
+        self._reply_id = continue_id or 0
+        self._got_text = False
+        self._restore = restore
+        coro = self._service.reply(
+            self._current.id,
+            on_delta=self._on_delta,
+            on_start=self._on_start,
+            continue_message_id=continue_id,
+        )
+        self._task = asyncio.ensure_future(coro)
+        self._task.add_done_callback(self._on_done)
+        self.generating_changed.emit(True)
+
+    def _on_start(self, message_id: int) -> None:
+        self._reply_id = message_id
+        self.reply_started.emit(self._store.message(message_id))
+
+    def _on_delta(self, text: str) -> None:
+        self._got_text = True
+        self.reply_delta.emit(text)
+
+    def _on_done(self, task: asyncio.Task[Any]) -> None:
+        self._task = None
+        self.generating_changed.emit(False)
+        if task.cancelled():
+            if not self._got_text and self._restore is not None:
+                user_id, text = self._restore
+                self._store.delete_messages_from(user_id)
+                self.messages_removed.emit(user_id)
+                self.prompt_restored.emit(text)
+            else:
+                self._emit_final(self._reply_id)
+            return
+        err = task.exception()
+        if isinstance(err, ValueError):
+            self.failed.emit(str(err))
+            return
+        if err is not None:
+            self._emit_final(self._reply_id)
+            self.failed.emit(self.tr("The reply failed: %1").replace("%1", str(err)))
+            return
+        outcome = task.result()
+        self._emit_final(outcome.message_id)
+        if isinstance(outcome.error, ModelNotFound) and self._current is not None:
+            self.model_missing.emit(self._current.model)
+        elif isinstance(outcome.error, ServerUnavailable):
+            self.server_unreachable.emit(str(outcome.error))
+        elif isinstance(outcome.error, OllamaError):
+            self.failed.emit(str(outcome.error))
+
+    def _emit_final(self, message_id: int) -> None:
+        if not message_id:
+            return
+        try:
+            message = self._store.message(message_id)
+        except NotFound:
+            return
+        self.message_updated.emit(message)
+        self.reply_finished.emit(message)
+
+    async def aclose(self) -> None:
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
+                pass

@@ -1,0 +1,366 @@
+"""The chat page: header with the model picker, a banner for trouble, the messages, the composer.
+
+It only renders and reports what the user asked for; the ChatController does the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.store import Conversation, Message
+from desktop.ui.widgets.message_view import MessageView
+
+# Long conversations open at their end; older messages are built on request.
+PAGE_SIZE = 40
+
+
+class Composer(QPlainTextEdit):
+    """Enter sends, Shift+Enter starts a new line."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class Banner(QFrame):
+    retry_clicked = Signal()
+    action_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.retry_button = QPushButton(self.tr("Retry"), self)
+        self.retry_button.clicked.connect(self.retry_clicked)
+        self.action_button = QPushButton(self)
+        self.action_button.clicked.connect(self.action_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button)
+        layout.addWidget(self.retry_button)
+        self.hide()
+
+    def show_message(self, text: str, *, retry: bool = True, action: str = "") -> None:
+        self.label.setText(text)
+        self.retry_button.setVisible(retry)
+        self.action_button.setVisible(bool(action))
+        self.action_button.setText(action)
+        self.show()
+
+
+class ChatPage(QWidget):
+    send_requested = Signal(str)
+    stop_requested = Signal()
+    model_chosen = Signal(str)
+    settings_requested = Signal()
+    retry_requested = Signal()
+    banner_action_requested = Signal()
+    regenerate_requested = Signal(int)
+    edit_requested = Signal(int)
+    continue_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._views: dict[int, MessageView] = {}
+        self._messages: list[Message] = []
+        self._shown_from = 0
+        self._streaming: MessageView | None = None
+        self._generating = False
+        self._follow = True
+
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("conversationTitle")
+        self.model_picker = QComboBox(self)
+        self.model_picker.setMinimumWidth(200)
+        self.model_picker.setAccessibleName(self.tr("Model"))
+        self.model_picker.setToolTip(self.tr("The model that answers in this conversation"))
+        self.model_picker.activated.connect(self._on_model_activated)
+        self.settings_button = QPushButton(self.tr("Options…"), self)
+        self.settings_button.setToolTip(self.tr("System prompt, temperature, context length and seed"))
+        self.settings_button.clicked.connect(self.settings_requested)
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 8, 12, 4)
+        header.addWidget(self.title_label, 1)
+        header.addWidget(QLabel(self.tr("Model:"), self))
+        header.addWidget(self.model_picker)
+        header.addWidget(self.settings_button)
+
+        self.banner = Banner(self)
+        self.banner.retry_clicked.connect(self.retry_requested)
+        self.banner.action_clicked.connect(self.banner_action_requested)
+
+        self.more_button = QPushButton(self.tr("Show earlier messages"), self)
+        self.more_button.setFlat(True)
+        self.more_button.clicked.connect(self.show_earlier)
+        self.empty_label = QLabel(self.tr("Ask anything. Your conversation stays on this computer."), self)
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+
+        self._list = QWidget()
+        self._list.setObjectName("messageList")
+        self._list_layout = QVBoxLayout(self._list)
+        self._list_layout.setContentsMargins(16, 8, 16, 8)
+        self._list_layout.setSpacing(10)
+        self._list_layout.addWidget(self.more_button)
+        self._list_layout.addWidget(self.empty_label)
+        self._list_layout.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self._list)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range_changed)
+        bar.valueChanged.connect(self._on_scrolled)
+
+        self.composer = Composer(self)
+        self.composer.setPlaceholderText(
+            self.tr("Message the model (Enter sends, Shift+Enter for a new line)")
+        )
+        self.composer.setAccessibleName(self.tr("Message"))
+        self.composer.setFixedHeight(84)
+        self.composer.submitted.connect(self._on_send)
+        self.send_button = QPushButton(self.tr("Send"), self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self._on_send_or_stop)
+        composer_row = QHBoxLayout()
+        composer_row.setContentsMargins(12, 4, 12, 10)
+        composer_row.addWidget(self.composer, 1)
+        composer_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(composer_row)
+        self.composer.installEventFilter(self)
+        self._update_send_button()
+        self.more_button.hide()
+
+    # ----- what the controller shows -----
+
+    def show_conversation(
+        self, conversation: Conversation, messages: Sequence[Message], focus: int = 0
+    ) -> None:
+        self.title_label.setText(conversation.title or self.tr("New chat"))
+        self._clear()
+        self._messages = list(messages)
+        start = max(0, len(self._messages) - PAGE_SIZE)
+        if focus:
+            index = next((i for i, m in enumerate(self._messages) if m.id == focus), start)
+            start = min(start, index)
+        self._shown_from = len(self._messages)
+        self._show_from(start)
+        self.empty_label.setVisible(not self._messages)
+        if focus and focus in self._views:
+            QTimer.singleShot(0, lambda: self.scroll_to(focus))
+        else:
+            self._follow = True
+            QTimer.singleShot(0, self._scroll_to_end)
+
+    def show_earlier(self) -> None:
+        self._show_from(max(0, self._shown_from - PAGE_SIZE))
+
+    def _show_from(self, start: int) -> None:
+        # Insert older views above the ones already shown (index 1: after the "more" button).
+        for offset, message in enumerate(self._messages[start : self._shown_from]):
+            self._list_layout.insertWidget(1 + offset, self._make_view(message))
+        self._shown_from = start
+        self.more_button.setVisible(start > 0)
+
+    def _make_view(self, message: Message) -> MessageView:
+        view = MessageView(message, self._list)
+        view.regenerate_requested.connect(self.regenerate_requested)
+        view.edit_requested.connect(self.edit_requested)
+        view.continue_requested.connect(self.continue_requested)
+        self._views[message.id] = view
+        return view
+
+    def append_message(self, message: Message) -> None:
+        self._messages.append(message)
+        self.empty_label.hide()
+        # Before the stretch at the end.
+        self._list_layout.insertWidget(self._list_layout.count() - 1, self._make_view(message))
+        self._follow = True
+
+    def update_message(self, message: Message) -> None:
+        view = self._views.get(message.id)
+        if view is None:
+            self.append_message(message)
+            return
+        self._messages = [message if m.id == message.id else m for m in self._messages]
+        view.set_message(message)
+        if view is self._streaming:
+            self._streaming = None
+
+    def remove_messages_from(self, message_id: int) -> None:
+        ids = [m.id for m in self._messages]
+        if message_id not in ids:
+            return
+        cut = ids.index(message_id)
+        for message in self._messages[cut:]:
+            view = self._views.pop(message.id, None)
+            if view is not None:
+                view.deleteLater()
+        self._messages = self._messages[:cut]
+
+    def begin_stream(self, message: Message) -> None:
+        if message.id not in self._views:
+            self.append_message(message)
+        else:
+            self._views[message.id].set_message(message)
+        self._streaming = self._views[message.id]
+
+    def stream_delta(self, text: str) -> None:
+        if self._streaming is not None:
+            self._streaming.append_delta(text)
+
+    def streaming_view(self) -> MessageView | None:
+        return self._streaming
+
+    def view_for(self, message_id: int) -> MessageView | None:
+        return self._views.get(message_id)
+
+    def scroll_to(self, message_id: int) -> None:
+        view = self._views.get(message_id)
+        if view is None:
+            return
+        self._follow = False
+        self.scroll.ensureWidgetVisible(view, 0, 40)
+        view.setProperty("highlight", True)
+        view.style().unpolish(view)
+        view.style().polish(view)
+
+        def unhighlight() -> None:
+            view.setProperty("highlight", False)
+            view.style().unpolish(view)
+            view.style().polish(view)
+
+        QTimer.singleShot(2500, unhighlight)
+
+    def set_generating(self, generating: bool) -> None:
+        self._generating = generating
+        self._update_send_button()
+
+    def set_models(self, names: Sequence[str], current: str) -> None:
+        self.model_picker.clear()
+        if not names:
+            self.model_picker.addItem(self.tr("No model installed"), "")
+            self.model_picker.setEnabled(False)
+            return
+        self.model_picker.setEnabled(True)
+        for name in names:
+            self.model_picker.addItem(name, name)
+        if current and current not in names:
+            self.model_picker.addItem(self.tr("%1 (not installed)").replace("%1", current), current)
+        index = self.model_picker.findData(current)
+        self.model_picker.setCurrentIndex(max(0, index))
+
+    def current_model(self) -> str:
+        return str(self.model_picker.currentData() or "")
+
+    def set_prompt(self, text: str) -> None:
+        self.composer.setPlainText(text)
+        self.composer.setFocus()
+        cursor = self.composer.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.composer.setTextCursor(cursor)
+
+    def prompt(self) -> str:
+        return self.composer.toPlainText()
+
+    def shown_text(self) -> str:
+        """The source text of every shown message, for tests and the benchmark."""
+        return "\n".join(self._views[m.id].text() for m in self._messages if m.id in self._views)
+
+    # ----- internals -----
+
+    def _clear(self) -> None:
+        for view in self._views.values():
+            view.deleteLater()
+        self._views.clear()
+        self._messages = []
+        self._streaming = None
+
+    def _on_model_activated(self, _index: int) -> None:
+        model = self.current_model()
+        if model:
+            self.model_chosen.emit(model)
+
+    def _on_send(self) -> None:
+        if self._generating:
+            return
+        text = self.composer.toPlainText().strip()
+        if text:
+            self.composer.clear()
+            self.send_requested.emit(text)
+
+    def _on_send_or_stop(self) -> None:
+        if self._generating:
+            self.stop_requested.emit()
+        else:
+            self._on_send()
+
+    def _update_send_button(self) -> None:
+        self.send_button.setText(self.tr("Stop") if self._generating else self.tr("Send"))
+        self.send_button.setToolTip(
+            self.tr("Stop the reply (Esc)") if self._generating else self.tr("Send (Enter)")
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            watched is self.composer
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self._generating
+        ):
+            self.stop_requested.emit()
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape and self._generating:
+            self.stop_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _on_range_changed(self, _low: int, high: int) -> None:
+        if self._follow:
+            self.scroll.verticalScrollBar().setValue(high)
+
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.scroll.verticalScrollBar()
+        # Following the stream stops when the user scrolls up, resumes at the bottom.
+        self._follow = value >= bar.maximum() - 24
+
+    def _scroll_to_end(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())

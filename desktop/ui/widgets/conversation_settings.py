@@ -1,0 +1,63 @@
+"""Per-conversation system prompt and options (temperature, context length, seed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+
+class ConversationSettingsDialog(QDialog):
+    def __init__(self, system: str, options: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Conversation options"))
+        self.system = QPlainTextEdit(system, self)
+        self.system.setPlaceholderText(
+            self.tr("For example: You are a concise assistant. Answer in Chinese.")
+        )
+        self.system.setAccessibleName(self.tr("System prompt"))
+        # The lowest value of each box means "the model's own default".
+        self.temperature = QDoubleSpinBox(self)
+        self.temperature.setRange(-0.05, 2.0)
+        self.temperature.setSingleStep(0.05)
+        self.temperature.setSpecialValueText(self.tr("Model default"))
+        self.temperature.setValue(float(options.get("temperature", -0.05)))
+        self.num_ctx = QSpinBox(self)
+        self.num_ctx.setRange(0, 262144)
+        self.num_ctx.setSingleStep(1024)
+        self.num_ctx.setSpecialValueText(self.tr("Model default"))
+        self.num_ctx.setValue(int(options.get("num_ctx", 0)))
+        self.seed = QSpinBox(self)
+        self.seed.setRange(-1, 2**31 - 1)
+        self.seed.setSpecialValueText(self.tr("Random"))
+        self.seed.setValue(int(options.get("seed", -1)))
+        form = QFormLayout(self)
+        form.addRow(self.tr("System prompt:"), self.system)
+        form.addRow(self.tr("Temperature:"), self.temperature)
+        form.addRow(self.tr("Context length (tokens):"), self.num_ctx)
+        form.addRow(self.tr("Seed:"), self.seed)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(480, 360)
+
+    def values(self) -> tuple[str, dict[str, Any]]:
+        options: dict[str, Any] = {}
+        if self.temperature.value() > self.temperature.minimum():
+            options["temperature"] = round(self.temperature.value(), 2)
+        if self.num_ctx.value() > 0:
+            options["num_ctx"] = self.num_ctx.value()
+        if self.seed.value() >= 0:
+            options["seed"] = self.seed.value()
+        return self.system.toPlainText().strip(), options
