@@ -1,0 +1,251 @@
+"""The whole app (Desk: main window, controllers, services) against a real loopback server.
+
+The fault server speaks Ollama's HTTP, so these replies stream over real sockets, and it
+misbehaves on cue: stalls, cuts, refuses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.core.store import Store
+from desktop.ui import pyside_fix
+from tests.support.fault_server import FaultServer
+
+MODEL = "tiny:latest"
+WORDS = ["Hello", " there", ",", " `Vec<String>`", " and", " 中文", "!"]
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    import qasync
+
+    pyside_fix.apply()
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
+        loop = qasync.QEventLoop(qapp, already_running=True)
+        asyncio.set_event_loop(loop)
+    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chat-test")
+    loop.set_default_executor(executor)
+    sys.set_asyncgen_hooks(
+        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
+        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
+    )
+    yield loop
+    executor.shutdown(wait=True)
+
+
+def chunk(text: str) -> dict[str, Any]:
+    return {
+        "model": MODEL,
+        "created_at": "2026-11-22T00:00:00Z",
+        "message": {"role": "assistant", "content": text},
+        "done": False,
+    }
+
+
+FINAL = {
+    "model": MODEL,
+    "created_at": "2026-11-22T00:00:01Z",
+    "message": {"role": "assistant", "content": ""},
+    "done": True,
+    "done_reason": "stop",
+    "total_duration": 900_000_000,
+    "load_duration": 250_000_000,
+    "prompt_eval_count": 5,
+    "prompt_eval_duration": 10_000_000,
+    "eval_count": 7,
+    "eval_duration": 100_000_000,
+}
+
+
+def serve_basics(server: FaultServer) -> None:
+    server.route("GET", "/api/version", body={"version": "0.33.0"})
+    server.route("GET", "/", body="Ollama is running")
+    details = {"format": "gguf", "family": "llama", "parameter_size": "135M", "quantization_level": "Q4_1"}
+    server.route(
+        "GET",
+        "/api/tags",
+        body={
+            "models": [
+                {
+                    "name": MODEL,
+                    "model": MODEL,
+                    "size": 1000,
+                    "digest": "ab" * 32,
+                    "modified_at": "2026-11-22T00:00:00Z",
+                    "details": details,
+                }
+            ]
+        },
+    )
+    server.route(
+        "POST", "/api/show", body={"capabilities": ["completion"], "model_info": {}, "details": details}
+    )
+    server.route("GET", "/api/ps", body={"models": []})
+
+
+@pytest.fixture
+def desk(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, fault_server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    from desktop.app import Desk
+
+    serve_basics(fault_server)
+    fault_server.route("POST", "/api/chat", lines=[*map(chunk, WORDS), FINAL], delay=0.02)
+    monkeypatch.setenv("OLLAMA_HOST", fault_server.url)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no `ollama` binary may be started
+    store = Store.open_default()
+    store.set_setting("welcome.shown", True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    desk = Desk(app, store, [])
+    desk.start(argparse.Namespace(quick_ask=None))
+    qtbot.waitUntil(lambda: desk.page.model_picker.findData(MODEL) >= 0, timeout=10000)
+    try:
+        yield desk
+    finally:
+        task = asyncio.ensure_future(desk.aclose(), loop=qloop)
+        qtbot.waitUntil(task.done, timeout=10000)
+        desk.window.close()
+        desk.window.deleteLater()
+
+
+def send(desk: Any, text: str) -> None:
+    desk.page.composer.setPlainText(text)
+    desk.page.composer.setFocus()
+    desk.page._on_send()
+
+
+def last_message(desk: Any) -> Any:
+    conv = desk.chat.current
+    assert conv is not None
+    messages = desk.store.messages(conv.id)
+    return messages[-1] if messages else None
+
+
+def reply_is(desk: Any, status: str) -> bool:
+    last = last_message(desk)
+    return last is not None and last.role == "assistant" and last.status == status
+
+
+def test_a_streamed_reply_is_shown_saved_and_measured(qtbot: Any, desk: Any) -> None:
+    send(desk, "Say hello")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    reply = last_message(desk)
+    assert reply.content == "".join(WORDS)
+    view = desk.page.view_for(reply.id)
+    assert view is not None and view.text() == "".join(WORDS)
+    # Nothing the model wrote is lost in rendering: the `<` of Vec<String> included.
+    qtbot.waitUntil(lambda: "Vec<String>" in view.body.toPlainText(), timeout=3000)
+    assert "中文" in view.body.toPlainText()
+    assert "70.0 tokens/s" in view.status_label.text() and "7 tokens" in view.status_label.text()
+    assert desk.page.send_button.text() == "Send"
+    # The conversation was titled from the first message and listed.
+    assert desk.sidebar.list.count() == 1 and desk.sidebar.list.item(0).text() == "Say hello"
+
+
+def test_stop_before_any_text_puts_the_prompt_back(qtbot: Any, desk: Any, fault_server: FaultServer) -> None:
+    fault_server.route("POST", "/api/chat", lines=[chunk("never")], stall_after=0)
+    send(desk, "A question I will take back")
+    qtbot.waitUntil(lambda: desk.chat.generating, timeout=5000)
+    assert desk.page.send_button.text() == "Stop"
+    qtbot.keyClick(desk.page.composer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not desk.chat.generating, timeout=5000)
+    qtbot.waitUntil(lambda: desk.page.prompt() == "A question I will take back", timeout=5000)
+    assert desk.store.messages(desk.chat.current.id) == []
+
+
+def test_a_cut_reply_stays_marked_interrupted_and_continue_finishes_it(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    partial = [chunk("The first half")]
+    body_len = sum(len(__import__("json").dumps(c)) + 1 for c in partial)
+    fault_server.route("POST", "/api/chat", lines=[*partial, chunk(" and more")], cut_after=body_len + 30)
+    send(desk, "Tell me something long")
+    qtbot.waitUntil(lambda: reply_is(desk, "interrupted"), timeout=10000)
+    reply = last_message(desk)
+    assert reply.content.startswith("The first half")
+    view = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: view.continue_button.isVisible(), timeout=3000)
+    assert "Interrupted" in view.status_label.text()
+
+    fault_server.route("POST", "/api/chat", lines=[chunk(" — the rest."), FINAL])
+    qtbot.mouseClick(view.continue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    finished = last_message(desk)
+    assert finished.id == reply.id and finished.content == reply.content + " — the rest."
+    # The model was sent the partial reply as the last turn, to continue it.
+    sent = fault_server.requests[-1].json()
+    assert sent["messages"][-1] == {"role": "assistant", "content": reply.content}
+
+
+def test_server_down_shows_a_banner_and_retry_recovers(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    send(desk, "first")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    fault_server.route("GET", "/api/version", status=500, body={"error": "down"})
+    fault_server.route("POST", "/api/chat", body=b"", cut_after=0)
+    send(desk, "second")
+    qtbot.waitUntil(lambda: desk.page.banner.isVisible(), timeout=15000)
+    assert desk.page.banner.retry_button.isVisible()
+    # History stays browsable while the server is away.
+    assert [m.content for m in desk.store.messages(desk.chat.current.id)][:2] == ["first", "".join(WORDS)]
+
+    serve_basics(fault_server)
+    fault_server.route("POST", "/api/chat", lines=[*map(chunk, WORDS), FINAL])
+    qtbot.mouseClick(desk.page.banner.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not desk.page.banner.isVisible(), timeout=15000)
+    # A second Retry answers the message that failed.
+    desk.chat.retry_last()
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    assert last_message(desk).content == "".join(WORDS)
+
+
+def test_search_jumps_to_the_matching_message(qtbot: Any, desk: Any) -> None:
+    send(desk, "zebra crossing rules")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    target = desk.store.messages(desk.chat.current.id)[0]
+    desk.chat.new_conversation()
+    assert desk.page.view_for(target.id) is None
+    desk.sidebar.search.setText("zebra")
+    qtbot.waitUntil(
+        lambda: desk.sidebar.results.isVisible() and desk.sidebar.results.count() >= 1, timeout=5000
+    )
+    from desktop.ui.widgets.conversation_sidebar import MSG_ROLE
+
+    items = [desk.sidebar.results.item(i) for i in range(desk.sidebar.results.count())]
+    item = next(i for i in items if i.data(MSG_ROLE) == target.id)
+    desk.sidebar._on_hit(item)
+    qtbot.waitUntil(lambda: desk.page.view_for(target.id) is not None, timeout=5000)
+    view = desk.page.view_for(target.id)
+    qtbot.waitUntil(lambda: view.property("highlight") is True, timeout=3000)
+
+
+def test_edit_and_regenerate(qtbot: Any, desk: Any, fault_server: FaultServer) -> None:
+    send(desk, "original question")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    conv_id = desk.chat.current.id
+    user, reply = desk.store.messages(conv_id)
+    fault_server.route("POST", "/api/chat", lines=[chunk("A new answer"), FINAL])
+    desk.page.view_for(reply.id).regenerate_button.click()
+    qtbot.waitUntil(
+        lambda: reply_is(desk, "complete") and last_message(desk).content == "A new answer", timeout=10000
+    )
+    assert [m.role for m in desk.store.messages(conv_id)] == ["user", "assistant"]
+    desk.page.view_for(user.id).edit_button.click()
+    assert desk.page.prompt() == "original question"
+    assert desk.store.messages(conv_id) == []
