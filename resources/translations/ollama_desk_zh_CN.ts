@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>App</name>
+    <message>
+        <location filename="../../desktop/app.py" line="383"/>
+        <source>Ollama Desk cannot open its data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="384"/>
+        <source>%1
+
+Your data folder is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="55"/>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Capabilities</name>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="28"/>
@@ -184,6 +207,229 @@
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="350"/>
         <source>{0} tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChatController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="248"/>
+        <source>The reply failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChatPage</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="98"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="99"/>
+        <source>The model that answers in this conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="101"/>
+        <source>Options…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="102"/>
+        <source>System prompt, temperature, context length and seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="107"/>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="115"/>
+        <source>Show earlier messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="118"/>
+        <source>Ask anything. Your conversation stays on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="142"/>
+        <source>Message the model (Enter sends, Shift+Enter for a new line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="144"/>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="147"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="332"/>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="172"/>
+        <source>New chat</source>
+        <translation type="unfinished">新建对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="275"/>
+        <source>No model installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="282"/>
+        <source>%1 (not installed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="332"/>
+        <source>Stop</source>
+        <translation type="unfinished">停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="334"/>
+        <source>Stop the reply (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="334"/>
+        <source>Send (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/connection_controller.py" line="96"/>
+        <source>Could not start a model server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSettingsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="21"/>
+        <source>Conversation options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="24"/>
+        <source>For example: You are a concise assistant. Answer in Chinese.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="26"/>
+        <source>System prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="31"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="36"/>
+        <source>Model default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="40"/>
+        <source>Random</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="43"/>
+        <source>System prompt:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="44"/>
+        <source>Temperature:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="45"/>
+        <source>Context length (tokens):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="46"/>
+        <source>Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSidebar</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="37"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="80"/>
+        <source>New chat</source>
+        <translation type="unfinished">新建对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="39"/>
+        <source>Start a new conversation (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="42"/>
+        <source>Search all messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="43"/>
+        <source>Search conversations</source>
+        <translation type="unfinished">搜索对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="52"/>
+        <source>Conversations</source>
+        <translation type="unfinished">对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="59"/>
+        <source>Search results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="79"/>
+        <source>Could not load this conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="107"/>
+        <source>Nothing found for “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="133"/>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="134"/>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="143"/>
+        <source>Rename conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="143"/>
+        <source>Title:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="150"/>
+        <source>Delete conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="151"/>
+        <source>Delete “%1” for good? This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -660,6 +906,196 @@
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
         <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="31"/>
+        <source>Ollama Desk</source>
+        <translation type="unfinished">Ollama Desk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="37"/>
+        <source>Pages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="52"/>
+        <source>Chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="96"/>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="97"/>
+        <source>New chat</source>
+        <translation type="unfinished">新建对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="100"/>
+        <source>Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="105"/>
+        <source>Quit</source>
+        <translation type="unfinished">退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="108"/>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="109"/>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished">键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="117"/>
+        <location filename="../../desktop/ui/main_window.py" line="118"/>
+        <source>Ollama %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="119"/>
+        <source>Ollama %1 (started by Ollama Desk) at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="120"/>
+        <source>Built-in engine %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="126"/>
+        <source>Connecting to a model server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="129"/>
+        <source>No model server at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <source>Stop engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <source>Start engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="81"/>
+        <source>Message text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="89"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="146"/>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="89"/>
+        <source>Copy this message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="91"/>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="91"/>
+        <source>Edit and resend this message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="93"/>
+        <source>Regenerate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="93"/>
+        <source>Ask for a new reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="95"/>
+        <source>Continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="95"/>
+        <source>Continue this reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="152"/>
+        <source>You</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="152"/>
+        <source>Assistant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="163"/>
+        <source>Stopped. The text so far is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="165"/>
+        <source>No reply: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="165"/>
+        <source>the request failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="167"/>
+        <source>Interrupted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="167"/>
+        <source>the connection was lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="170"/>
+        <source>Writing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="185"/>
+        <source>%1 tokens/s · %2 tokens · load %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="203"/>
+        <source>Open link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="204"/>
+        <source>Open this address in your browser?
+
+%1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2196,17 +2632,17 @@
 <context>
     <name>TrayIntegration</name>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="210"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="218"/>
         <source>It keeps running in the system tray; click its icon to open it again, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行；点击托盘图标即可重新打开，也可以在设置中关闭此行为。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="212"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="220"/>
         <source>Ollama Desk is still running</source>
         <translation>Ollama Desk 仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="207"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="215"/>
         <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行。按 {0} 打开快速提问，也可以在设置中关闭此行为。</translation>
     </message>
@@ -2349,6 +2785,50 @@
         <location filename="../../desktop/ui/welcome.py" line="233"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
+    </message>
+</context>
+<context>
+    <name>self.window</name>
+    <message>
+        <location filename="../../desktop/app.py" line="59"/>
+        <source>Models</source>
+        <translation type="unfinished">模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="61"/>
+        <source>Hardware</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="191"/>
+        <source>No model is installed yet. Download one to start chatting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="192"/>
+        <source>Get a model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="257"/>
+        <source>The model %1 is not installed on this server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="258"/>
+        <source>Download %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="292"/>
+        <source>Cannot reach a model server at %1. Your conversations are still here; start the built-in engine or Ollama, then retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="295"/>
+        <location filename="../../desktop/app.py" line="310"/>
+        <source>Start engine</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
