@@ -7,8 +7,6 @@ through the app's one safe Markdown renderer, re-rendered at most ~30 times a se
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QClipboard,
@@ -16,24 +14,25 @@ from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QIcon,
-    QImage,
     QKeyEvent,
     QKeySequence,
+    QPalette,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import paths
+from desktop.ui import markdown
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 
 WIDTH = 680
@@ -52,35 +51,17 @@ STYLE = """
 """
 
 
-def render_answer(text: str) -> str:
-    """The chat's safe renderer (Markdown without raw HTML, code highlighted, no lost characters)."""
-    try:
-        from desktop.ui import markdown
-    except ImportError:  # the chat's renderer is not there yet: plain, escaped text
-        return "<p style='white-space: pre-wrap'>" + html.escape(text) + "</p>"
-    return markdown.render(text)
+def render_answer(text: str, *, dark: bool = False, copy_label: str = "Copy") -> str:
+    """The chat's one safe renderer: Markdown without raw HTML, code highlighted, no lost characters."""
+    return markdown.render(text, dark=dark, copy_label=copy_label)
 
 
-class AnswerBrowser(QTextBrowser):
-    """Read-only answer view that never reads local files and opens only web and mail links."""
+class AnswerBrowser(markdown.SafeTextBrowser):
+    """The chat's safe browser (loads no resource), frameless for the popup."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.anchorClicked.connect(self._on_anchor_clicked)
-
-    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt API
-        # Returning None makes Qt read the path itself (/dev/zero, FIFOs): answer every
-        # resource with a 1x1 placeholder instead.
-        image = QImage(1, 1, QImage.Format.Format_ARGB32)
-        image.fill(0)
-        return image
-
-    def _on_anchor_clicked(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
 
 
 class _QuestionEdit(QPlainTextEdit):
@@ -158,6 +139,8 @@ class QuickAskWindow(QWidget):
         self.answer_view = AnswerBrowser()
         self.answer_view.setObjectName("QuickAskAnswer")
         self.answer_view.highlighted.connect(self._on_answer_link_hovered)
+        self.answer_view.link_requested.connect(self._on_answer_link_requested)
+        self.answer_view.copy_code_requested.connect(self._on_answer_copy_code_requested)
         self.answer_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.answer_view)
 
@@ -277,6 +260,19 @@ class QuickAskWindow(QWidget):
         if not url.isEmpty():
             self.hint.setText(url.toDisplayString())
 
+    def _on_answer_link_requested(self, url: QUrl) -> None:
+        # The popup stays on top: ask here, where the user is looking, before a browser opens.
+        question = self.tr("Open this address in your browser?\n\n{0}").format(url.toString())
+        answer = QMessageBox.question(self, self.tr("Open link"), question)
+        if answer == QMessageBox.StandardButton.Yes:
+            QDesktopServices.openUrl(url)
+
+    def _on_answer_copy_code_requested(self, index: int) -> None:
+        blocks = markdown.code_blocks(self.controller.answer)
+        if 0 <= index < len(blocks):
+            QGuiApplication.clipboard().setText(blocks[index])
+            self.hint.setText(self.tr("Code copied."))
+
     def _on_controller_ask_refused(self, message: str) -> None:
         self.hint.setText(message)
 
@@ -285,7 +281,8 @@ class QuickAskWindow(QWidget):
         text = self.controller.answer
         bar = self.answer_view.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 4
-        self.answer_view.setHtml(render_answer(text) if text else "")
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        self.answer_view.setHtml(render_answer(text, dark=dark, copy_label=self.tr("Copy")) if text else "")
         self._fit_answer()
         if at_bottom:
             bar.setValue(bar.maximum())

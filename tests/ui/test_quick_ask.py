@@ -276,6 +276,22 @@ def test_prefill_from_the_clipboard(qtbot: Any, popup: QuickAskWindow) -> None:
     assert popup.input.toPlainText() == ""
 
 
+def test_answers_are_rendered_as_markdown_with_copyable_code(
+    qtbot: Any, popup: QuickAskWindow, fault_server: FaultServer
+) -> None:
+    answer = "Use **`Vec<String>`**:\n\n```rust\nlet v: Vec<String> = Vec::new();\n```\n![x](/dev/zero)"
+    fault_server.route("POST", "/api/chat", lines=[piece(answer[:20]), piece(answer[20:]), FINAL])
+    popup.open()
+    with qtbot.waitSignal(popup.controller.answer_finished, timeout=10000):
+        type_and_press_enter(qtbot, popup, "Rust strings?")
+    shown = popup.answer_view.toPlainText()
+    assert "Vec<String>" in shown and "let v: Vec<String> = Vec::new();" in shown
+    assert "**" not in shown and "```" not in shown  # rendered, not raw
+    assert "<b>" in popup.answer_view.toHtml() or "font-weight" in popup.answer_view.toHtml()
+    popup.answer_view.copy_code_requested.emit(0)
+    assert QGuiApplication.clipboard().text().strip() == "let v: Vec<String> = Vec::new();"
+
+
 def test_local_images_in_answers_are_never_read(qtbot: Any, popup: QuickAskWindow) -> None:
     image = popup.answer_view.loadResource(2, __import__("PySide6.QtCore").QtCore.QUrl("file:///dev/zero"))
     assert image.width() == 1 and image.height() == 1
