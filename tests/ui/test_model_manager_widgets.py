@@ -131,7 +131,19 @@ def test_server_down_gives_a_plain_message(
     assert failed.args[0].startswith("Could not read the list of installed models.")
     assert "Traceback" not in failed.args[0]
     assert page.status_label.text() == failed.args[0]
-    run(qtbot, qloop, controller.aclose())
+    # The server comes up (the app switches to the engine): the stale error goes away.
+    fault = FaultServer()
+    try:
+        fault.route("GET", "/api/tags", body={"models": []})
+        fault.route("GET", "/api/ps", body={"models": []})
+        other = OllamaClient(fault.url)
+        with qtbot.waitSignal(controller.refreshed, timeout=10000):
+            controller.set_client(other, embedded=True)
+        assert page.status_label.text() == ""
+        run(qtbot, qloop, controller.aclose())
+        run(qtbot, qloop, other.aclose())
+    finally:
+        fault.close()
     run(qtbot, qloop, client.aclose())
 
 

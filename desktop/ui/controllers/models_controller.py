@@ -49,6 +49,7 @@ class ModelsController(QObject):
     operation_failed = Signal(str)  # a plain sentence for the user
     operation_succeeded = Signal(str)  # a plain sentence for a status line
     busy_changed = Signal(bool)  # a model list or ps request is in flight
+    refreshed = Signal()  # the model list was read successfully (clears an old "could not read")
 
     def __init__(
         self,
@@ -250,6 +251,7 @@ class ModelsController(QObject):
         if enriched != self._models:
             self._models = enriched
             self.models_changed.emit(list(enriched))
+        self.refreshed.emit()
 
     async def _with_capabilities(self, model: ModelInfo) -> ModelInfo:
         """Newer servers list capabilities in /api/tags; older ones need /api/show."""

@@ -93,9 +93,11 @@ class ModelManagerPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status_label)
+        self._showing_error = False
         self.dialog: QWidget | None = None  # the open confirmation / input dialog (tests reach it)
 
         controller.models_changed.connect(self.installed.set_models)
+        controller.refreshed.connect(self._on_refreshed)
         controller.operation_failed.connect(self._on_failed)
         controller.operation_succeeded.connect(self._on_succeeded)
         controller.import_progressed.connect(self._on_import_progressed)
@@ -231,13 +233,19 @@ class ModelManagerPage(QWidget):
     # -- feedback --------------------------------------------------------------------------
 
     def _on_failed(self, message: str) -> None:
-        self.status_label.setProperty("error", True)
+        self._showing_error = True
         self.status_label.setStyleSheet("color: #b91c1c;")
         self.status_label.setText(message)
 
     def _on_succeeded(self, message: str) -> None:
+        self._showing_error = False
         self.status_label.setStyleSheet("")
         self.status_label.setText(message)
+
+    def _on_refreshed(self) -> None:
+        # The server answers now: an old "could not read the list" no longer applies.
+        if self._showing_error:
+            self._on_succeeded("")
 
     def _on_import_progressed(self, name: str, status: str) -> None:
         self._on_succeeded(self.tr("Importing {0}: {1}").format(name, status))
