@@ -103,20 +103,38 @@ def native_text(keys: str) -> str:
 def install_shortcuts(window: QWidget, handlers: Mapping[str, Callable[[], None]]) -> dict[str, QAction]:
     """A QAction per shortcut that has a handler, added to `window` (active while it has focus).
 
-    Returns the actions by id so menus can show the same actions (and their keys).
+    A key that an action of the window already has (a menu's "New chat" on Ctrl+N, say) is
+    left to that action: two actions on one key make Qt fire neither ("Ambiguous shortcut
+    overload"). Returns the actions by id (the existing one where a key was taken) so menus
+    can show the same actions and keys.
     """
+    taken: dict[str, QAction] = {}
+    for existing in window.findChildren(QAction):
+        for seq in existing.shortcuts():
+            taken.setdefault(seq.toString(QKeySequence.SequenceFormat.PortableText), existing)
     actions: dict[str, QAction] = {}
     for shortcut in SHORTCUTS:
         handler = handlers.get(shortcut.id)
         if handler is None or not shortcut.bound:
             continue
+        free = []
+        for seq in key_sequences(shortcut):
+            owner = taken.get(seq.toString(QKeySequence.SequenceFormat.PortableText))
+            if owner is None:
+                free.append(seq)
+            else:
+                actions.setdefault(shortcut.id, owner)
+        if not free:
+            continue
         action = QAction(describe(shortcut.id), window)
         action.setObjectName(f"shortcut_{shortcut.id}")
-        action.setShortcuts(key_sequences(shortcut))
+        action.setShortcuts(free)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False, h=handler: h())
         window.addAction(action)
-        actions[shortcut.id] = action
+        actions.setdefault(shortcut.id, action)
+        for seq in free:
+            taken[seq.toString(QKeySequence.SequenceFormat.PortableText)] = action
     return actions
 
 

@@ -75,3 +75,30 @@ def test_sheet_lists_every_shortcut_with_native_keys(qtbot: Any) -> None:
     off = ShortcutsDialog(quick_ask_keys="")
     qtbot.addWidget(off)
     assert dict(off.rows())["Quick Ask from anywhere (global)"] == "off"
+
+
+def test_keys_the_window_already_has_stay_with_its_actions(qtbot: Any) -> None:
+    # Two actions on one key make Qt fire neither; the menu's own "New" must keep working.
+    from PySide6.QtGui import QAction
+
+    window = QMainWindow()
+    editor = QPlainTextEdit()
+    window.setCentralWidget(editor)
+    qtbot.addWidget(window)
+    menu = window.menuBar().addMenu("File")
+    new = QAction("New", window)
+    new.setShortcut(QKeySequence("Ctrl+N"))
+    menu.addAction(new)
+    calls: list[str] = []
+    new.triggered.connect(lambda: calls.append("menu"))
+    actions = install_shortcuts(
+        window, {"new_chat": lambda: calls.append("table"), "search": lambda: calls.append("search")}
+    )
+    assert actions["new_chat"] is new
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert calls == ["menu", "search"]
