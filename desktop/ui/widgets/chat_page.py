@@ -263,7 +263,8 @@ class ChatPage(QWidget):
             view.style().unpolish(view)
             view.style().polish(view)
 
-        QTimer.singleShot(2500, unhighlight)
+        # The view as context: no call once the conversation is closed and the view is gone.
+        QTimer.singleShot(2500, view, unhighlight)
 
     def set_generating(self, generating: bool) -> None:
         self._generating = generating
