@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -99,32 +99,24 @@ def normalise_server(text: str) -> str:
         raise ValueError(str(err) or "This is not a server address.") from err
 
 
-def check_server(url: str, timeout: float = 5.0) -> str:
-    """The server's version (blocking; run it off the UI thread), or the plain reason it failed."""
+async def check_server(url: str, timeout: float = 5.0) -> str:
+    """The server's version, or a domain error with the plain reason it failed."""
     from desktop.core.ollama.client import OllamaClient, Timeouts
 
-    async def probe() -> str:
-        async with OllamaClient(url, timeouts=Timeouts(connect=timeout, request=timeout)) as client:
-            return await client.version()
-
-    return asyncio.run(probe())
+    async with OllamaClient(url, timeouts=Timeouts(connect=timeout, request=timeout)) as client:
+        return await client.version()
 
 
-class _Worker(QObject):
-    """Runs one function on a thread; `done` arrives on the UI thread (queued connection)."""
+_EXECUTOR: ThreadPoolExecutor | None = None
 
-    done = Signal(object, object)  # result, error (an exception or None)
 
-    def start(self, fn: Callable[[], Any]) -> None:
-        def run() -> None:
-            try:
-                result = fn()
-            except Exception as err:  # noqa: BLE001 - reported as a plain sentence by the page
-                self.done.emit(None, err)
-            else:
-                self.done.emit(result, None)
-
-        threading.Thread(target=run, name="settings-worker", daemon=True).start()
+def _executor() -> ThreadPoolExecutor:
+    # Plain Python threads (joined at exit), not the loop's default: qasync's QThread executor
+    # aborts the interpreter at exit while one of its threads is alive.
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings-data")
+    return _EXECUTOR
 
 
 def _plain(err: BaseException) -> str:
@@ -161,7 +153,7 @@ class SettingsDialog(QDialog):
         self._data_folder = data_folder or paths.data_dir()
         self._active_server = active_server
         self._busy = False
-        self._workers: set[_Worker] = set()
+        self._pending: set[asyncio.Future[Any]] = set()
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_page(), self.tr("General"))
@@ -484,7 +476,7 @@ class SettingsDialog(QDialog):
                 self._set_server_status(self.tr("A model server answers at {0} (Ollama API {1}).").format(
                     target, str(version)), ok=True)
 
-        self._run(lambda: check_server(target), done, busy=False)
+        self._track(asyncio.ensure_future(check_server(target)), done, busy=False)
 
     def _on_apply_server(self) -> None:
         url = self._typed_server()
@@ -517,19 +509,33 @@ class SettingsDialog(QDialog):
     # ------------------------------------------------------------------ conversations
     def _run(self, fn: Callable[[], Any], on_done: Callable[[Any, BaseException | None], None],
              *, busy: bool = True) -> None:
-        worker = _Worker()
-        self._workers.add(worker)
+        """Run blocking core work on the loop's executor; `on_done` runs on the UI thread.
 
-        def finished(result: Any, error: Any) -> None:
-            self._workers.discard(worker)
-            if busy:
-                self._set_busy(False)
-            on_done(result, error)
+        `fn` must not hold the dialog: the worker thread drops its references when it ends, and
+        a Qt object must never be freed from another thread. Nothing Qt is touched there.
+        """
+        self._track(asyncio.get_event_loop().run_in_executor(_executor(), fn), on_done, busy=busy)
 
-        worker.done.connect(finished, Qt.ConnectionType.QueuedConnection)
+    def _track(self, future: asyncio.Future[Any], on_done: Callable[[Any, BaseException | None], None],
+               *, busy: bool) -> None:
+        self._pending.add(future)
         if busy:
             self._set_busy(True)
-        worker.start(fn)
+
+        def finished(f: asyncio.Future[Any]) -> None:
+            self._pending.discard(f)
+            try:
+                if busy:
+                    self._set_busy(False)
+                if f.cancelled():
+                    on_done(None, RuntimeError(self.tr("Cancelled.")))
+                else:
+                    error = f.exception()
+                    on_done(None if error is not None else f.result(), error)
+            except RuntimeError:
+                pass  # the dialog was closed and deleted meanwhile: nothing left to update
+
+        future.add_done_callback(finished)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -595,7 +601,8 @@ class SettingsDialog(QDialog):
             else:
                 self._set_data_status(self.tr("Backed up to {0}.").format(str(result)))
 
-        self._run(lambda: export.backup_database(self._store, path), done)
+        store = self._store
+        self._run(lambda: export.backup_database(store, path), done)
 
     def restore_from(self, path: Path) -> None:
         from desktop.core import export
@@ -610,7 +617,8 @@ class SettingsDialog(QDialog):
                 self.tr("Restored. The conversations you had before are saved in {0}.").format(str(result)))
             self.conversations_changed.emit()
 
-        self._run(lambda: export.restore_database(self._store, path), done)
+        store = self._store
+        self._run(lambda: export.restore_database(store, path), done)
 
     def export_json_to(self, path: Path) -> None:
         from desktop.core import export
@@ -624,7 +632,8 @@ class SettingsDialog(QDialog):
                 self._set_data_status(
                     self.tr("Exported {0} conversations to {1}.").format(int(count), str(path)))
 
-        self._run(lambda: export.export_json(self._store, path), done)
+        store = self._store
+        self._run(lambda: export.export_json(store, path), done)
 
     def export_markdown_to(self, folder: Path) -> None:
         from desktop.core import export
@@ -638,7 +647,8 @@ class SettingsDialog(QDialog):
                 self._set_data_status(self.tr("Exported {0} conversations as Markdown to {1}.").format(
                     len(written), str(folder)))
 
-        self._run(lambda: export.export_markdown(self._store, folder), done)
+        store = self._store
+        self._run(lambda: export.export_markdown(store, folder), done)
 
     def import_json_from(self, path: Path) -> None:
         from desktop.core import export
@@ -658,4 +668,5 @@ class SettingsDialog(QDialog):
             if result.imported:
                 self.conversations_changed.emit()
 
-        self._run(lambda: export.import_json(self._store, path), done)
+        store = self._store
+        self._run(lambda: export.import_json(store, path), done)
