@@ -112,21 +112,30 @@ def test_hotkey_opens_quick_ask_and_the_engine_streams_an_answer(
     desktop.run("xdotool", "type", "--delay", "15", "What is the capital of France?")
     desktop.run("xdotool", "key", "Return")
 
-    def finished() -> list[tuple[str, str, str]]:
-        done = [m for m in answers(home) if m[0] == "assistant" and m[2] == "complete" and m[1].strip()]
-        return done
+    def streamed() -> list[tuple[str, str, str]]:
+        # ChatService saves the growing text at least every second: text here while the
+        # popup is open is the answer arriving in pieces.
+        return [m for m in answers(home) if m[0] == "assistant" and m[1].strip()]
 
     try:
-        done = desktop.wait(finished, 180, "a complete answer in the history", interval=0.5)
+        desktop.wait(streamed, 180, "the answer to start streaming into the history", interval=0.3)
     except AssertionError:
         raise AssertionError(f"no answer; history {answers(home)}; app output:\n{app.output()}") from None
     assert ("user", "What is the capital of France?", "complete") in answers(home)
-    assert done[0][1].strip()
+    # A 135M model sometimes rambles: give it a while to finish, then Esc stops it either way.
+    finished = lambda: [m for m in streamed() if m[2] == "complete"]  # noqa: E731
+    try:
+        desktop.wait(finished, 30, "the answer to finish", interval=0.5)
+    except AssertionError:
+        pass
     shot = tmp_path / "quick-ask.png"
     desktop.run("import", "-window", popup, str(shot), check=False)
 
     desktop.run("xdotool", "key", "Escape")
     desktop.wait(lambda: not desktop.windows("^Quick Ask$"), 10, "Esc to hide Quick Ask")
+    kept = desktop.wait(lambda: [m for m in streamed() if m[2] in ("complete", "stopped")], 10,
+                        "the answer saved as complete or stopped")
+    assert kept[0][1].strip()
 
     # A second launch hands its arguments over and exits 0 at once.
     started = time.monotonic()
