@@ -167,10 +167,31 @@ class _Renderer:
         return "".join(out)
 
 
-def render(text: str, *, dark: bool = False, copy_label: str = "Copy") -> str:
-    """Qt rich-text HTML for model text; every character of the source's text survives."""
+def render(text: str, *, dark: bool = False, copy_label: str = "Copy", first_code_index: int = 0) -> str:
+    """Qt rich-text HTML for model text; every character of the source's text survives.
+
+    first_code_index numbers the Copy anchors of a piece rendered after earlier pieces.
+    """
     renderer = _Renderer(dark, copy_label)
+    renderer.code_index = first_code_index
     return renderer.block(_md.parse(text))
+
+
+def stable_prefix(text: str, start: int = 0) -> int:
+    """Where the finished blocks of a growing text end: after its last blank line outside a
+    code fence, searched from `start` (itself such a point). Text before it renders the same
+    whatever is appended, so a stream re-renders only what follows."""
+    split = start
+    in_fence = False
+    pos = start
+    for line in text[start:].splitlines(keepends=True):
+        pos += len(line)
+        stripped = line.lstrip()
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            in_fence = not in_fence
+        elif not in_fence and not stripped.strip() and line.endswith("\n") and pos < len(text):
+            split = pos
+    return split
 
 
 class SafeTextBrowser(QTextBrowser):

@@ -152,3 +152,65 @@ def test_streaming_partial_markdown_never_loses_text(qtbot: Any) -> None:
         shown = browser.toPlainText()
         for word in visible_words(prefix)[:-1]:  # the last word may still be growing
             assert word in shown, (word, prefix)
+
+
+def test_stable_prefix_ends_after_finished_blocks_outside_fences() -> None:
+    text = "para one\n\n```py\nx = 1\n\ny = 2\n```\n\nlast grow"
+    split = markdown.stable_prefix(text)
+    assert text[:split].endswith("```\n\n") and text[split:] == "last grow"
+    assert markdown.stable_prefix("no blank line yet") == 0
+    assert markdown.stable_prefix("```\nopen fence\n\nstill code") == 0
+
+
+def test_a_streamed_message_shows_the_same_words_as_a_full_render(qtbot: Any) -> None:
+    pieces = [
+        "Intro `Vec<T>` para.",
+        "\n\n",
+        "```rust\n",
+        "let a = 1;\n",
+        "\n",
+        "let b = 2;\n",
+        "```\n\n",
+        "- item one\n",
+        "- item two\n\n",
+        "中文结尾 <end>",
+    ]
+    streaming = Message(
+        id=2,
+        conversation_id=1,
+        role="assistant",
+        content="",
+        status="streaming",
+        model="m",
+        created_at=0.0,
+        metrics={},
+        error="",
+    )
+    view = MessageView(streaming)
+    qtbot.addWidget(view)
+    view.resize(600, 600)
+    view.show()
+    for piece in pieces:
+        view.append_delta(piece)
+        view.flush()
+        shown = view.body.toPlainText() + "\n" + view.tail.toPlainText()
+        for word in visible_words(view.text()):
+            assert word in shown, (word, shown)
+    full = "".join(pieces)
+    view.set_message(
+        Message(
+            id=2,
+            conversation_id=1,
+            role="assistant",
+            content=full,
+            status="complete",
+            model="m",
+            created_at=0.0,
+            metrics={},
+            error="",
+        )
+    )
+    assert not view.tail.isVisible()
+    for word in visible_words(full):
+        assert word in view.body.toPlainText()
+    assert view.text() == full

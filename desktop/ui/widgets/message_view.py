@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -81,6 +81,14 @@ class MessageView(QFrame):
         self.body.setAccessibleName(self.tr("Message text"))
         self.body.copy_code_requested.connect(self._copy_code)
         self.body.link_requested.connect(self._open_link)
+        # While a reply streams, finished blocks are appended to `body` once and only the
+        # growing last block is re-rendered, here: a long reply never re-renders whole.
+        self.tail = _AutoHeightBrowser(self)
+        self.tail.copy_code_requested.connect(self._copy_code)
+        self.tail.link_requested.connect(self._open_link)
+        self.tail.hide()
+        self._stable_len = 0
+        self._stable_codes = 0
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusLabel")
         self.status_label.setWordWrap(True)
@@ -106,6 +114,7 @@ class MessageView(QFrame):
         layout.setSpacing(4)
         layout.addWidget(self.role_label)
         layout.addWidget(self.body)
+        layout.addWidget(self.tail)
         layout.addLayout(actions)
         self.set_message(message)
 
@@ -125,6 +134,9 @@ class MessageView(QFrame):
         return self._text
 
     def set_message(self, message: Message) -> None:
+        if message.status == "streaming" and self._message.status != "streaming":
+            self._stable_len = self._stable_codes = 0
+            self.body.clear()
         self._message = message
         self._text = message.content
         self._timer.stop()
@@ -137,14 +149,50 @@ class MessageView(QFrame):
             self._timer.start()
 
     def flush(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self._render()
+        self._timer.stop()
+        self._render()
 
     def _render(self) -> None:
-        bar = self.body.verticalScrollBar()
-        self.body.setHtml(markdown.render(self._text, dark=is_dark(self), copy_label=self.tr("Copy")))
-        bar.setValue(0)
+        if self._message.status == "streaming":
+            self._render_growing()
+            return
+        if self.tail.isVisible() and 0 < self._stable_len <= len(self._text):
+            # A stream just ended: append its last block instead of re-rendering it all.
+            piece = self._text[self._stable_len :]
+            cursor = QTextCursor(self.body.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertHtml(
+                markdown.render(
+                    piece, dark=is_dark(self), copy_label=self.tr("Copy"), first_code_index=self._stable_codes
+                )
+            )
+            self.body.show()
+        else:
+            self.body.setHtml(markdown.render(self._text, dark=is_dark(self), copy_label=self.tr("Copy")))
+        self.tail.hide()
+        self._stable_len = len(self._text)
+
+    def _render_growing(self) -> None:
+        dark, copy = is_dark(self), self.tr("Copy")
+        if self._stable_len > len(self._text):  # a new stream: start over
+            self._stable_len = self._stable_codes = 0
+            self.body.clear()
+        split = markdown.stable_prefix(self._text, self._stable_len)
+        if split > self._stable_len:
+            piece = self._text[self._stable_len : split]
+            cursor = QTextCursor(self.body.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertHtml(
+                markdown.render(piece, dark=dark, copy_label=copy, first_code_index=self._stable_codes)
+            )
+            self._stable_codes += len(markdown.code_blocks(piece))
+            self._stable_len = split
+        self.body.setVisible(self._stable_len > 0)
+        tail = self._text[self._stable_len :]
+        self.tail.setHtml(
+            markdown.render(tail, dark=dark, copy_label=copy, first_code_index=self._stable_codes)
+        )
+        self.tail.show()
 
     def _update_chrome(self) -> None:
         m = self._message
