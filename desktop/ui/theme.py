@@ -11,6 +11,9 @@ QListWidget#nav { border: none; background: palette(alternate-base); padding-top
 QListWidget#nav::item { border-radius: 8px; margin: 2px 6px; padding: 4px; }
 QListWidget#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QWidget#sidebar { background: palette(alternate-base); }
+QWidget#sidebar QListWidget { border: none; background: transparent; }
+QWidget#sidebar QListWidget::item { padding: 7px 6px; border-radius: 6px; }
+QWidget#sidebar QListWidget::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QPushButton#newChatButton { padding: 6px; font-weight: bold; }
 QLabel#conversationTitle { font-size: 15px; font-weight: bold; }
 QLabel#emptyLabel { color: palette(placeholder-text); font-size: 15px; padding: 60px; }
