@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.e2e.conftest import Desktop
+from tests.e2e.conftest import NEEDED, Desktop
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = Path(os.environ.get("OLLAMA_DESK_BUNDLE", ROOT / "dist" / "ollama-desk" / "ollama-desk"))
@@ -33,6 +34,37 @@ pytestmark = [
         not BUNDLE.is_file(), reason=f"no bundle at {BUNDLE}: build it with packaging/build_linux.sh"
     ),
 ]
+
+
+def _free_display() -> int:
+    for number in range(200, 500):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            return number
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture
+def screen() -> Iterator[Desktop]:
+    """A bare X display (the main window needs no tray host): its own Xvfb, nothing shared."""
+    missing = [name for name in NEEDED if name != "trayer" and shutil.which(name) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (Debian: xvfb xdotool x11-utils)")
+    number = _free_display()
+    xvfb = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if time.monotonic() > deadline or xvfb.poll() is not None:
+                raise RuntimeError("Xvfb did not start")
+            time.sleep(0.05)
+        yield Desktop(f":{number}", {"DISPLAY": f":{number}", "PATH": os.environ.get("PATH", "")})
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
 
 
 def bare_env(desktop: Desktop, home: Path) -> dict[str, str]:
@@ -51,7 +83,7 @@ def bare_env(desktop: Desktop, home: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def launched(desktop: Desktop, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path, Path]]:
+def launched(screen: Desktop, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path, Path]]:
     home = tmp_path / "home"
     (home / "runtime").mkdir(parents=True)
     (home / "runtime").chmod(0o700)
@@ -59,7 +91,7 @@ def launched(desktop: Desktop, tmp_path: Path) -> Iterator[tuple[subprocess.Pope
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(BUNDLE)],
-            env=bare_env(desktop, home),
+            env=bare_env(screen, home),
             cwd=str(home),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -91,7 +123,8 @@ def test_bundle_needs_no_python(tmp_path: Path) -> None:
     assert not list(internal.glob("PySide6/Qt/lib/libQt6Quick*"))
 
 
-def test_main_window_appears_and_the_bundled_engine_answers(desktop: Desktop, launched: tuple) -> None:
+def test_main_window_appears_and_the_bundled_engine_answers(screen: Desktop, launched: tuple) -> None:
+    desktop = screen
     process, home, log = launched
     started = time.monotonic()
 
