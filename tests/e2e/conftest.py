@@ -7,6 +7,7 @@ only when those programs are missing.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import time
@@ -63,11 +64,31 @@ class Desktop:
             time.sleep(interval)
 
 
-def _free_display() -> int:
-    for number in range(120, 400):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    raise RuntimeError("no free X display number")
+def start_xvfb(size: str = "1280x800x24") -> tuple[subprocess.Popen[bytes], str]:
+    """Xvfb on a display nobody else uses, checked by connecting to it.
+
+    Other sessions on this machine run their own X servers (some only as abstract
+    sockets, invisible in /tmp/.X11-unix), so a number is taken only once a client
+    really reaches our server on it.
+    """
+    rng = random.Random(os.getpid() ^ time.monotonic_ns())
+    for number in rng.sample(range(200, 900), 12):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        display = f":{number}"
+        proc = subprocess.Popen(["Xvfb", display, "-screen", "0", size, "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while proc.poll() is None and time.monotonic() < deadline:
+            probe = subprocess.run(["xdpyinfo"] if shutil.which("xdpyinfo") else ["xwininfo", "-root"],
+                                   env={**os.environ, "DISPLAY": display}, capture_output=True, timeout=10)
+            if probe.returncode == 0:
+                return proc, display
+            time.sleep(0.1)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=5)
+    raise RuntimeError("Xvfb did not start on any free display")
 
 
 @pytest.fixture
@@ -75,18 +96,9 @@ def desktop(tmp_path: Path) -> Iterator[Desktop]:
     missing = [name for name in NEEDED if shutil.which(name) is None]
     if missing:
         pytest.skip(f"end-to-end test needs {', '.join(missing)} (Debian: xvfb trayer xdotool x11-utils)")
-    number = _free_display()
-    display = f":{number}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, display = start_xvfb()
     procs: list[subprocess.Popen[bytes]] = [xvfb]
     try:
-        socket = Path(f"/tmp/.X11-unix/X{number}")
-        deadline = time.monotonic() + 15
-        while not socket.exists():
-            if time.monotonic() > deadline or xvfb.poll() is not None:
-                raise RuntimeError("Xvfb did not start")
-            time.sleep(0.05)
         env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
         env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11")
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)

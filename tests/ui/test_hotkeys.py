@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,15 +88,11 @@ def test_an_empty_shortcut_turns_it_off() -> None:
 # ----------------------------------------------------------------------------- X11
 @pytest.fixture
 def xvfb(tmp_path: Path) -> Iterator[str]:
-    if not shutil.which("Xvfb") or not shutil.which("xdotool"):
-        pytest.skip("Xvfb and xdotool are not installed")
-    display = f":{90 + os.getpid() % 400}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "800x600x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
-    deadline = time.monotonic() + 10
-    while not socket.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    if not all(shutil.which(tool) for tool in ("Xvfb", "xdotool", "xwininfo")):
+        pytest.skip("Xvfb, xdotool and xwininfo are not installed (Debian: xvfb xdotool x11-utils)")
+    from tests.e2e.conftest import start_xvfb
+
+    proc, display = start_xvfb("800x600x24")
     try:
         yield display
     finally:
