@@ -228,7 +228,7 @@ class SettingsDialog(QDialog):
         self.server_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.server_combo.setAccessibleName(self.tr("Model server address"))
         line = self._line_edit(self.server_combo)
-        line.setPlaceholderText(self.tr("Automatic (Ollama on this computer, else the built-in engine)"))
+        line.setPlaceholderText(self.tr("Automatic"))  # the hint below says what that means
         line.setClearButtonEnabled(True)
         remembered = read_setting(self._settings, KEY_SERVER_URLS)
         for url in remembered if isinstance(remembered, list) else []:

@@ -267,7 +267,7 @@ Your data folder is %2.</source>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="147"/>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="332"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="333"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -277,27 +277,27 @@ Your data folder is %2.</source>
         <translation type="unfinished">新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="275"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="276"/>
         <source>No model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="282"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="283"/>
         <source>%1 (not installed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="332"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="333"/>
         <source>Stop</source>
         <translation type="unfinished">停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="334"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
         <source>Stop the reply (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="334"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
         <source>Send (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1001,98 +1001,100 @@ Your data folder is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="89"/>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="146"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="97"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="166"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="171"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="176"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="89"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="97"/>
         <source>Copy this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="91"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="99"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="91"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="99"/>
         <source>Edit and resend this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="93"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="101"/>
         <source>Regenerate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="93"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="101"/>
         <source>Ask for a new reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="95"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="103"/>
         <source>Continue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="95"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="103"/>
         <source>Continue this reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="152"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="200"/>
         <source>You</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="152"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="200"/>
         <source>Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="163"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="211"/>
         <source>Stopped. The text so far is kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="165"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
         <source>No reply: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="165"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
         <source>the request failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="167"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="215"/>
         <source>Interrupted: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="167"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="215"/>
         <source>the connection was lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="170"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
         <source>Writing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="185"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="233"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="203"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="251"/>
         <source>Open link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="204"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="252"/>
         <source>Open this address in your browser?
 
 %1</source>
@@ -1226,88 +1228,88 @@ Your data folder is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="154"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="156"/>
         <source>Delete model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="155"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="157"/>
         <source>Delete {0}?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="157"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="159"/>
         <source>This frees {0} of disk space. You can pull the model again later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="161"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="163"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="168"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="170"/>
         <source>Deleting {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="177"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
         <source>Rename model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="177"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
         <source>Copy model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="181"/>
         <source>New name for {0}:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="181"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="183"/>
         <source>Name of the copy of {0}:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="192"/>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="222"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="194"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="224"/>
         <source>“{0}” is not a valid model name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
         <source>Import a GGUF model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
         <source>GGUF model files (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
         <source>All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="217"/>
         <source>Import GGUF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="216"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="218"/>
         <source>Name for the model made from {0}:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="243"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="251"/>
         <source>Importing {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="250"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="258"/>
         <source>{0} is installed and ready to use.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1315,87 +1317,87 @@ Your data folder is %2.</source>
 <context>
     <name>ModelsController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="125"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="126"/>
         <source>Could not read the list of installed models.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="137"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="138"/>
         <source>Deleted {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="140"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="141"/>
         <source>Could not delete {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="145"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="146"/>
         <source>Copied {0} to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="148"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="149"/>
         <source>Could not copy {0} to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="156"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="157"/>
         <source>Renamed {0} to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="159"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="160"/>
         <source>Could not rename {0} to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="168"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="169"/>
         <source>Uploading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="176"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="177"/>
         <source>Imported {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="178"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="179"/>
         <source>The server stopped before it finished creating {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="181"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="182"/>
         <source>Could not import {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="183"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="184"/>
         <source>Could not read {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="188"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="189"/>
         <source>Could not import {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="193"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="194"/>
         <source>Unloaded {0} from memory.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="196"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="197"/>
         <source>Could not unload {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="201"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="202"/>
         <source>{0} stays in memory until you unload it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="204"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="205"/>
         <source>Could not keep {0} loaded.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1739,73 +1741,95 @@ Your data folder is %2.</source>
 <context>
     <name>QuickAskWindow</name>
     <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="96"/>
         <location filename="../../desktop/ui/quick_ask.py" line="115"/>
-        <location filename="../../desktop/ui/quick_ask.py" line="134"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="145"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="126"/>
         <source>Ask anything…</source>
         <translation>想问什么都可以…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="168"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="151"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="169"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="152"/>
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="170"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="153"/>
         <source>Continue in main window</source>
         <translation>在主窗口中继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="171"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="154"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
         <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="210"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="193"/>
         <source>no model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="236"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="219"/>
         <source>Answer copied.</source>
         <translation>回答已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="253"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="236"/>
         <source>Answering…  Esc stops.</source>
         <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="266"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="249"/>
         <source>Done · {0:.1f} tokens/s</source>
         <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="268"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="251"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="270"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="253"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="272"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="255"/>
         <source>The answer failed.</source>
         <translation>回答失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="265"/>
+        <source>Open this address in your browser?
+
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="266"/>
+        <source>Open link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="274"/>
+        <source>Code copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="285"/>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="308"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
         <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
     </message>
@@ -1884,435 +1908,440 @@ Your data folder is %2.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="149"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="167"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="159"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="160"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="161"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="170"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="162"/>
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="166"/>
         <source>Close settings</source>
         <translation>关闭设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="185"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="196"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="188"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="187"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="191"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
         <source>&amp;Theme:</source>
         <translation>主题(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="194"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="201"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="193"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="194"/>
         <source>A new language is used after Ollama Desk restarts.</source>
         <translation>重新启动 Ollama Desk 后使用新语言。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="210"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="211"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="203"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="212"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
         <source>Show the data folder in the file manager</source>
         <translation>在文件管理器中显示数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="214"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="206"/>
         <source>Change…</source>
         <translation>更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="219"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="211"/>
         <source>The data folder is set by the OLLAMA_DESK_HOME environment variable.</source>
         <translation>数据文件夹由环境变量 OLLAMA_DESK_HOME 指定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="223"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="215"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="237"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="229"/>
         <source>Model server address</source>
         <translation>模型服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="239"/>
-        <source>Automatic (Ollama on this computer, else the built-in engine)</source>
-        <translation>自动（本机的 Ollama，否则使用内置引擎）</translation>
+        <location filename="../../desktop/ui/settings_dialog.py" line="231"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="248"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="240"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="249"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="241"/>
         <source>Check that a model server answers at this address</source>
         <translation>检查此地址上是否有模型服务器响应</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="251"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="243"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="252"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="244"/>
         <source>Connect to this server from now on</source>
         <translation>从现在起连接到此服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="256"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="248"/>
         <source>&amp;Server:</source>
         <translation>服务器(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="263"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="255"/>
         <source>Connected to {0}.</source>
         <translation>已连接到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="265"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="257"/>
         <source>Leave it empty to use Ollama on this computer, or the built-in engine when Ollama is not installed. Another computer&apos;s Ollama: http://host:11434.</source>
         <translation>留空则使用本机的 Ollama；未安装 Ollama 时使用内置引擎。其他电脑上的 Ollama：http://主机:11434。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="274"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="266"/>
         <source>Default model</source>
         <translation>默认模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="275"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="267"/>
         <source>The first installed model</source>
         <translation>第一个已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="279"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="271"/>
         <source>&amp;Default model:</source>
         <translation>默认模型(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="291"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="283"/>
         <source>Quick Ask shortcut</source>
         <translation>快速提问快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="293"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="285"/>
         <source>Quick Ask shortcut:</source>
         <translation>快速提问快捷键：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="294"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="286"/>
         <source>The new shortcut is registered the next time Ollama Desk starts.</source>
         <translation>新的快捷键将在 Ollama Desk 下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="298"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="290"/>
         <source>Keep quick questions in the chat history</source>
         <translation>将快速提问保存到对话历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="308"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="300"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="310"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="302"/>
         <source>Back Up…</source>
         <translation>备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="311"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="303"/>
         <source>Save a copy of every conversation and setting in one file</source>
         <translation>将所有对话和设置保存到一个文件中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="313"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="305"/>
         <source>Restore…</source>
         <translation>恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="314"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="306"/>
         <source>Replace all conversations with those of a backup</source>
         <translation>用备份中的对话替换全部对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="321"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="313"/>
         <source>Export and import</source>
         <translation>导出与导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="323"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="315"/>
         <source>Export as JSON…</source>
         <translation>导出为 JSON…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="325"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="317"/>
         <source>Every conversation in one file that can be imported again</source>
         <translation>所有对话保存在一个文件中，可再次导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="327"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="319"/>
         <source>Export as Markdown…</source>
         <translation>导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="328"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="320"/>
         <source>One readable file per conversation, in a folder</source>
         <translation>每个对话一个易读的文件，保存在一个文件夹中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="330"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="322"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="332"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="324"/>
         <source>Add the conversations of a JSON export; those already here are skipped</source>
         <translation>添加 JSON 导出文件中的对话；已有的对话会被跳过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="349"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="341"/>
         <source>The conversation history is not available.</source>
         <translation>对话历史不可用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="391"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="383"/>
         <source>Could not save the setting: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="410"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="402"/>
         <source>Choose a folder for Ollama Desk&apos;s data</source>
         <translation>选择 Ollama Desk 的数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="429"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="421"/>
         <source>Cannot use {0}: {1}</source>
         <translation>无法使用 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="438"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="430"/>
         <source>Could not copy the conversations to {0}: {1}</source>
         <translation>无法将对话复制到 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="443"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="435"/>
         <source>Could not save the new location: {0}</source>
         <translation>无法保存新位置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="447"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="439"/>
         <source>Ollama Desk will use {0} after a restart.</source>
         <translation>重新启动后，Ollama Desk 将使用 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="449"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="441"/>
         <source>Your conversations were copied there; downloaded models stay in the old folder until you delete them.</source>
         <translation>您的对话已复制到那里；已下载的模型仍留在旧文件夹中，直到您删除它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="461"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="453"/>
         <source>This address does not work: {0}</source>
         <translation>此地址无法使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="477"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="469"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="484"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="476"/>
         <source>A model server answers at {0} (Ollama API {1}).</source>
         <translation>{0} 上的模型服务器有响应（Ollama API {1}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="502"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="494"/>
         <source>Connecting to {0}.</source>
         <translation>正在连接到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="503"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="495"/>
         <source>Automatic: Ollama on this computer, else the built-in engine.</source>
         <translation>自动：本机的 Ollama，否则使用内置引擎。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="548"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="531"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="554"/>
         <source>Back up conversations</source>
         <translation>备份对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="550"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="556"/>
         <source>Ollama Desk backup (*.sqlite3)</source>
         <translation>Ollama Desk 备份 (*.sqlite3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="555"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="561"/>
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="556"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="562"/>
         <source>Ollama Desk backup (*.sqlite3);;All files (*)</source>
         <translation>Ollama Desk 备份 (*.sqlite3);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="560"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="566"/>
         <source>Restore a backup?</source>
         <translation>要恢复备份吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="561"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="567"/>
         <source>Every conversation and setting will be replaced by those in {0}. A copy of the current ones is kept next to the database.</source>
         <translation>所有对话和设置都将被 {0} 中的内容替换。当前内容的副本会保存在数据库旁边。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="569"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="575"/>
         <source>Export conversations</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="570"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="576"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="575"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="581"/>
         <source>Export conversations as Markdown into</source>
         <translation>将对话以 Markdown 格式导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="581"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="587"/>
         <source>Import conversations</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="582"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="588"/>
         <source>JSON (*.json);;All files (*)</source>
         <translation>JSON (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="590"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="596"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="594"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="600"/>
         <source>The backup failed: {0}</source>
         <translation>备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="596"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="602"/>
         <source>Backed up to {0}.</source>
         <translation>已备份到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="603"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="610"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="607"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="614"/>
         <source>Nothing was changed: {0}</source>
         <translation>未做任何更改：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="610"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="617"/>
         <source>Restored. The conversations you had before are saved in {0}.</source>
         <translation>已恢复。之前的对话保存在 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="618"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="632"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="626"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="641"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="622"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="636"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="630"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="645"/>
         <source>The export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="625"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="633"/>
         <source>Exported {0} conversations to {1}.</source>
         <translation>已将 {0} 个对话导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="638"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="647"/>
         <source>Exported {0} conversations as Markdown to {1}.</source>
         <translation>已将 {0} 个对话以 Markdown 格式导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="646"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="656"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="650"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="660"/>
         <source>Nothing was imported: {0}</source>
         <translation>未导入任何内容：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="652"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="662"/>
         <source>Imported {0} conversations; {1} were already here.</source>
         <translation>已导入 {0} 个对话；{1} 个已存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="655"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="665"/>
         <source>{0} could not be read: {1}</source>
         <translation>{0} 个无法读取：{1}</translation>
     </message>
@@ -2471,32 +2500,32 @@ Your data folder is %2.</source>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="129"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="147"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="134"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="152"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="135"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="153"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="135"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="153"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="154"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="172"/>
         <source>Quick Ask works from any application while Ollama Desk runs; change its keys in Settings.</source>
         <translation>Ollama Desk 运行时，可在任何应用中使用快速提问；可在设置中更改其按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="181"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="199"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
