@@ -62,6 +62,11 @@ class Desk:
         self.tray = TrayIntegration(self.window, self.client, store)
         self.welcome: Any = None
         self._banner_key = ""
+        self._quitting = False
+        self.closed = False
+        # Quitting goes through request_quit, which closes the services first.
+        app.setQuitOnLastWindowClosed(False)
+        app.lastWindowClosed.connect(self._on_last_window_closed)
         self._wire()
 
     # ----- wiring -----
@@ -79,7 +84,7 @@ class Desk:
         sidebar.search_changed.connect(chat.search)
         sidebar.search_hit_activated.connect(chat.open)
         window.new_chat_action.triggered.connect(chat.new_conversation)
-        window.quit_action.triggered.connect(self.app.quit)
+        window.quit_action.triggered.connect(self.request_quit)
         # The chat page.
         page.send_requested.connect(self._on_send)
         page.stop_requested.connect(chat.stop)
@@ -120,7 +125,7 @@ class Desk:
         tray.default_model_changed.connect(self._on_default_model_changed)
         tray.engine_start_requested.connect(self.connection.start)
         tray.engine_stop_requested.connect(self.connection.stop)
-        tray.quit_requested.connect(self.app.quit)
+        tray.quit_requested.connect(self.request_quit)
         chat.generating_changed.connect(tray.set_generating)
         self.models.models_changed.connect(tray.set_models)
         self.models.pull_finished.connect(tray.on_pull_finished)
@@ -160,7 +165,27 @@ class Desk:
         self.hardware.refresh()
         self._maybe_welcome()
 
+    def request_quit(self) -> None:
+        """Every way out ends here: close the services while the loop still runs, then quit."""
+        if self._quitting:
+            return
+        self._quitting = True
+        task = asyncio.ensure_future(self.aclose())
+        task.add_done_callback(lambda _t: self.app.quit())
+
+    def _on_last_window_closed(self) -> None:
+        if self.tray.tray is None:  # with a tray, closing hides to it instead
+            self.request_quit()
+
+    def close_now(self) -> None:
+        """The app is quitting without request_quit (e.g. the session ends): no loop to await on."""
+        process = self.manager.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+        self.store.close()
+
     async def aclose(self) -> None:
+        self._quitting = True
         for closer in (self.chat.aclose, self.tray.aclose, self.models.aclose, self.hardware.aclose):
             try:
                 await closer()
@@ -170,6 +195,7 @@ class Desk:
         for client in (*self._old_clients, self.client):
             await client.aclose()
         self.store.close()
+        self.closed = True
 
     # ----- handlers -----
 
@@ -402,7 +428,8 @@ async def _run(app: QApplication, store: Store, instance: SingleInstance, args: 
     app.aboutToQuit.connect(lambda: quitting.done() or quitting.set_result(None))
     desk.start(args)
     await quitting
-    await desk.aclose()
+    if not desk.closed:
+        desk.close_now()
     return 0
 
 
