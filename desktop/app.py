@@ -131,6 +131,13 @@ class Desk:
         self.models.pull_finished.connect(tray.on_pull_finished)
         self.models.pulls_active_changed.connect(tray.on_pulls_active_changed)
         self._install_shortcuts()
+        # "system" follows the desktop when it switches between light and dark.
+        self.app.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+
+    def _on_color_scheme_changed(self, *_: object) -> None:
+        name = str(self.store.get_setting("ui.theme", "system") or "system")
+        if name == "system":
+            theme.apply(self.app, name)
 
     def _install_shortcuts(self) -> None:
         try:
