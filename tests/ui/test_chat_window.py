@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -18,33 +16,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.core.store import Store
-from desktop.ui import pyside_fix
 from tests.support.fault_server import FaultServer
 
 MODEL = "tiny:latest"
 WORDS = ["Hello", " there", ",", " `Vec<String>`", " and", " 中文", "!"]
 
 
-@pytest.fixture(scope="session")
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    import qasync
-
-    pyside_fix.apply()
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
-        loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(loop)
-    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chat-test")
-    loop.set_default_executor(executor)
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
-    yield loop
-    executor.shutdown(wait=True)
 
 
 def chunk(text: str) -> dict[str, Any]:

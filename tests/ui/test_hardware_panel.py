@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
 
 from desktop.core import catalog as catalog_module
 from desktop.core.catalog import load_catalog
@@ -19,7 +16,6 @@ from desktop.core.hardware.machine import GIB, MIB, Battery, Cpu, Gpu, Machine, 
 from desktop.core.hardware.recommend import check_loaded
 from desktop.core.hardware.report import HardwareReport, build_report
 from desktop.core.ollama.types import ModelInfo, RunningModel
-from desktop.ui import pyside_fix
 from desktop.ui.controllers.hardware_controller import HardwareController
 from desktop.ui.widgets.hardware_panel import HIGHLIGHT, HardwarePanel
 
@@ -47,27 +43,6 @@ LAPTOP = Machine(
 )
 
 
-@pytest.fixture(scope="module")
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """The session's qasync loop (made by another UI test module, or here)."""
-    import qasync
-
-    pyside_fix.apply()
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
-        loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(loop)
-    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hw-test")
-    loop.set_default_executor(executor)
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
-    yield loop
-    executor.shutdown(wait=True)
 
 
 @pytest.fixture(autouse=True)

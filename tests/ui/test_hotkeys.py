@@ -3,11 +3,9 @@ on a private D-Bus, and the chooser's plain reports."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,22 +22,6 @@ PORTAL_PATH = "/org/freedesktop/portal/desktop"
 IFACE = "org.freedesktop.portal.GlobalShortcuts"
 
 
-@pytest.fixture(scope="session")
-def event_loop_qt(qapp: Any) -> Any:
-    import qasync
-
-    from desktop.ui import pyside_fix
-
-    pyside_fix.apply()  # PySide6 6.12 on Python < 3.12 loses a ref to True per signal
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
-        loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(loop)
-    sys.set_asyncgen_hooks(firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook)
-    return loop
 
 
 # ----------------------------------------------------------------------------- shortcuts

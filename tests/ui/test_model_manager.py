@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.pulls import PullSnapshot, PullState
-from desktop.ui import pyside_fix
 from desktop.ui.controllers.models_controller import ModelsController
 from desktop.ui.widgets.model_manager import ModelManagerPage
 from desktop.ui.widgets.pull_panel import PullRow, normalize_tag, parse_pull_text
@@ -34,32 +31,6 @@ STARTER = "smollm2:135m"
 REPO = "test/SmolLM2-135M-Instruct-GGUF"
 
 
-@pytest.fixture(scope="session")
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """The session's qasync loop (the one another UI test module made, or ours)."""
-    import qasync
-
-    pyside_fix.apply()
-
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
-        loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(loop)
-    # httpx resolves host names in the loop's default executor; qasync's default is QThreads,
-    # which Qt reports as "destroyed while running" at exit. Plain threads are joined here.
-    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mm-test")
-    loop.set_default_executor(executor)
-    # run_forever() installs these; a loop that is "already running" never calls it, and then
-    # an abandoned httpcore byte stream is finalised by the GC outside the loop (an error).
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
-    yield loop
-    executor.shutdown(wait=True)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from desktop.ui.widgets.installed_models import SORT_ROLE, InstalledModelsModel
 from desktop.ui.widgets.model_manager import ModelManagerPage
 from desktop.ui.widgets.running_models import RunningRow, seconds_until
 from tests.support.fault_server import FaultServer
-from tests.ui.test_model_manager import qloop, run  # noqa: F401 - the shared loop fixture
+from tests.ui.test_model_manager import run
 
 FIXTURES = Path(__file__).parents[1] / "core" / "fixtures" / "pulls"
 
@@ -33,7 +33,7 @@ def fixture_lines(name: str) -> list[dict[str, Any]]:
 @pytest.fixture
 def fault_controller(
     qtbot: Any,
-    qloop: asyncio.AbstractEventLoop,  # noqa: F811 - the fixture imported above
+    qloop: asyncio.AbstractEventLoop,
     fault_server: FaultServer,
     tmp_path: Path,
 ) -> Iterator[ModelsController]:
@@ -119,7 +119,7 @@ def test_models_changed_reaches_listeners_once_per_change(
 
 def test_server_down_gives_a_plain_message(
     qtbot: Any,
-    qloop: asyncio.AbstractEventLoop,  # noqa: F811 - the fixture imported above
+    qloop: asyncio.AbstractEventLoop,
     tmp_path: Path,
 ) -> None:
     client = OllamaClient("http://127.0.0.1:9")

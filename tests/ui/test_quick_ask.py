@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,26 +32,6 @@ FINAL: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="session")
-def event_loop_qt(qapp: Any) -> Any:
-    """The session's qasync loop (another UI test module's, or ours), driven by qtbot waits."""
-    import qasync
-
-    from desktop.ui import pyside_fix
-
-    pyside_fix.apply()  # PySide6 6.12 on Python < 3.12 loses a ref to True per signal
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
-        loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(loop)
-    # qasync installs no async-generator hooks; without them an abandoned httpx body
-    # iterator is finalised outside any task and anyio raises "cancel scope in a
-    # different task" (seen after a stream that stops at its `done` line).
-    sys.set_asyncgen_hooks(firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook)
-    return loop
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,28 +15,6 @@ from desktop.core.store import DB_NAME, Store
 from desktop.ui import settings_dialog as sd
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.support.fault_server import FaultServer
-
-
-@pytest.fixture(scope="session")
-def event_loop_qt(qapp: Any) -> Any:
-    """The session's qasync loop (another UI test module's, or ours), driven by qtbot waits."""
-    import qasync
-
-    from desktop.ui import pyside_fix
-
-    pyside_fix.apply()  # PySide6 6.12 on Python < 3.12 loses a ref to True per signal
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
-        loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(loop)
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
-    return loop
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,22 +27,6 @@ class _NoBackend(HotkeyBackend):
         raise HotkeyUnavailable("no backend in this test")
 
 
-@pytest.fixture(scope="session")
-def event_loop_qt(qapp: Any) -> Any:
-    import qasync
-
-    from desktop.ui import pyside_fix
-
-    pyside_fix.apply()
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop) or loop.is_closed():
-        loop = qasync.QEventLoop(qapp, already_running=True)
-        asyncio.set_event_loop(loop)
-    sys.set_asyncgen_hooks(firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook)
-    return loop
 
 
 @pytest.fixture
