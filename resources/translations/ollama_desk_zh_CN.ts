@@ -4,16 +4,18 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="383"/>
+        <location filename="../../desktop/app.py" line="416"/>
         <source>Ollama Desk cannot open its data</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="384"/>
+        <location filename="../../desktop/app.py" line="417"/>
         <source>%1
 
 Your data folder is %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+
+您的数据文件夹是 %2。</translation>
     </message>
 </context>
 <context>
@@ -21,7 +23,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="55"/>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>重试</translation>
     </message>
 </context>
 <context>
@@ -107,7 +109,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="181"/>
         <source>Chat</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="182"/>
@@ -215,7 +217,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/controllers/chat_controller.py" line="248"/>
         <source>The reply failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>回复失败：%1</translation>
     </message>
 </context>
 <context>
@@ -223,83 +225,83 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="98"/>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="99"/>
         <source>The model that answers in this conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>在此对话中回答的模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="101"/>
         <source>Options…</source>
-        <translation type="unfinished"></translation>
+        <translation>选项…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="102"/>
         <source>System prompt, temperature, context length and seed</source>
-        <translation type="unfinished"></translation>
+        <translation>系统提示词、温度、上下文长度和随机种子</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="107"/>
         <source>Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>模型：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="115"/>
         <source>Show earlier messages</source>
-        <translation type="unfinished"></translation>
+        <translation>显示更早的消息</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="118"/>
         <source>Ask anything. Your conversation stays on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>随便问。您的对话只保存在本机。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="142"/>
         <source>Message the model (Enter sends, Shift+Enter for a new line)</source>
-        <translation type="unfinished"></translation>
+        <translation>给模型发消息（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="144"/>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>消息</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="147"/>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="333"/>
         <source>Send</source>
-        <translation type="unfinished"></translation>
+        <translation>发送</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="172"/>
         <source>New chat</source>
-        <translation type="unfinished">新建对话</translation>
+        <translation>新建对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="276"/>
         <source>No model installed</source>
-        <translation type="unfinished"></translation>
+        <translation>未安装模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="283"/>
         <source>%1 (not installed)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（未安装）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="333"/>
         <source>Stop</source>
-        <translation type="unfinished">停止</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
         <source>Stop the reply (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>停止回复 (Esc)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
         <source>Send (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>发送 (Enter)</translation>
     </message>
 </context>
 <context>
@@ -307,7 +309,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/controllers/connection_controller.py" line="96"/>
         <source>Could not start a model server: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法启动模型服务器：%1</translation>
     </message>
 </context>
 <context>
@@ -365,72 +367,72 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="37"/>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="80"/>
         <source>New chat</source>
-        <translation type="unfinished">新建对话</translation>
+        <translation>新建对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="39"/>
         <source>Start a new conversation (Ctrl+N)</source>
-        <translation type="unfinished"></translation>
+        <translation>开始新的对话 (Ctrl+N)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="42"/>
         <source>Search all messages</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索所有消息</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="43"/>
         <source>Search conversations</source>
-        <translation type="unfinished">搜索对话</translation>
+        <translation>搜索对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="52"/>
         <source>Conversations</source>
-        <translation type="unfinished">对话</translation>
+        <translation>对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="59"/>
         <source>Search results</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索结果</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="79"/>
         <source>Could not load this conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载此对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="107"/>
         <source>Nothing found for “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到“%1”</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="133"/>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="134"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="143"/>
         <source>Rename conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="143"/>
         <source>Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>标题：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="150"/>
         <source>Delete conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>删除对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="151"/>
         <source>Delete “%1” for good? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>要永久删除“%1”吗？此操作无法撤销。</translation>
     </message>
 </context>
 <context>
@@ -890,13 +892,13 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="235"/>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="303"/>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">重命名…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="236"/>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="304"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">删除…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
@@ -914,83 +916,83 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="31"/>
         <source>Ollama Desk</source>
-        <translation type="unfinished">Ollama Desk</translation>
+        <translation>Ollama Desk</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="37"/>
         <source>Pages</source>
-        <translation type="unfinished"></translation>
+        <translation>页面</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="52"/>
         <source>Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="96"/>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="97"/>
         <source>New chat</source>
-        <translation type="unfinished">新建对话</translation>
+        <translation>新建对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="100"/>
         <source>Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>设置…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="105"/>
         <source>Quit</source>
-        <translation type="unfinished">退出</translation>
+        <translation>退出</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="108"/>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="109"/>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished">键盘快捷键</translation>
+        <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="117"/>
         <location filename="../../desktop/ui/main_window.py" line="118"/>
         <source>Ollama %1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama %1，地址 %2</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="119"/>
         <source>Ollama %1 (started by Ollama Desk) at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama %1（由 Ollama Desk 启动），地址 %2</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="120"/>
         <source>Built-in engine %1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>内置引擎 %1，地址 %2</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="126"/>
         <source>Connecting to a model server…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接模型服务器…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="129"/>
         <source>No model server at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 上没有模型服务器</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="135"/>
         <source>Stop engine</source>
-        <translation type="unfinished"></translation>
+        <translation>停止引擎</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="135"/>
         <source>Start engine</source>
-        <translation type="unfinished"></translation>
+        <translation>启动引擎</translation>
     </message>
 </context>
 <context>
@@ -998,7 +1000,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="81"/>
         <source>Message text</source>
-        <translation type="unfinished"></translation>
+        <translation>消息文本</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="97"/>
@@ -1006,99 +1008,101 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/message_view.py" line="171"/>
         <location filename="../../desktop/ui/widgets/message_view.py" line="176"/>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="97"/>
         <source>Copy this message</source>
-        <translation type="unfinished"></translation>
+        <translation>复制此消息</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="99"/>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="99"/>
         <source>Edit and resend this message</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑并重新发送此消息</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="101"/>
         <source>Regenerate</source>
-        <translation type="unfinished"></translation>
+        <translation>重新生成</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="101"/>
         <source>Ask for a new reply</source>
-        <translation type="unfinished"></translation>
+        <translation>请求新的回复</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="103"/>
         <source>Continue</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="103"/>
         <source>Continue this reply</source>
-        <translation type="unfinished"></translation>
+        <translation>继续此回复</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="200"/>
         <source>You</source>
-        <translation type="unfinished"></translation>
+        <translation>你</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="200"/>
         <source>Assistant</source>
-        <translation type="unfinished"></translation>
+        <translation>助手</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="211"/>
         <source>Stopped. The text so far is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
         <source>No reply: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>没有回复：%1</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
         <source>the request failed</source>
-        <translation type="unfinished"></translation>
+        <translation>请求失败</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="215"/>
         <source>Interrupted: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已中断：%1</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="215"/>
         <source>the connection was lost</source>
-        <translation type="unfinished"></translation>
+        <translation>连接已断开</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
         <source>Writing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在输入…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="233"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="251"/>
         <source>Open link</source>
-        <translation type="unfinished"></translation>
+        <translation>打开链接</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="252"/>
         <source>Open this address in your browser?
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>要在浏览器中打开此地址吗？
+
+%1</translation>
     </message>
 </context>
 <context>
@@ -1518,7 +1522,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="73"/>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">重试</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="76"/>
@@ -1816,7 +1820,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="266"/>
         <source>Open link</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">打开链接</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="274"/>
@@ -1826,7 +1830,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="285"/>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">复制</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="308"/>
@@ -2829,35 +2833,35 @@ Your data folder is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="191"/>
+        <location filename="../../desktop/app.py" line="224"/>
         <source>No model is installed yet. Download one to start chatting.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="192"/>
+        <location filename="../../desktop/app.py" line="225"/>
         <source>Get a model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="257"/>
+        <location filename="../../desktop/app.py" line="290"/>
         <source>The model %1 is not installed on this server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="258"/>
+        <location filename="../../desktop/app.py" line="291"/>
         <source>Download %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="292"/>
+        <location filename="../../desktop/app.py" line="325"/>
         <source>Cannot reach a model server at %1. Your conversations are still here; start the built-in engine or Ollama, then retry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="295"/>
-        <location filename="../../desktop/app.py" line="310"/>
+        <location filename="../../desktop/app.py" line="328"/>
+        <location filename="../../desktop/app.py" line="343"/>
         <source>Start engine</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">启动引擎</translation>
     </message>
 </context>
 </TS>
