@@ -10,7 +10,7 @@ import asyncio
 import sys
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
@@ -56,9 +56,9 @@ class Desk:
         self.page = self.window.chat_page
         self.sidebar = self.window.sidebar
         self.models_page = ModelManagerPage(self.models)
-        self.window.add_page(self.models_page, self.window.tr("Models"))
+        self.window.add_page(self.models_page, QCoreApplication.translate("Desk", "Models"))
         self.hardware_panel = HardwarePanel(self.hardware)
-        self.window.add_page(self.hardware_panel, self.window.tr("Hardware"))
+        self.window.add_page(self.hardware_panel, QCoreApplication.translate("Desk", "Hardware"))
         self.tray = TrayIntegration(self.window, self.client, store)
         self.welcome: Any = None
         self._banner_key = ""
@@ -221,8 +221,10 @@ class Desk:
         if not self.chat.default_model() and not (self.chat.current and self.chat.current.model):
             self.page.set_prompt(text)
             self._banner(
-                self.window.tr("No model is installed yet. Download one to start chatting."),
-                action=self.window.tr("Get a model"),
+                QCoreApplication.translate(
+                    "Desk", "No model is installed yet. Download one to start chatting."
+                ),
+                action=QCoreApplication.translate("Desk", "Get a model"),
                 key="get_model",
                 retry=False,
             )
@@ -287,8 +289,10 @@ class Desk:
 
     def _on_model_missing(self, model: str) -> None:
         self._banner(
-            self.window.tr("The model %1 is not installed on this server.").replace("%1", model),
-            action=self.window.tr("Download %1").replace("%1", model),
+            QCoreApplication.translate("Desk", "The model %1 is not installed on this server.").replace(
+                "%1", model
+            ),
+            action=QCoreApplication.translate("Desk", "Download %1").replace("%1", model),
             key="download",
         )
 
@@ -321,11 +325,12 @@ class Desk:
                 self.models.resume_pending_pulls()
         elif state == ServerState.OFFLINE:
             self._banner(
-                self.window.tr(
+                QCoreApplication.translate(
+                    "Desk",
                     "Cannot reach a model server at %1. Your conversations are still here; "
-                    "start the built-in engine or Ollama, then retry."
+                    "start the built-in engine or Ollama, then retry.",
                 ).replace("%1", self.connection.url),
-                action=self.window.tr("Start engine"),
+                action=QCoreApplication.translate("Desk", "Start engine"),
                 key="start_engine",
             )
         if self.welcome is not None:
@@ -340,7 +345,7 @@ class Desk:
         self.models.set_client(self.client, embedded=bool(info and info.kind == ServerKind.ENGINE))
 
     def _on_start_failed(self, text: str) -> None:
-        self._banner(text, action=self.window.tr("Start engine"), key="start_engine")
+        self._banner(text, action=QCoreApplication.translate("Desk", "Start engine"), key="start_engine")
 
     def _toggle_engine(self) -> None:
         if self.connection.can_stop():
@@ -413,8 +418,8 @@ def _open_store() -> Store | None:
     except StoreError as err:
         QMessageBox.critical(
             None,
-            QApplication.translate("App", "Ollama Desk cannot open its data"),
-            QApplication.translate("App", "%1\n\nYour data folder is %2.")
+            QCoreApplication.translate("App", "Ollama Desk cannot open its data"),
+            QCoreApplication.translate("App", "%1\n\nYour data folder is %2.")
             .replace("%1", str(err))
             .replace("%2", str(paths.data_dir())),
         )
