@@ -4,12 +4,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="416"/>
+        <location filename="../../desktop/app.py" line="421"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="417"/>
+        <location filename="../../desktop/app.py" line="422"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -31,42 +31,42 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="28"/>
         <source>chat</source>
-        <translation type="unfinished"></translation>
+        <translation>对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="29"/>
         <source>tools</source>
-        <translation type="unfinished"></translation>
+        <translation>工具</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="30"/>
         <source>vision</source>
-        <translation type="unfinished"></translation>
+        <translation>视觉</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="31"/>
         <source>embedding</source>
-        <translation type="unfinished"></translation>
+        <translation>嵌入</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="32"/>
         <source>thinking</source>
-        <translation type="unfinished"></translation>
+        <translation>思考</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="33"/>
         <source>fill-in</source>
-        <translation type="unfinished"></translation>
+        <translation>代码补全</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="34"/>
         <source>audio</source>
-        <translation type="unfinished"></translation>
+        <translation>音频</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="35"/>
         <source>image generation</source>
-        <translation type="unfinished"></translation>
+        <translation>图像生成</translation>
     </message>
 </context>
 <context>
@@ -74,142 +74,142 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="169"/>
         <source>Runs on your GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>在 GPU 上运行</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="170"/>
         <source>Partly on GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>部分在 GPU 上</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="171"/>
         <source>CPU only (slow)</source>
-        <translation type="unfinished"></translation>
+        <translation>仅 CPU（较慢）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="172"/>
         <source>Too large</source>
-        <translation type="unfinished"></translation>
+        <translation>过大</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="173"/>
         <source>Unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>未知</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="176"/>
         <source>Search models, e.g. qwen, code, vision, 中文</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索模型，例如 qwen、code、vision、中文</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="180"/>
         <source>All uses</source>
-        <translation type="unfinished"></translation>
+        <translation>全部用途</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="181"/>
         <source>Chat</source>
-        <translation type="unfinished">对话</translation>
+        <translation>对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="182"/>
         <source>Tools</source>
-        <translation type="unfinished"></translation>
+        <translation>工具</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="183"/>
         <source>Vision</source>
-        <translation type="unfinished"></translation>
+        <translation>视觉</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="184"/>
         <source>Embedding</source>
-        <translation type="unfinished"></translation>
+        <translation>嵌入</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="185"/>
         <source>Thinking</source>
-        <translation type="unfinished"></translation>
+        <translation>思考</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="188"/>
         <source>Only what runs well here</source>
-        <translation type="unfinished"></translation>
+        <translation>只看本机能流畅运行的</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="194"/>
         <source>Model / tag</source>
-        <translation type="unfinished"></translation>
+        <translation>模型 / 标签</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="195"/>
         <source>Download</source>
-        <translation type="unfinished"></translation>
+        <translation>下载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="196"/>
         <source>Quantization</source>
-        <translation type="unfinished"></translation>
+        <translation>量化</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="197"/>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="198"/>
         <source>On this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>本机情况</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="199"/>
         <source>Description</source>
-        <translation type="unfinished"></translation>
+        <translation>说明</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="207"/>
         <source>Pull selected</source>
-        <translation type="unfinished"></translation>
+        <translation>下载所选</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="210"/>
         <source>Catalog dated {0}; works offline.</source>
-        <translation type="unfinished"></translation>
+        <translation>目录更新于 {0}，可离线使用。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="214"/>
         <source>The model catalog is not available. You can still type any tag in Downloads.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型目录不可用。你仍可以在“下载”中输入任意标签。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="249"/>
         <source>Needs about {0}; it fits in your GPU memory ({1} usable).</source>
-        <translation type="unfinished"></translation>
+        <translation>约需 {0}，可完全放入 GPU 显存（可用 {1}）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="254"/>
         <source>Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU, about {2}x slower.</source>
-        <translation type="unfinished"></translation>
+        <translation>约需 {0}；GPU 能容纳其中 {1}%，其余在 CPU 上运行，速度约慢 {2} 倍。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="258"/>
         <source>Needs about {0}; it runs on the CPU from system memory ({1} usable), slowly.</source>
-        <translation type="unfinished"></translation>
+        <translation>约需 {0}；将使用系统内存在 CPU 上运行（可用 {1}），速度较慢。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="260"/>
         <source>Needs about {0}, more than this computer can give a model ({1}).</source>
-        <translation type="unfinished"></translation>
+        <translation>约需 {0}，超出本机可分配给模型的内存（{1}）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="277"/>
         <source>Available once the hardware check has looked at this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>完成本机硬件检查后显示。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="350"/>
         <source>{0} tags</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 个标签</translation>
     </message>
 </context>
 <context>
@@ -317,48 +317,48 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="21"/>
         <source>Conversation options</source>
-        <translation type="unfinished"></translation>
+        <translation>对话选项</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="24"/>
         <source>For example: You are a concise assistant. Answer in Chinese.</source>
-        <translation type="unfinished"></translation>
+        <translation>例如：你是一个简洁的助手，请用中文回答。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="26"/>
         <source>System prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>系统提示词</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="31"/>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="36"/>
         <source>Model default</source>
-        <translation type="unfinished"></translation>
+        <translation>模型默认</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="40"/>
         <source>Random</source>
-        <translation type="unfinished"></translation>
+        <translation>随机</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="43"/>
         <source>System prompt:</source>
-        <translation type="unfinished"></translation>
+        <translation>系统提示词：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="44"/>
         <source>Temperature:</source>
-        <translation type="unfinished"></translation>
+        <translation>温度：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="45"/>
         <source>Context length (tokens):</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文长度（词元）：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="46"/>
         <source>Seed:</source>
-        <translation type="unfinished"></translation>
+        <translation>随机种子：</translation>
     </message>
 </context>
 <context>
@@ -436,16 +436,60 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>Desk</name>
+    <message>
+        <location filename="../../desktop/app.py" line="59"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="61"/>
+        <source>Hardware</source>
+        <translation>硬件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="224"/>
+        <source>No model is installed yet. Download one to start chatting.</source>
+        <translation>尚未安装任何模型。下载一个即可开始对话。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="227"/>
+        <source>Get a model</source>
+        <translation>获取模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="292"/>
+        <source>The model %1 is not installed on this server.</source>
+        <translation>此服务器上未安装模型 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="295"/>
+        <source>Download %1</source>
+        <translation>下载 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="328"/>
+        <source>Cannot reach a model server at %1. Your conversations are still here; start the built-in engine or Ollama, then retry.</source>
+        <translation>无法连接 %1 上的模型服务器。你的对话都还在；请启动内置引擎或 Ollama，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="333"/>
+        <location filename="../../desktop/app.py" line="348"/>
+        <source>Start engine</source>
+        <translation>启动引擎</translation>
+    </message>
+</context>
+<context>
     <name>HardwareController</name>
     <message>
         <location filename="../../desktop/ui/controllers/hardware_controller.py" line="96"/>
         <source>This computer&apos;s hardware could not be checked: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法检查本机硬件：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/hardware_controller.py" line="99"/>
         <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法检查本机硬件，暂无法给出模型建议。</translation>
     </message>
 </context>
 <context>
@@ -453,277 +497,277 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="55"/>
         <source>Your computer and the models it can run</source>
-        <translation type="unfinished"></translation>
+        <translation>你的电脑及其可运行的模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="60"/>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="176"/>
         <source>Checking this computer…</source>
-        <translation type="unfinished">正在检查本机…</translation>
+        <translation>正在检查本机…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="62"/>
         <source>Check again</source>
-        <translation type="unfinished"></translation>
+        <translation>重新检查</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
         <source>GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="118"/>
         <source>Memory</source>
-        <translation type="unfinished"></translation>
+        <translation>内存</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
         <source>Free</source>
-        <translation type="unfinished"></translation>
+        <translation>可用</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
         <source>Driver</source>
-        <translation type="unfinished"></translation>
+        <translation>驱动</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
         <source>Used by Ollama</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama 使用</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="86"/>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>规模</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="87"/>
         <source>Rule of thumb</source>
-        <translation type="unfinished"></translation>
+        <translation>经验值</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="88"/>
         <source>Example</source>
-        <translation type="unfinished"></translation>
+        <translation>示例</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="89"/>
         <source>Needs here</source>
-        <translation type="unfinished"></translation>
+        <translation>本机需要</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="90"/>
         <source>On this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>本机情况</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="115"/>
         <source>Suggested models</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="124"/>
         <source>Model sizes</source>
-        <translation type="unfinished"></translation>
+        <translation>模型规格</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="151"/>
         <source>Runs on your GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>在 GPU 上运行</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="152"/>
         <source>Partly on GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>部分在 GPU 上</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="153"/>
         <source>CPU only (slow)</source>
-        <translation type="unfinished"></translation>
+        <translation>仅 CPU（较慢）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="154"/>
         <source>Too large</source>
-        <translation type="unfinished"></translation>
+        <translation>过大</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="191"/>
         <source>{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 约需 {1}；你的 Mac 允许 GPU 使用 {2}，因此可完全在 GPU 上运行。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="193"/>
         <source>{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 约需 {1}；你的 GPU 有 {2} 可用，因此可完全在 GPU 上运行。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="198"/>
         <source>{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, about {3}x slower.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 约需 {1}；你的 GPU 只有 {2} 可用，部分将在 CPU 上运行，速度约慢 {3} 倍。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="208"/>
         <source>{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, slowly.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 约需 {1}，超出 GPU 可提供的容量（{2}），因此将在 CPU 上运行，速度较慢。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="211"/>
         <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at roughly {3} tokens a second.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 约需 {1}；没有可用的 GPU，将使用 {2} 可供模型使用的内存在 CPU 上运行，约每秒 {3} 个词元。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="216"/>
         <source>{0} needs about {1}, more than this computer can give a model, so it will not load.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 约需 {1}，超出本机可分配给模型的内存，无法加载。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="223"/>
         <source>This computer has {0} of memory shared by the CPU and GPU; the GPU may use {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机有 {0} 内存，由 CPU 和 GPU 共享；GPU 最多可用 {1}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="227"/>
         <source>This computer has {0} of RAM ({1} usable for models) and {2} with {3} free.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机有 {0} 内存（{1} 可供模型使用），以及 {2}（{3} 可用）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="230"/>
         <source>This computer has {0} of RAM ({1} usable for models) and no GPU that Ollama can use, so models run on the CPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机有 {0} 内存（{1} 可供模型使用），没有 Ollama 可用的 GPU，因此模型将在 CPU 上运行。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="238"/>
         <source>It suits {0} models.</source>
-        <translation type="unfinished"></translation>
+        <translation>适合 {0} 的模型。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="247"/>
         <source>On battery: the suggestions are one size smaller, with a {0}-token context, to save power.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在使用电池：为节省电量，建议的模型小一档，上下文为 {0} 个词元。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="252"/>
         <source>A container limit ({0}) caps memory at {1}; the computer itself has {2}.</source>
-        <translation type="unfinished"></translation>
+        <translation>容器限制（{0}）将内存限定为 {1}；本机实际有 {2}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="277"/>
         <source>RAM: {0} free of {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>内存：{0} 可用，共 {1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="285"/>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="286"/>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="322"/>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>未知</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="289"/>
         <source>shares system memory</source>
-        <translation type="unfinished"></translation>
+        <translation>共享系统内存</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="293"/>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>是</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="293"/>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="312"/>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>否</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="302"/>
         <source>{0}: {1} of GPU memory</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：{1} 显存</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="305"/>
         <source>{0}: {1} free of {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：{1} 可用，共 {2}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="312"/>
         <source>No GPU found</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到 GPU</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="321"/>
         <source>Processor: {0}, {1} cores, {2} threads</source>
-        <translation type="unfinished"></translation>
+        <translation>处理器：{0}，{1} 核 {2} 线程</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="332"/>
         <source>{0} ◀ this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} ◀ 本机</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="333"/>
         <source>about {0} of RAM</source>
-        <translation type="unfinished"></translation>
+        <translation>约 {0} 内存</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="335"/>
         <source>about {0} of RAM and a GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>约 {0} 内存及一块 GPU</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="366"/>
         <source>Chinese chat</source>
-        <translation type="unfinished"></translation>
+        <translation>中文对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="367"/>
         <source>English chat</source>
-        <translation type="unfinished"></translation>
+        <translation>英文对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="368"/>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>编程</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="369"/>
         <source>Fast replies</source>
-        <translation type="unfinished"></translation>
+        <translation>快速回复</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="370"/>
         <source>Embeddings (search, RAG)</source>
-        <translation type="unfinished"></translation>
+        <translation>嵌入（搜索、RAG）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="382"/>
         <source>needs {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>需要 {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="386"/>
         <source>Also good: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>也不错：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="391"/>
         <source>Pull</source>
-        <translation type="unfinished"></translation>
+        <translation>下载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="392"/>
         <source>Download {0} with the model manager</source>
-        <translation type="unfinished"></translation>
+        <translation>在模型管理器中下载 {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="405"/>
         <source>{0} spilled to the CPU: {1} of {2} is on the GPU, the rest runs on the CPU, so replies are slower. A smaller model or a shorter context would fit.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 部分溢出到 CPU：{2} 中有 {1} 在 GPU 上，其余在 CPU 上运行，因此回复较慢。换用更小的模型或更短的上下文即可放下。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="410"/>
         <source>{0} is running on the CPU only, although this computer has a GPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机有 GPU，但 {0} 仅在 CPU 上运行。</translation>
     </message>
 </context>
 <context>
@@ -831,37 +875,37 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="59"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="60"/>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>大小</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="61"/>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>参数量</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="62"/>
         <source>Quantization</source>
-        <translation type="unfinished"></translation>
+        <translation>量化</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="63"/>
         <source>Family</source>
-        <translation type="unfinished"></translation>
+        <translation>系列</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="64"/>
         <source>Modified</source>
-        <translation type="unfinished"></translation>
+        <translation>修改时间</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="65"/>
         <source>Capabilities</source>
-        <translation type="unfinished"></translation>
+        <translation>能力</translation>
     </message>
 </context>
 <context>
@@ -869,46 +913,46 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="198"/>
         <source>Filter installed models</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选已安装的模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="228"/>
         <source>No models installed yet. Open Downloads to pull one, or import a GGUF file.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未安装模型。打开“下载”页下载一个，或导入 GGUF 文件。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="233"/>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="301"/>
         <source>Details…</source>
-        <translation type="unfinished"></translation>
+        <translation>详情…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="234"/>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="302"/>
         <source>Copy…</source>
-        <translation type="unfinished"></translation>
+        <translation>复制…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="235"/>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="303"/>
         <source>Rename…</source>
-        <translation type="unfinished">重命名…</translation>
+        <translation>重命名…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="236"/>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="304"/>
         <source>Delete…</source>
-        <translation type="unfinished">删除…</translation>
+        <translation>删除…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
         <source>Import GGUF…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 GGUF…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
 </context>
 <context>
@@ -1110,103 +1154,103 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="44"/>
         <source>Model details: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>模型详情：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="46"/>
         <source>Loading details…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载详情…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="53"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="54"/>
         <source>Size on disk</source>
-        <translation type="unfinished"></translation>
+        <translation>磁盘占用</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="55"/>
         <source>Family</source>
-        <translation type="unfinished"></translation>
+        <translation>系列</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="56"/>
         <location filename="../../desktop/ui/widgets/model_details.py" line="75"/>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>参数量</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="57"/>
         <source>Quantization</source>
-        <translation type="unfinished"></translation>
+        <translation>量化</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="58"/>
         <source>Format</source>
-        <translation type="unfinished"></translation>
+        <translation>格式</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="59"/>
         <source>Context length</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文长度</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="60"/>
         <source>Capabilities</source>
-        <translation type="unfinished"></translation>
+        <translation>能力</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="61"/>
         <source>Architecture</source>
-        <translation type="unfinished"></translation>
+        <translation>架构</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="62"/>
         <source>Modified</source>
-        <translation type="unfinished"></translation>
+        <translation>修改时间</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="63"/>
         <source>Digest</source>
-        <translation type="unfinished"></translation>
+        <translation>摘要</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="70"/>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>概览</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="74"/>
         <source>Modelfile</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelfile</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="76"/>
         <source>Template</source>
-        <translation type="unfinished"></translation>
+        <translation>模板</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="77"/>
         <source>System prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>系统提示词</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="78"/>
         <source>License</source>
-        <translation type="unfinished"></translation>
+        <translation>许可证</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="123"/>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="132"/>
         <source>Could not load the details: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载详情：{0}</translation>
     </message>
 </context>
 <context>
@@ -1214,108 +1258,108 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="83"/>
         <source>Installed</source>
-        <translation type="unfinished"></translation>
+        <translation>已安装</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="84"/>
         <source>In memory</source>
-        <translation type="unfinished"></translation>
+        <translation>已加载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="85"/>
         <source>Downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>下载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="88"/>
         <source>Catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>目录</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="156"/>
         <source>Delete model</source>
-        <translation type="unfinished"></translation>
+        <translation>删除模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="157"/>
         <source>Delete {0}?</source>
-        <translation type="unfinished"></translation>
+        <translation>要删除 {0} 吗？</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="159"/>
         <source>This frees {0} of disk space. You can pull the model again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>这将释放 {0} 磁盘空间。之后可以重新下载该模型。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="163"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="170"/>
         <source>Deleting {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在删除 {0}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
         <source>Rename model</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
         <source>Copy model</source>
-        <translation type="unfinished"></translation>
+        <translation>复制模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="181"/>
         <source>New name for {0}:</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 的新名称：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="183"/>
         <source>Name of the copy of {0}:</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 副本的名称：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="194"/>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="224"/>
         <source>“{0}” is not a valid model name.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”不是有效的模型名称。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
         <source>Import a GGUF model file</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
         <source>GGUF model files (*.gguf)</source>
-        <translation type="unfinished"></translation>
+        <translation>GGUF 模型文件 (*.gguf)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="217"/>
         <source>Import GGUF</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 GGUF</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="218"/>
         <source>Name for the model made from {0}:</source>
-        <translation type="unfinished"></translation>
+        <translation>由 {0} 创建的模型名称：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="251"/>
         <source>Importing {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导入 {0}：{1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="258"/>
         <source>{0} is installed and ready to use.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已安装，可以使用了。</translation>
     </message>
 </context>
 <context>
@@ -1323,87 +1367,87 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="126"/>
         <source>Could not read the list of installed models.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取已安装模型的列表。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="138"/>
         <source>Deleted {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已删除 {0}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="141"/>
         <source>Could not delete {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法删除 {0}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="146"/>
         <source>Copied {0} to {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {0} 复制为 {1}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="149"/>
         <source>Could not copy {0} to {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将 {0} 复制为 {1}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="157"/>
         <source>Renamed {0} to {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {0} 重命名为 {1}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="160"/>
         <source>Could not rename {0} to {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将 {0} 重命名为 {1}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="169"/>
         <source>Uploading {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在上传 {0}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="177"/>
         <source>Imported {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入 {0}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="179"/>
         <source>The server stopped before it finished creating {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器在创建 {0} 完成前停止了。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="182"/>
         <source>Could not import {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导入 {0}：{1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="184"/>
         <source>Could not read {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 {0}：{1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="189"/>
         <source>Could not import {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导入 {0}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="194"/>
         <source>Unloaded {0} from memory.</source>
-        <translation type="unfinished"></translation>
+        <translation>已从内存中卸载 {0}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="197"/>
         <source>Could not unload {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法卸载 {0}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="202"/>
         <source>{0} stays in memory until you unload it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 将一直保留在内存中，直到你卸载它。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="205"/>
         <source>Could not keep {0} loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法让 {0} 保持加载。</translation>
     </message>
 </context>
 <context>
@@ -1469,47 +1513,47 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="249"/>
         <source>Model tag, e.g. llama3.2:3b or hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M</source>
-        <translation type="unfinished"></translation>
+        <translation>模型标签，例如 llama3.2:3b 或 hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="252"/>
         <source>Pull</source>
-        <translation type="unfinished"></translation>
+        <translation>下载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="254"/>
         <source>Browse catalog…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览目录…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="264"/>
         <source>Pull anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>仍然下载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="265"/>
         <source>Don&apos;t pull</source>
-        <translation type="unfinished"></translation>
+        <translation>不下载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="274"/>
         <source>No downloads yet. Type a model tag above, or pick one from the catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有下载任务。在上方输入模型标签，或从目录中选择。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="317"/>
         <source>“{0}” is not a model tag. Use a name like llama3.2:3b or hf.co/user/repo:Q4_K_M.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”不是模型标签。请使用类似 llama3.2:3b 或 hf.co/user/repo:Q4_K_M 的名称。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="328"/>
         <source>{0} needs about {1} of disk space, but only {2} is free in {3}. Free some space or choose a smaller model.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 约需 {1} 磁盘空间，但 {3} 只剩 {2} 可用。请清理空间或选择更小的模型。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="339"/>
         <source>{0} is already being downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已在下载中。</translation>
     </message>
 </context>
 <context>
@@ -1517,102 +1561,102 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="72"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="73"/>
         <source>Retry</source>
-        <translation type="unfinished">重试</translation>
+        <translation>重试</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="76"/>
         <source>Remove from the list</source>
-        <translation type="unfinished"></translation>
+        <translation>从列表中移除</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="134"/>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>等待中</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="136"/>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="136"/>
         <source>Resuming…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在恢复…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="138"/>
         <source>Downloading</source>
-        <translation type="unfinished"></translation>
+        <translation>正在下载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="140"/>
         <source>Stalled, retrying</source>
-        <translation type="unfinished"></translation>
+        <translation>已停滞，正在重试</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="142"/>
         <source>Verifying</source>
-        <translation type="unfinished"></translation>
+        <translation>正在校验</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="144"/>
         <source>Installed</source>
-        <translation type="unfinished"></translation>
+        <translation>已安装</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="146"/>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="147"/>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="154"/>
         <source>{0} of {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} / {1}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="159"/>
         <source>{0} of {1} so far</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} / {1}（总量未定）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="164"/>
         <source>{0}/s</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}/秒</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="166"/>
         <source>about {0} left</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余约 {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="168"/>
         <source>no data for a while; trying again (attempt {0})</source>
-        <translation type="unfinished"></translation>
+        <translation>一段时间未收到数据；正在重试（第 {0} 次）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="170"/>
         <source>took {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>用时 {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="172"/>
         <source>starts when the downloads above finish</source>
-        <translation type="unfinished"></translation>
+        <translation>上方下载完成后开始</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="208"/>
         <source>{0} layers</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 个层</translation>
     </message>
 </context>
 <context>
@@ -1815,22 +1859,24 @@ Your data folder is %2.</source>
         <source>Open this address in your browser?
 
 {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>要在浏览器中打开此地址吗？
+
+{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="266"/>
         <source>Open link</source>
-        <translation type="unfinished">打开链接</translation>
+        <translation>打开链接</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="274"/>
         <source>Code copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>代码已复制。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="285"/>
         <source>Copy</source>
-        <translation type="unfinished">复制</translation>
+        <translation>复制</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask.py" line="308"/>
@@ -1843,17 +1889,17 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="130"/>
         <source>No model is loaded. A model loads when you chat with it.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前没有已加载的模型。与模型对话时会自动加载。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="142"/>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="145"/>
         <source>Models in memory</source>
-        <translation type="unfinished"></translation>
+        <translation>内存中的模型</translation>
     </message>
 </context>
 <context>
@@ -1861,52 +1907,52 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="65"/>
         <source>Unload now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即卸载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="66"/>
         <source>Keep loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>保持加载</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="67"/>
         <source>Keep this model in memory until you unload it</source>
-        <translation type="unfinished"></translation>
+        <translation>让此模型一直保留在内存中，直到你卸载它</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="88"/>
         <source>{0} in memory, all on the GPU</source>
-        <translation type="unfinished"></translation>
+        <translation>占用 {0}，全部在 GPU 上</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="90"/>
         <source>{0} in memory, all in system RAM (CPU)</source>
-        <translation type="unfinished"></translation>
+        <translation>占用 {0}，全部在系统内存中（CPU）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="92"/>
         <source>{0} in memory: {1} on the GPU, {2} in system RAM</source>
-        <translation type="unfinished"></translation>
+        <translation>占用 {0}：{1} 在 GPU 上，{2} 在系统内存中</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="96"/>
         <source>context {0} tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文 {0} 词元</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="102"/>
         <source>⚠ {0}% of this model runs on the CPU because it does not fit in GPU memory, so replies are slower. A smaller model or a shorter context may fit.</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ 此模型有 {0}% 在 CPU 上运行，因为 GPU 显存放不下，所以回复较慢。换用更小的模型或更短的上下文也许能放下。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="116"/>
         <source>Stays loaded until you unload it</source>
-        <translation type="unfinished"></translation>
+        <translation>保持加载，直到你卸载它</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/running_models.py" line="121"/>
         <source>Unloads in {0} if unused</source>
-        <translation type="unfinished"></translation>
+        <translation>如未使用，将在 {0} 后卸载</translation>
     </message>
 </context>
 <context>
@@ -2818,50 +2864,6 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/welcome.py" line="233"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
-    </message>
-</context>
-<context>
-    <name>self.window</name>
-    <message>
-        <location filename="../../desktop/app.py" line="59"/>
-        <source>Models</source>
-        <translation type="unfinished">模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="61"/>
-        <source>Hardware</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="224"/>
-        <source>No model is installed yet. Download one to start chatting.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="225"/>
-        <source>Get a model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="290"/>
-        <source>The model %1 is not installed on this server.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="291"/>
-        <source>Download %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="325"/>
-        <source>Cannot reach a model server at %1. Your conversations are still here; start the built-in engine or Ollama, then retry.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="328"/>
-        <location filename="../../desktop/app.py" line="343"/>
-        <source>Start engine</source>
-        <translation type="unfinished">启动引擎</translation>
     </message>
 </context>
 </TS>
