@@ -134,7 +134,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="188"/>
         <source>Only what runs well here</source>
-        <translation>只看本机能流畅运行的</translation>
+        <translation>只看适合本机的</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="194"/>
@@ -614,7 +614,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="211"/>
         <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at roughly {3} tokens a second.</source>
-        <translation>{0} 约需 {1}；没有可用的 GPU，将使用 {2} 可供模型使用的内存在 CPU 上运行，约每秒 {3} 个词元。</translation>
+        <translation>{0} 约需 {1}；没有可用的 GPU，将在 CPU 上运行（可供模型使用的内存为 {2}），约每秒 {3} 个词元。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="216"/>
@@ -639,7 +639,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="238"/>
         <source>It suits {0} models.</source>
-        <translation>适合 {0} 的模型。</translation>
+        <translation>适合 {0} 级别的模型。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="247"/>
@@ -747,7 +747,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="386"/>
         <source>Also good: {0}</source>
-        <translation>也不错：{0}</translation>
+        <translation>也可考虑：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="391"/>
