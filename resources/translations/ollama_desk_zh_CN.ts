@@ -637,135 +637,141 @@ Your data folder is %2.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），没有 Ollama 可用的 GPU，因此模型将在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="238"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="239"/>
+        <source>{0} {1}</source>
+        <comment>two sentences in a row</comment>
+        <translation>{0}{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="240"/>
         <source>It suits {0} models.</source>
         <translation>适合 {0} 级别的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="247"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="249"/>
         <source>On battery: the suggestions are one size smaller, with a {0}-token context, to save power.</source>
         <translation>正在使用电池：为节省电量，建议的模型小一档，上下文为 {0} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="252"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="254"/>
         <source>A container limit ({0}) caps memory at {1}; the computer itself has {2}.</source>
         <translation>容器限制（{0}）将内存限定为 {1}；本机实际有 {2}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="277"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="279"/>
         <source>RAM: {0} free of {1}</source>
         <translation>内存：{0} 可用，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="285"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="286"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="322"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="287"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="288"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="324"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="289"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="291"/>
         <source>shares system memory</source>
         <translation>共享系统内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="293"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="295"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="293"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="312"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="295"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="314"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="302"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="304"/>
         <source>{0}: {1} of GPU memory</source>
         <translation>{0}：{1} 显存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="305"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="307"/>
         <source>{0}: {1} free of {2}</source>
         <translation>{0}：{1} 可用，共 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="312"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="314"/>
         <source>No GPU found</source>
         <translation>未找到 GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="321"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="323"/>
         <source>Processor: {0}, {1} cores, {2} threads</source>
         <translation>处理器：{0}，{1} 核 {2} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="332"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="334"/>
         <source>{0} ◀ this computer</source>
         <translation>{0} ◀ 本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="333"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="335"/>
         <source>about {0} of RAM</source>
         <translation>约 {0} 内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="335"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="337"/>
         <source>about {0} of RAM and a GPU</source>
         <translation>约 {0} 内存及一块 GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="366"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="368"/>
         <source>Chinese chat</source>
         <translation>中文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="367"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="369"/>
         <source>English chat</source>
         <translation>英文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="368"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="370"/>
         <source>Code</source>
         <translation>编程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="369"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="371"/>
         <source>Fast replies</source>
         <translation>快速回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="370"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="372"/>
         <source>Embeddings (search, RAG)</source>
         <translation>嵌入（搜索、RAG）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="382"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="384"/>
         <source>needs {0}</source>
         <translation>需要 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="386"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="388"/>
         <source>Also good: {0}</source>
         <translation>也可考虑：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="391"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="393"/>
         <source>Pull</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="392"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="394"/>
         <source>Download {0} with the model manager</source>
         <translation>在模型管理器中下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="405"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="407"/>
         <source>{0} spilled to the CPU: {1} of {2} is on the GPU, the rest runs on the CPU, so replies are slower. A smaller model or a shorter context would fit.</source>
         <translation>{0} 部分溢出到 CPU：{2} 中有 {1} 在 GPU 上，其余在 CPU 上运行，因此回复较慢。换用更小的模型或更短的上下文即可放下。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="410"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="412"/>
         <source>{0} is running on the CPU only, although this computer has a GPU.</source>
         <translation>本机有 GPU，但 {0} 仅在 CPU 上运行。</translation>
     </message>

@@ -235,9 +235,11 @@ class HardwarePanel(QWidget):
         index = report.tier.index
         lines = [self._machine_sentence(report)]
         lines.append(
-            self.tr("It suits {0} models.").format(report.tier.label)
-            + " "
-            + self.verdict_text(rows[index].verdict)
+            # Two sentences in a row: a space in English, none in Chinese.
+            self.tr("{0} {1}", "two sentences in a row").format(
+                self.tr("It suits {0} models.").format(report.tier.label),
+                self.verdict_text(rows[index].verdict),
+            )
         )
         if index + 1 < len(rows):
             lines.append(self.verdict_text(rows[index + 1].verdict))
