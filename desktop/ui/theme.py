@@ -13,7 +13,8 @@ QListWidget#nav::item:selected { background: palette(highlight); color: palette(
 QWidget#sidebar { background: palette(alternate-base); }
 QWidget#sidebar QListWidget { border: none; background: transparent; }
 QWidget#sidebar QListWidget::item { padding: 7px 6px; border-radius: 6px; }
-QWidget#sidebar QListWidget::item:selected { background: palette(highlight); color: palette(highlighted-text); }
+QWidget#sidebar QListWidget::item:selected {
+    background: palette(highlight); color: palette(highlighted-text); }
 QPushButton#newChatButton { padding: 6px; font-weight: bold; }
 QLabel#conversationTitle { font-size: 15px; font-weight: bold; }
 QLabel#emptyLabel { color: palette(placeholder-text); font-size: 15px; padding: 60px; }
