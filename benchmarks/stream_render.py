@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.core.ollama.client import OllamaClient  # noqa: E402
 from desktop.core.store import Store  # noqa: E402
-from desktop.ui import pyside_fix  # noqa: E402
+from desktop.ui import markdown, pyside_fix  # noqa: E402
 from desktop.ui.controllers.chat_controller import ChatController  # noqa: E402
 from desktop.ui.widgets.chat_page import ChatPage  # noqa: E402
 from tests.support.fault_server import FaultServer  # noqa: E402
@@ -174,6 +174,7 @@ async def main(args: argparse.Namespace) -> None:
     )
     home = Path(tempfile.mkdtemp(prefix="bench-home-"))
     store = Store(home / "desk.sqlite3")
+    markdown.warm_up()  # as the app does when it starts
     page = ChatPage()
     page.resize(900, 800)
     page.show()

@@ -19,7 +19,7 @@ from desktop.core.ollama.host import parse_host
 from desktop.core.ollama.types import ModelInfo
 from desktop.core.server_manager import ServerKind, ServerManager, ServerState
 from desktop.core.store import Conversation, Message, Store, StoreError
-from desktop.ui import app_icon, i18n, pyside_fix, theme
+from desktop.ui import app_icon, i18n, markdown, pyside_fix, theme
 from desktop.ui.controllers.chat_controller import ChatController
 from desktop.ui.controllers.connection_controller import ConnectionController
 from desktop.ui.controllers.hardware_controller import HardwareController
@@ -171,6 +171,7 @@ class Desk:
         self.connection.start()
         self.hardware.refresh()
         self._maybe_welcome()
+        QTimer.singleShot(300, markdown.warm_up)
 
     def request_quit(self) -> None:
         """Every way out ends here: close the services while the loop still runs, then quit."""

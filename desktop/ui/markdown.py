@@ -177,6 +177,13 @@ def render(text: str, *, dark: bool = False, copy_label: str = "Copy", first_cod
     return renderer.block(_md.parse(text))
 
 
+def warm_up() -> None:
+    """Load the parser and the most common lexers once, when the app is idle, so the first
+    code block of a streaming reply does not stall the window while Pygments imports."""
+    for lang in ("python", "bash", "javascript", "json"):
+        render(f"**w** `x`\n\n```{lang}\nx\n```\n")
+
+
 def stable_prefix(text: str, start: int = 0) -> int:
     """Where the finished blocks of a growing text end: after its last blank line outside a
     code fence, searched from `start` (itself such a point). Text before it renders the same
