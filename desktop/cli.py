@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ollama-desk", description="A private desktop assistant for local LLMs.")
+    parser = argparse.ArgumentParser(
+        prog="ollama-desk", description="A private desktop assistant for local LLMs."
+    )
     parser.add_argument(
         "--quick-ask",
         nargs="?",
