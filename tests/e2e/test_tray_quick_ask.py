@@ -109,6 +109,12 @@ def test_hotkey_opens_quick_ask_and_the_engine_streams_an_answer(
     popup = open_quick_ask(desktop, app)
     geometry = desktop.run("xdotool", "getwindowgeometry", popup)
     assert "Geometry: 680x" in geometry, geometry  # the popup, not a stray window
+    # Keys typed before the popup holds the X input focus go elsewhere (seen: the first ten
+    # characters lost), so wait for the focus to land on it first.
+    def focused() -> bool:
+        return desktop.run("xdotool", "getwindowfocus", check=False).strip() == popup
+
+    desktop.wait(focused, 10, "the popup to take the keyboard focus", interval=0.1)
     desktop.run("xdotool", "type", "--delay", "15", "What is the capital of France?")
     desktop.run("xdotool", "key", "Return")
 
