@@ -36,6 +36,12 @@ class ReplyOutcome:
     error: OllamaError | None
 
 
+def title_from(text: str, limit: int = 60) -> str:
+    """A conversation title from its first message: one line, at most `limit` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def build_history(conversation: Conversation, messages: Sequence[Message]) -> list[ChatMessage]:
     """What the model sees: the system prompt, then the turns worth sending.
 

@@ -11,18 +11,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.chat import ChatService
+from desktop.core.chat import ChatService, title_from
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
 from desktop.core.store import Conversation, NotFound, Store, StoreError
 from desktop.ui import pyside_fix
 
-TITLE_LENGTH = 48
-
-
-def title_from(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"
+# The sidebar is narrower than a Quick Ask title.
+SIDEBAR_TITLE_LENGTH = 48
 
 
 class ChatController(QObject):
@@ -138,7 +134,7 @@ class ChatController(QObject):
 
     def _create(self, first_text: str) -> Conversation:
         conversation = self._store.create_conversation(
-            title=title_from(first_text), model=self._default_model
+            title=title_from(first_text, SIDEBAR_TITLE_LENGTH), model=self._default_model
         )
         self.reload_conversations()
         return conversation
@@ -152,7 +148,7 @@ class ChatController(QObject):
             self._current = self._create(text)
             self.conversation_opened.emit(self._current, [], 0)
         elif not self._current.title:
-            self._store.update_conversation(self._current.id, title=title_from(text))
+            self._store.update_conversation(self._current.id, title=title_from(text, SIDEBAR_TITLE_LENGTH))
             self.reload_conversations()
         if self._default_model and self._current.model != self._default_model:
             self._store.update_conversation(self._current.id, model=self._default_model)

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.chat import ChatService, metrics_dict
+from desktop.core.chat import ChatService, metrics_dict, title_from
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
 from desktop.core.store import Store, StoreError
@@ -24,12 +24,8 @@ from desktop.ui import pyside_fix
 
 log = logging.getLogger(__name__)
 
-TITLE_LENGTH = 60
-
-
 def title_for(question: str) -> str:
-    line = " ".join(question.split())
-    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+    return title_from(question, 60)
 
 
 class QuickAskController(QObject):
