@@ -172,9 +172,17 @@ def render(text: str, *, dark: bool = False, copy_label: str = "Copy", first_cod
 
     first_code_index numbers the Copy anchors of a piece rendered after earlier pieces.
     """
+    return render_piece(text, dark=dark, copy_label=copy_label, first_code_index=first_code_index)[0]
+
+
+def render_piece(
+    text: str, *, dark: bool = False, copy_label: str = "Copy", first_code_index: int = 0
+) -> tuple[str, int]:
+    """render(), plus the index the next piece's first code block gets."""
     renderer = _Renderer(dark, copy_label)
     renderer.code_index = first_code_index
-    return renderer.block(_md.parse(text))
+    html = renderer.block(_md.parse(text))
+    return html, renderer.code_index
 
 
 def warm_up() -> None:

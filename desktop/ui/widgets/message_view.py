@@ -158,39 +158,39 @@ class MessageView(QFrame):
             return
         if self.tail.isVisible() and 0 < self._stable_len <= len(self._text):
             # A stream just ended: append its last block instead of re-rendering it all.
-            piece = self._text[self._stable_len :]
-            cursor = QTextCursor(self.body.document())
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertHtml(
-                markdown.render(
-                    piece, dark=is_dark(self), copy_label=self.tr("Copy"), first_code_index=self._stable_codes
-                )
-            )
+            self._append_stable(len(self._text))
             self.body.show()
         else:
             self.body.setHtml(markdown.render(self._text, dark=is_dark(self), copy_label=self.tr("Copy")))
         self.tail.hide()
         self._stable_len = len(self._text)
 
+    def _append_stable(self, end: int) -> None:
+        """Render text[stable_len:end] once and append it to the finished part of the body."""
+        html, self._stable_codes = markdown.render_piece(
+            self._text[self._stable_len : end],
+            dark=is_dark(self),
+            copy_label=self.tr("Copy"),
+            first_code_index=self._stable_codes,
+        )
+        cursor = QTextCursor(self.body.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertHtml(html)
+        self._stable_len = end
+
     def _render_growing(self) -> None:
-        dark, copy = is_dark(self), self.tr("Copy")
         if self._stable_len > len(self._text):  # a new stream: start over
             self._stable_len = self._stable_codes = 0
             self.body.clear()
         split = markdown.stable_prefix(self._text, self._stable_len)
         if split > self._stable_len:
-            piece = self._text[self._stable_len : split]
-            cursor = QTextCursor(self.body.document())
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertHtml(
-                markdown.render(piece, dark=dark, copy_label=copy, first_code_index=self._stable_codes)
-            )
-            self._stable_codes += len(markdown.code_blocks(piece))
-            self._stable_len = split
+            self._append_stable(split)
         self.body.setVisible(self._stable_len > 0)
         tail = self._text[self._stable_len :]
         self.tail.setHtml(
-            markdown.render(tail, dark=dark, copy_label=copy, first_code_index=self._stable_codes)
+            markdown.render(
+                tail, dark=is_dark(self), copy_label=self.tr("Copy"), first_code_index=self._stable_codes
+            )
         )
         self.tail.show()
 
