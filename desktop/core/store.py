@@ -198,6 +198,19 @@ def _snippet(content: str, terms: Sequence[str], width: int = 120) -> str:
     return ("…" if start > 0 else "") + piece + ("…" if start + width < len(flat) else "")
 
 
+def _set_columns(
+    conn: sqlite3.Connection, table: str, row_id: int, changes: dict[str, Any], missing: str
+) -> None:
+    """UPDATE the given columns of one row; NotFound(missing) when the row is gone.
+
+    Table and column names come from this module only, never from user input.
+    """
+    assignments = ", ".join(f"{k} = ?" for k in changes)
+    cur = conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), row_id))
+    if cur.rowcount == 0:
+        raise NotFound(missing)
+
+
 def _timestamp() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
 
@@ -448,13 +461,14 @@ class Store:
         changes = {k: v for k, v in fields.items() if v is not None}
         if not changes:
             return
-        assignments = ", ".join(f"{k} = ?" for k in changes)
         with self._write() as conn:
-            cur = conn.execute(
-                f"UPDATE conversations SET {assignments} WHERE id = ?", (*changes.values(), conversation_id)
+            _set_columns(
+                conn,
+                "conversations",
+                conversation_id,
+                changes,
+                f"Conversation {conversation_id} does not exist (it may have been deleted).",
             )
-            if cur.rowcount == 0:
-                raise NotFound(f"Conversation {conversation_id} does not exist (it may have been deleted).")
 
     def delete_conversation(self, conversation_id: int, *, scrub: bool = True) -> None:
         """Delete a conversation and its messages; by default also scrub every trace.
@@ -543,13 +557,14 @@ class Store:
         changes = {k: v for k, v in fields.items() if v is not None}
         if not changes:
             return
-        assignments = ", ".join(f"{k} = ?" for k in changes)
         with self._write() as conn:
-            cur = conn.execute(
-                f"UPDATE messages SET {assignments} WHERE id = ?", (*changes.values(), message_id)
+            _set_columns(
+                conn,
+                "messages",
+                message_id,
+                changes,
+                f"Message {message_id} does not exist (it may have been deleted).",
             )
-            if cur.rowcount == 0:
-                raise NotFound(f"Message {message_id} does not exist (it may have been deleted).")
             conn.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id ="
                 " (SELECT conversation_id FROM messages WHERE id = ?)",
