@@ -374,8 +374,16 @@ class Desk:
         dialog.default_model_changed.connect(self._on_default_model_changed)
         dialog.conversations_changed.connect(self.chat.open_latest)
         dialog.server_changed.connect(self._on_server_setting)
-        self.models.models_changed.connect(lambda ms: dialog.set_models([m.name for m in ms]))
-        dialog.exec()
+
+        def show_models(models: list[ModelInfo]) -> None:
+            dialog.set_models([m.name for m in models])
+
+        self.models.models_changed.connect(show_models)
+        try:
+            dialog.exec()
+        finally:
+            # The dialog is gone after this: a later models_changed must not reach it.
+            self.models.models_changed.disconnect(show_models)
 
     def _on_server_setting(self, url: str) -> None:
         self.manager.host_url = parse_host(url) if url else parse_host(None)

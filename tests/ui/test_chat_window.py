@@ -226,3 +226,18 @@ def test_edit_and_regenerate(qtbot: Any, desk: Any, fault_server: FaultServer) -
     desk.page.view_for(user.id).edit_button.click()
     assert desk.page.prompt() == "original question"
     assert desk.store.messages(conv_id) == []
+
+
+def test_a_closed_settings_dialog_no_longer_receives_model_lists(
+    qtbot: Any, desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core.ollama.types import ModelInfo
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    shown: list[list[str]] = []
+    monkeypatch.setattr(SettingsDialog, "exec", lambda self: 0)
+    monkeypatch.setattr(SettingsDialog, "set_models", lambda self, names: shown.append(list(names)))
+    desk.open_settings()
+    assert shown == [["tiny:latest"]]  # the dialog filled its list when it opened
+    desk.models.models_changed.emit([ModelInfo(name="after-close:latest")])
+    assert shown == [["tiny:latest"]]
