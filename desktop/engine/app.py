@@ -55,10 +55,9 @@ from desktop.engine.security import (
     InvalidDigest,
     InvalidName,
     ModelName,
-    host_allowed,
-    origin_allowed,
     parse_digest,
     parse_name,
+    request_allowed,
 )
 from desktop.engine.starter import note_deleted
 
@@ -873,9 +872,7 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        if (self.check_host and not host_allowed(headers.get("host"))) or not origin_allowed(
-            headers.get("origin")
-        ):
+        if not request_allowed(list(scope.get("headers", [])), check_host=self.check_host):
             await send({"type": "http.response.start", "status": 403, "headers": [(b"content-length", b"0")]})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -160,7 +160,7 @@ def test_registry_paths_stay_inside(tmp_path: Path) -> None:
 
 
 def test_host_and_origin_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert host_allowed(None) and host_allowed("localhost:11434") and host_allowed("127.0.0.2")
+    assert not host_allowed(None) and host_allowed("localhost:11434") and host_allowed("127.0.0.2")
     assert not host_allowed("example.com") and not host_allowed("localhost.example.com")
     assert origin_allowed(None) and origin_allowed("http://localhost:5173") and origin_allowed("app://x")
     assert not origin_allowed("https://example.com") and not origin_allowed("null")
