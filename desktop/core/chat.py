@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.messages import Role, Status
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
 from desktop.core.store import Conversation, Message, NotFound, Store
@@ -22,16 +23,16 @@ if TYPE_CHECKING:
     from desktop.core.ollama.client import OllamaClient
 
 # Statuses whose assistant text is worth continuing.
-CONTINUABLE = frozenset({"interrupted", "stopped", "complete"})
+CONTINUABLE = frozenset({Status.INTERRUPTED, Status.STOPPED, Status.COMPLETE})
 
 
 @dataclass(frozen=True)
 class ReplyOutcome:
     message_id: int
     text: str
-    # "complete" | "interrupted" | "error" (failed before any text) | "stopped" (the
+    # COMPLETE | INTERRUPTED | ERROR (failed before any text) | STOPPED (the
     # conversation was deleted meanwhile; a cancelled reply raises CancelledError instead)
-    status: str
+    status: Status
     metrics: Metrics | None
     error: OllamaError | None
 
@@ -51,11 +52,11 @@ def build_history(conversation: Conversation, messages: Sequence[Message]) -> li
     """
     history: list[ChatMessage] = []
     if conversation.system.strip():
-        history.append(ChatMessage("system", conversation.system))
+        history.append(ChatMessage(Role.SYSTEM, conversation.system))
     for message in messages:
         if not message.content.strip():
             continue
-        if message.role == "assistant" and message.status in ("error", "streaming"):
+        if message.role == Role.ASSISTANT and message.status in (Status.ERROR, Status.STREAMING):
             continue
         history.append(ChatMessage(message.role, message.content))
     return history
@@ -145,15 +146,15 @@ class ChatService:
         if continue_message_id is None:
             history = build_history(conversation, messages)
             target = self._store.add_message(
-                conversation_id, "assistant", "", status="streaming", model=conversation.model
+                conversation_id, Role.ASSISTANT, "", status=Status.STREAMING, model=conversation.model
             )
         else:
             target = self._continuable(messages, continue_message_id)
             history = build_history(conversation, messages[:-1])
             if target.content:
                 # Sent last and unterminated, the partial reply is what the model extends.
-                history.append(ChatMessage("assistant", target.content))
-            self._store.update_message(target.id, status="streaming", error="")
+                history.append(ChatMessage(Role.ASSISTANT, target.content))
+            self._store.update_message(target.id, status=Status.STREAMING, error="")
 
         if on_start is not None:
             # The UI shows the reply's own message from here on.
@@ -177,18 +178,18 @@ class ChatService:
             if not finished:
                 raise StreamInterrupted("The reply ended before the model finished.")
         except asyncio.CancelledError:
-            self._finish(saver, target.id, status="stopped", error="")
+            self._finish(saver, target.id, status=Status.STOPPED, error="")
             raise
         except NotFound:
             # The conversation was deleted while the reply streamed: stop generating.
-            return ReplyOutcome(target.id, saver.text, "stopped", None, None)
+            return ReplyOutcome(target.id, saver.text, Status.STOPPED, None, None)
         except OllamaError as err:
-            status = "interrupted" if saver.text else "error"
+            status = Status.INTERRUPTED if saver.text else Status.ERROR
             self._finish(saver, target.id, status=status, error=str(err))
             return ReplyOutcome(target.id, saver.text, status, None, err)
         except BaseException as err:
             # A bug (or a failing on_delta): keep the text, then let it surface.
-            self._finish(saver, target.id, status="interrupted", error=f"The reply failed: {err}")
+            self._finish(saver, target.id, status=Status.INTERRUPTED, error=f"The reply failed: {err}")
             raise
         finally:
             saver.cancel_timer()
@@ -198,9 +199,9 @@ class ChatService:
                 with contextlib.suppress(Exception):
                     await aclose()
         stored = metrics_dict(metrics, done_reason) if metrics else {}
-        if not self._finish(saver, target.id, status="complete", error="", metrics=stored):
-            return ReplyOutcome(target.id, saver.text, "stopped", metrics, None)
-        return ReplyOutcome(target.id, saver.text, "complete", metrics, None)
+        if not self._finish(saver, target.id, status=Status.COMPLETE, error="", metrics=stored):
+            return ReplyOutcome(target.id, saver.text, Status.STOPPED, metrics, None)
+        return ReplyOutcome(target.id, saver.text, Status.COMPLETE, metrics, None)
 
     def _finish(self, saver: _GrowingSave, message_id: int, **fields: Any) -> bool:
         """The last write of a reply; False when its conversation was deleted meanwhile."""
@@ -216,6 +217,6 @@ class ChatService:
         if not messages or messages[-1].id != message_id:
             raise ValueError("Only the last reply of a conversation can be continued.")
         target = messages[-1]
-        if target.role != "assistant" or target.status not in CONTINUABLE | {"error"}:
+        if target.role != Role.ASSISTANT or target.status not in CONTINUABLE | {Status.ERROR}:
             raise ValueError("Only a reply from the model can be continued.")
         return target

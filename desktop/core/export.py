@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.store import ROLES, STATUSES, Conversation, Message, Store
+from desktop.core.messages import ROLES, STATUSES, UNFINISHED, Role, Status
+from desktop.core.store import Conversation, Message, Store
 
 FORMAT = "ollama-desk-conversations"
 VERSION = 1
-ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System", "tool": "Tool"}
+ROLE_LABELS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System", Role.TOOL: "Tool"}
 _WINDOWS_RESERVED = {
     "con",
     "prn",
@@ -50,9 +51,9 @@ class ImportResult:
 
 def _message_record(message: Message) -> dict[str, Any]:
     return {
-        "role": message.role,
+        "role": str(message.role),
         "content": message.content,
-        "status": message.status,
+        "status": str(message.status),
         "model": message.model,
         "created_at": message.created_at,
         "metrics": message.metrics,
@@ -162,7 +163,7 @@ def _checked_conversation(record: Any) -> dict[str, Any]:
     for raw in raw_messages:
         if not isinstance(raw, dict):
             raise ValueError("a message is not an object")
-        role, status = _string(raw, "role"), _string(raw, "status", "complete")
+        role, status = _string(raw, "role"), _string(raw, "status", Status.COMPLETE)
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}")
         if status not in STATUSES:
@@ -172,10 +173,10 @@ def _checked_conversation(record: Any) -> dict[str, Any]:
             raise ValueError("metrics is not an object")
         messages.append(
             {
-                "role": role,
+                "role": Role(role),
                 "content": _string(raw, "content"),
                 # A reply that was streaming when exported cannot resume: it is interrupted.
-                "status": "interrupted" if status == "streaming" else status,
+                "status": Status.INTERRUPTED if status == Status.STREAMING else Status(status),
                 "model": _string(raw, "model"),
                 "created_at": _number(raw, "created_at", created_at),
                 "metrics": metrics,
@@ -241,11 +242,15 @@ def conversation_markdown(conversation: Conversation, messages: list[Message]) -
         lines += ["**System prompt:**", "", *(f"> {line}" for line in conversation.system.splitlines()), ""]
     for message in messages:
         label = ROLE_LABELS.get(message.role, message.role.capitalize())
-        if message.role == "assistant" and message.model:
+        if message.role == Role.ASSISTANT and message.model:
             label += f" ({message.model})"
         lines += ["---", "", f"### {label}", "", _closed_fences(message.content) or "*(empty)*", ""]
-        if message.status in ("interrupted", "stopped", "error"):
-            note = {"interrupted": "Reply interrupted", "stopped": "Reply stopped", "error": "Reply failed"}
+        if message.status in UNFINISHED:
+            note = {
+                Status.INTERRUPTED: "Reply interrupted",
+                Status.STOPPED: "Reply stopped",
+                Status.ERROR: "Reply failed",
+            }
             detail = f": {message.error}" if message.error else ""
             lines += [f"*({note[message.status]}{detail})*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import store_migrations
 from desktop.core.store import DB_NAME, NotFound, Store, StoreError
+from desktop.core.store import schema as store_migrations
 
 
 @pytest.fixture
@@ -344,8 +344,8 @@ def test_a_failed_migration_rolls_back_and_keeps_the_backup(
         conn.execute("ALTER TABLE conversations ADD COLUMN uuid TEXT")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr("desktop.core.store.MIGRATIONS", (store_migrations.MIGRATIONS[0], broken))
-    monkeypatch.setattr("desktop.core.store.SCHEMA_VERSION", 2)
+    monkeypatch.setattr("desktop.core.store.database.MIGRATIONS", (store_migrations.MIGRATIONS[0], broken))
+    monkeypatch.setattr("desktop.core.store.database.SCHEMA_VERSION", 2)
     with pytest.raises(StoreError, match="nothing was changed") as caught:
         Store(path)
     assert "migration bug" in str(caught.value)

@@ -1,0 +1,179 @@
+"""The connection under the store: durability settings, transactions, migrations, damage.
+
+Durability rules (measured, see ARCHITECTURE.md): WAL with synchronous=NORMAL survives
+kill -9 with every committed write intact, so every write is one short transaction.
+Every sqlite3 error leaves this layer as a StoreError with a plain sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from desktop.core.store.errors import StoreError, translated
+from desktop.core.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def timestamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL").fetchone()
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA secure_delete=ON")
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+class Database:
+    """One connection behind a lock (thread-safe), migrated to the current schema on open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        #: Where the copy taken before the last migration went (None: nothing migrated).
+        self.migration_backup: Path | None = None
+        try:
+            self._conn = connect(self.path)
+        except sqlite3.Error as err:
+            raise translated(err, self.path) from err
+        try:
+            self._tokenizer = "trigram"
+            self._migrate()
+            self._tokenizer = self._read_tokenizer()
+        except sqlite3.Error as err:
+            self._conn.close()
+            raise translated(err, self.path) from err
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
+            self._conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; IMMEDIATE so a second process waits instead of failing mid-way."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                # A failed COMMIT (disk full) can leave the transaction open: end it, so
+                # the connection stays usable and what was saved before is kept.
+                if self._conn.in_transaction:
+                    try:
+                        self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise translated(err, self.path) from err
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._query_raw(sql, params)
+        except sqlite3.Error as err:
+            raise translated(err, self.path) from err
+
+    def _query_raw(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as err:
+                if "decode" not in str(err):
+                    raise
+                # Text that is not UTF-8 (written by another tool, or damage): read it
+                # with replacement characters rather than failing the whole list.
+                self._conn.text_factory = bytes
+                try:
+                    return self._conn.execute(sql, params).fetchall()
+                finally:
+                    self._conn.text_factory = str
+
+    def _user_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._user_version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"The conversation database {self.path} was written by a newer version of "
+                    f"Ollama Desk (schema {version}; this version knows up to {SCHEMA_VERSION}). "
+                    "Update Ollama Desk to open it."
+                )
+            if version == SCHEMA_VERSION:
+                return
+            has_tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            if version > 0 or has_tables:
+                self.migration_backup = self.backup_to(self._sibling(f"before-v{SCHEMA_VERSION}"))
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                try:
+                    with self._write() as conn:
+                        # Another process may have migrated while this one waited for the lock.
+                        if self._user_version() >= target:
+                            continue
+                        MIGRATIONS[target - 1](conn)
+                        conn.execute(f"PRAGMA user_version = {target}")
+                except Exception as err:
+                    kept = (
+                        f" A copy taken before the update is at {self.migration_backup}."
+                        if (self.migration_backup)
+                        else ""
+                    )
+                    raise StoreError(
+                        f"Updating the conversation database {self.path} to schema {target} failed ({err}); "
+                        f"nothing was changed by that step.{kept}"
+                    ) from err
+
+    def _read_tokenizer(self) -> str:
+        row = self._conn.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
+        return "trigram" if row and "trigram" in str(row[0]) else "unicode61"
+
+    def _sibling(self, label: str) -> Path:
+        stamp = timestamp()
+        for n in range(1000):
+            suffix = f"-{n}" if n else ""
+            candidate = self.path.with_name(
+                f"{self.path.stem}.{label}-{stamp}{suffix}.backup{self.path.suffix}"
+            )
+            if not candidate.exists():
+                return candidate
+        raise StoreError(f"Too many backups next to {self.path}.")
+
+    def backup_to(self, destination: Path) -> Path:
+        """A consistent copy of the whole database (SQLite backup API), written atomically."""
+        destination = Path(destination)
+        partial = destination.with_name(destination.name + ".partial")
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(str(partial))
+        try:
+            with self._lock:
+                self._conn.backup(target)
+        finally:
+            target.close()
+        os.replace(partial, destination)
+        return destination
