@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from desktop.core.messages import Role
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.host import parse_host
 from desktop.core.ollama.types import ModelInfo
@@ -309,7 +310,7 @@ class Desk:
         self.tray.show_window()
         self.chat.open(conversation_id)
         messages = self.store.messages(conversation_id)
-        if messages and messages[-1].role == "user":
+        if messages and messages[-1].role == Role.USER:
             self.chat.retry_last()
 
     def _on_server_state(self, state: ServerState) -> None:

@@ -14,6 +14,7 @@ import os
 import sys
 from typing import TextIO
 
+from desktop.core.messages import Role
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ChatMessage
@@ -75,8 +76,8 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
         model = args.model or await _default_model(client)
         messages = []
         if args.system:
-            messages.append(ChatMessage("system", args.system))
-        messages.append(ChatMessage("user", prompt))
+            messages.append(ChatMessage(Role.SYSTEM, args.system))
+        messages.append(ChatMessage(Role.USER, prompt))
         async with contextlib.aclosing(client.chat(model, messages)) as stream:
             async for chunk in stream:
                 out.write(chunk.content)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
+from desktop.core.messages import Status
 from desktop.ui import markdown
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 
@@ -244,12 +245,12 @@ class QuickAskWindow(QWidget):
         self._render_timer.stop()
         self._render()
         metrics = self.controller.metrics
-        if status == "complete":
+        if status == Status.COMPLETE:
             if metrics is not None and metrics.tokens_per_second:
                 self.hint.setText(self.tr("Done · {0:.1f} tokens/s").format(metrics.tokens_per_second))
             else:
                 self.hint.setText(self.tr("Done"))
-        elif status == "stopped":
+        elif status == Status.STOPPED:
             self.hint.setText(self.tr("Stopped."))
         else:
             self.hint.setText(message or self.tr("The answer failed."))

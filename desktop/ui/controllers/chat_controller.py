@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, title_from
+from desktop.core.messages import Role, Status
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
 from desktop.core.store import Conversation, NotFound, Store, StoreError
@@ -153,7 +154,7 @@ class ChatController(QObject):
         if self._default_model and self._current.model != self._default_model:
             self._store.update_conversation(self._current.id, model=self._default_model)
         self._current = self._store.conversation(self._current.id)
-        message = self._store.add_message(self._current.id, "user", text)
+        message = self._store.add_message(self._current.id, Role.USER, text)
         self.message_added.emit(message)
         self._start(restore=(message.id, text))
 
@@ -189,11 +190,12 @@ class ChatController(QObject):
         if not messages:
             return
         last = messages[-1]
-        if last.role == "assistant" and last.status in ("interrupted", "stopped") and last.content:
+        cut = last.status in (Status.INTERRUPTED, Status.STOPPED)
+        if last.role == Role.ASSISTANT and cut and last.content:
             self.continue_reply(last.id)
-        elif last.role == "assistant" and last.status == "error":
+        elif last.role == Role.ASSISTANT and last.status == Status.ERROR:
             self.regenerate(last.id)
-        elif last.role == "user":
+        elif last.role == Role.USER:
             self._start()
 
     def stop(self) -> None:

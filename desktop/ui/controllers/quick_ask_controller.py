@@ -17,10 +17,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, metrics_dict, title_from
+from desktop.core.messages import Role, Status
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
 from desktop.core.store import Store, StoreError
 from desktop.ui import pyside_fix
+
+# A saved Quick Ask answer keeps these states; any other becomes "stopped".
+_KEPT = frozenset({Status.COMPLETE, Status.STOPPED, Status.INTERRUPTED})
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +75,7 @@ class QuickAskController(QObject):
             self.ask_refused.emit(self.tr("Wait for the answer, or press Esc to stop it."))
             return False
         model = self.default_model
-        self.question, self.answer, self.model, self.status = question, "", model, "streaming"
+        self.question, self.answer, self.model, self.status = question, "", model, Status.STREAMING
         self.conversation_id = None
         self.metrics = None
         self._continue_after_stop = False
@@ -140,14 +144,14 @@ class QuickAskController(QObject):
         assert self._store is not None
         conversation = self._store.create_conversation(title_for(question), model=model)
         self.conversation_id = conversation.id
-        self._store.add_message(conversation.id, "user", question, model=model)
+        self._store.add_message(conversation.id, Role.USER, question, model=model)
         service = ChatService(self._client, self._store)
         outcome = await service.reply(conversation.id, on_delta=self._on_delta)
         self.metrics = outcome.metrics
         return outcome.status, str(outcome.error) if outcome.error else ""
 
     async def _ask_unsaved(self, question: str, model: str) -> tuple[str, str]:
-        stream = self._client.chat(model, [ChatMessage("user", question)])
+        stream = self._client.chat(model, [ChatMessage(Role.USER, question)])
         try:
             async with contextlib.aclosing(stream) as chunks:
                 async for chunk in chunks:
@@ -155,10 +159,10 @@ class QuickAskController(QObject):
                         self._on_delta(chunk.content)
                     if chunk.done:
                         self.metrics = chunk.metrics
-                        return "complete", ""
+                        return Status.COMPLETE, ""
             raise StreamInterrupted(self.tr("The answer ended before the model finished."))
         except OllamaError as err:
-            return ("interrupted" if self.answer else "error"), str(err)
+            return (Status.INTERRUPTED if self.answer else Status.ERROR), str(err)
 
     def _on_delta(self, text: str) -> None:
         self.answer += text
@@ -168,13 +172,13 @@ class QuickAskController(QObject):
         if self._task is task:
             self._task = None
         if task.cancelled():
-            status, message = "stopped", ""
+            status, message = Status.STOPPED, ""
         elif (err := task.exception()) is not None:
             if isinstance(err, (ValueError, StoreError, OllamaError)):
-                status, message = ("interrupted" if self.answer else "error"), str(err)
+                status, message = (Status.INTERRUPTED if self.answer else Status.ERROR), str(err)
             else:
                 log.error("quick ask failed", exc_info=err)
-                status, message = "error", self.tr("The answer failed: {0}").format(err)
+                status, message = Status.ERROR, self.tr("The answer failed: {0}").format(err)
         else:
             status, message = task.result()
         self.status = status
@@ -192,11 +196,11 @@ class QuickAskController(QObject):
             return None
         try:
             conversation = self._store.create_conversation(title_for(self.question), model=self.model)
-            self._store.add_message(conversation.id, "user", self.question, model=self.model)
+            self._store.add_message(conversation.id, Role.USER, self.question, model=self.model)
             if self.answer:
-                status = self.status if self.status in ("complete", "stopped", "interrupted") else "stopped"
+                status = self.status if self.status in _KEPT else Status.STOPPED
                 message = self._store.add_message(
-                    conversation.id, "assistant", self.answer, status=status, model=self.model)
+                    conversation.id, Role.ASSISTANT, self.answer, status=status, model=self.model)
                 if self.metrics is not None:
                     self._store.update_message(message.id, metrics=metrics_dict(self.metrics))
         except StoreError as err:
