@@ -20,7 +20,7 @@ from desktop.core.hardware.recommend import LoadCheck, check_loaded, spec_for_in
 from desktop.core.hardware.report import HardwareReport, build_report
 from desktop.core.hardware.sizing import Verdict, estimate, judge
 from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
-from desktop.ui import pyside_fix
+from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,10 @@ class HardwareController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        pyside_fix.apply()
+        self._tasks = TaskRunner(self)
         self._probe_fn = probe_fn or probe
         self._catalog = catalog
         self._num_ctx = num_ctx
-        self._task: asyncio.Task[HardwareReport] | None = None
         self._report: HardwareReport | None = None
         self._battery_timer = QTimer(self)
         self._battery_timer.setInterval(battery_poll_ms)
@@ -63,16 +62,19 @@ class HardwareController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._tasks.busy
 
     def refresh(self) -> None:
         """Probe again (a no-op while a probe is running)."""
         if self.busy:
             return
         self.busy_changed.emit(True)
-        task = asyncio.ensure_future(asyncio.to_thread(self._work))
-        self._task = task
-        task.add_done_callback(self._on_done)
+        self._tasks.start(
+            asyncio.to_thread(self._work),
+            on_result=self._on_report,
+            on_error=self._on_probe_error,
+            on_finished=lambda _t: self.busy_changed.emit(False),
+        )
 
     def _work(self) -> HardwareReport:
         machine = self._probe_fn()
@@ -83,24 +85,15 @@ class HardwareController(QObject):
         catalog_module.set_machine(machine)  # the catalog browser's verdicts follow this machine
         return report
 
-    def _on_done(self, task: asyncio.Task[HardwareReport]) -> None:
-        if self._task is task:
-            self._task = None
-        self.busy_changed.emit(False)
-        if task.cancelled():
-            return
-        error = task.exception()
-        if error is not None:
-            log.error("hardware probe failed", exc_info=error)
-            self.probe_failed.emit(
-                self.tr("This computer's hardware could not be checked: {0}").format(error)
-                if isinstance(error, catalog_module.CatalogError)
-                else self.tr(
-                    "This computer's hardware could not be checked. The suggestions are unavailable."
-                )
-            )
-            return
-        report = task.result()
+    def _on_probe_error(self, error: BaseException) -> None:
+        log.error("hardware probe failed", exc_info=error)
+        self.probe_failed.emit(
+            self.tr("This computer's hardware could not be checked: {0}").format(error)
+            if isinstance(error, catalog_module.CatalogError)
+            else self.tr("This computer's hardware could not be checked. The suggestions are unavailable.")
+        )
+
+    def _on_report(self, report: HardwareReport) -> None:
         self._report = report
         if report.machine.battery is not None:
             self._battery_timer.start()  # re-check when the laptop is plugged in or unplugged
@@ -150,8 +143,5 @@ class HardwareController(QObject):
 
     async def aclose(self) -> None:
         self._battery_timer.stop()
-        task = self._task
-        if task is not None and not task.done():
-            # The worker thread cannot be interrupted; it ends on its own (every probe has a timeout).
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        # The worker thread cannot be interrupted; it ends on its own (every probe has a timeout).
+        await self._tasks.aclose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
 from desktop.core.pull_queue import PendingStore, PullClient, PullQueue
 from desktop.core.pulls import PullSnapshot, PullState
-from desktop.ui import pyside_fix
+from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,9 @@ class ModelsController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        pyside_fix.apply()  # before this controller's first signal; see the module
         self._client = client
         self._embedded = embedded
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskRunner(self)
         self._models: list[ModelInfo] = []
         self._running: list[RunningModel] = []
         self._show_cache: dict[tuple[str, str], ShowInfo] = {}
@@ -231,11 +230,7 @@ class ModelsController(QObject):
     async def aclose(self) -> None:
         self._poll.stop()
         await self._queue.aclose()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.aclose()
 
     # -- async work ------------------------------------------------------------------------
 
@@ -307,16 +302,10 @@ class ModelsController(QObject):
         return _Current()
 
     def _spawn(self, coro: Coroutine[Any, Any, None], failure: str | None) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
+        return self._tasks.start(coro, on_error=self._report(failure))
 
-        def done(t: asyncio.Task[None]) -> None:
-            self._tasks.discard(t)
-            if t.cancelled():
-                return
-            err = t.exception()
-            if err is None:
-                return
+    def _report(self, failure: str | None) -> Callable[[BaseException], None]:
+        def report(err: BaseException) -> None:
             if failure is None:
                 log.warning("background model request failed: %s", err)
                 return
@@ -325,8 +314,7 @@ class ModelsController(QObject):
                 log.error("model request crashed", exc_info=err)
             self.operation_failed.emit(f"{failure} {detail}".strip())
 
-        task.add_done_callback(done)
-        return task
+        return report
 
     def _on_queue_update(self, snapshot: PullSnapshot) -> None:
         self.pull_progressed.emit(snapshot)
