@@ -131,7 +131,6 @@ class Desk:
         self.models.models_changed.connect(tray.set_models)
         self.models.pull_finished.connect(tray.on_pull_finished)
         self.models.pulls_active_changed.connect(tray.on_pulls_active_changed)
-        self._install_shortcuts()
         # "system" follows the desktop when it switches between light and dark.
         self.app.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
@@ -139,26 +138,6 @@ class Desk:
         name = str(self.store.get_setting("ui.theme", "system") or "system")
         if name == "system":
             theme.apply(self.app, name)
-
-    def _install_shortcuts(self) -> None:
-        try:
-            from desktop.ui.shortcuts import install_shortcuts
-        except ImportError:  # pragma: no cover - shipped together
-            return
-        page = self.page
-        install_shortcuts(
-            self.window,
-            {
-                "new_chat": self.chat.new_conversation,
-                "search": lambda: (self.window.show_chat(), self.sidebar.search.setFocus()),
-                "stop": self.chat.stop,
-                "focus_prompt": lambda: (self.window.show_chat(), page.composer.setFocus()),
-                "switch_model": lambda: (self.window.show_chat(), page.model_picker.showPopup()),
-                "models": lambda: self.window.show_page(self.models_page),
-                "settings": self.open_settings,
-                "shortcuts": self.show_shortcuts,
-            },
-        )
 
     # ----- start and stop -----
 

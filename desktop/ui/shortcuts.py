@@ -1,8 +1,9 @@
 """Keyboard shortcuts: one table, the actions the main window installs from it, and the sheet.
 
 The table is the single source: `install_shortcuts` binds the ones the window has a
-handler for, and `ShortcutsDialog` lists them all, so the sheet never disagrees with
-what the keys do. "Ctrl" reads as ⌘ on macOS (Qt maps it); the sheet shows native names.
+handler for, and `ShortcutsDialog` lists the keys of the actions so bound (plus the few
+bound elsewhere), so the sheet never disagrees with what the keys do. "Ctrl" reads as ⌘
+on macOS (Qt maps it); the sheet shows native names.
 """
 
 from __future__ import annotations
@@ -138,13 +139,46 @@ def install_shortcuts(window: QWidget, handlers: Mapping[str, Callable[[], None]
     return actions
 
 
-class ShortcutsDialog(QDialog):
-    """The shortcuts sheet: every shortcut, grouped, with native key names."""
+def sheet_rows(
+    actions: Mapping[str, QAction], quick_ask_keys: str | None = None
+) -> list[tuple[str, str, str]]:
+    """(group, action, keys) as the sheet shows them, read from the bound actions themselves.
 
-    def __init__(self, quick_ask_keys: str | None = None, parent: QWidget | None = None) -> None:
+    A bound shortcut without an action (no handler was given) is left out, so the sheet
+    lists only keys that do something. The entries bound elsewhere (Enter in the message
+    box, the global Quick Ask hotkey) come from the table; Quick Ask from the user's setting.
+    """
+    rows = []
+    for shortcut in SHORTCUTS:
+        if shortcut.bound:
+            action = actions.get(shortcut.id)
+            if action is None or not action.shortcuts():
+                continue
+            keys = [seq.toString(QKeySequence.SequenceFormat.NativeText) for seq in action.shortcuts()]
+        elif shortcut.id == "quick_ask" and quick_ask_keys is not None:
+            keys = [native_text(quick_ask_keys)] if quick_ask_keys else []
+        else:
+            keys = [native_text(k) for k in shortcut.keys if k]
+        off = QCoreApplication.translate("ShortcutsDialog", "off")
+        rows.append((shortcut.group, describe(shortcut.id), "  /  ".join(keys) if keys else off))
+    return rows
+
+
+class ShortcutsDialog(QDialog):
+    """The shortcuts sheet: every key the window has bound, grouped, with native key names."""
+
+    def __init__(
+        self,
+        quick_ask_keys: str | None = None,
+        parent: QWidget | None = None,
+        actions: Mapping[str, QAction] | None = None,
+    ) -> None:
         super().__init__(parent)
+        if actions is None:
+            # The main window keeps the actions it installed; the sheet reads them there.
+            actions = getattr(parent, "shortcut_actions", None) or {}
         self.setObjectName("shortcutsDialog")
-        self.setWindowTitle(self.tr("Keyboard Shortcuts"))
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
 
@@ -161,12 +195,13 @@ class ShortcutsDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self._fill(quick_ask_keys)
+        self._fill(sheet_rows(actions, quick_ask_keys))
         self.table.setCurrentCell(-1, -1)  # no row looks selected when the sheet opens
-        # Tall enough to show every row without scrolling, on any font size.
+        # Tall enough to show every row without scrolling, on any font size, within the screen.
         rows_height = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        screen = self.screen().availableGeometry().height() if self.screen() else 800
         self.table.setMinimumHeight(min(rows_height + self.table.horizontalHeader().sizeHint().height()
-                                        + 2 * self.table.frameWidth() + 8, 760))
+                                        + 2 * self.table.frameWidth() + 8, max(240, screen - 200)))
         layout.addWidget(self.table)
 
         note = QLabel(self.tr("Quick Ask works from any application while Ollama Desk runs; change its "
@@ -177,14 +212,11 @@ class ShortcutsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def _fill(self, quick_ask_keys: str | None) -> None:
+    def _fill(self, rows: list[tuple[str, str, str]]) -> None:
         group = ""
-        for shortcut in SHORTCUTS:
-            keys = list(shortcut.keys)
-            if shortcut.id == "quick_ask" and quick_ask_keys is not None:
-                keys = [quick_ask_keys] if quick_ask_keys else []
-            if shortcut.group != group:
-                group = shortcut.group
+        for row_group, action, keys in rows:
+            if row_group != group:
+                group = row_group
                 row = self.table.rowCount()
                 self.table.insertRow(row)
                 heading = QTableWidgetItem(group_name(group))
@@ -195,9 +227,8 @@ class ShortcutsDialog(QDialog):
                 self.table.setSpan(row, 0, 1, 2)
             row = self.table.rowCount()
             self.table.insertRow(row)
-            self.table.setItem(row, 0, QTableWidgetItem(describe(shortcut.id)))
-            text = "  /  ".join(native_text(k) for k in keys) if keys else self.tr("off")
-            item = QTableWidgetItem(text)
+            self.table.setItem(row, 0, QTableWidgetItem(action))
+            item = QTableWidgetItem(keys)
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, 1, item)
 

@@ -125,10 +125,51 @@ class ConversationSidebar(QWidget):
         if conv_id:
             self.search_hit_activated.emit(int(conv_id), int(item.data(MSG_ROLE) or 0))
 
+    # ----- what the keyboard shortcuts ask for -----
+
+    def current_row(self) -> int:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(CONV_ROLE) == self._current:
+                return row
+        return -1
+
+    def select_relative(self, step: int) -> None:
+        """Open the conversation `step` rows below (negative: above) the open one; wraps around."""
+        rows = [r for r in range(self.list.count()) if self.list.item(r).flags() & Qt.ItemFlag.ItemIsEnabled]
+        if not rows:
+            return
+        here = self.current_row()
+        if here in rows:
+            target = rows[(rows.index(here) + step) % len(rows)]
+        else:
+            target = rows[0] if step > 0 else rows[-1]
+        item = self.list.item(target)
+        self.list.setCurrentItem(item)
+        self.list.scrollToItem(item)
+        self._on_activated(item)
+
+    def rename_current(self) -> None:
+        row = self.current_row()
+        if row >= 0:
+            self.ask_rename(self._current, self.list.item(row).text())
+
+    def delete_current(self) -> None:
+        row = self.current_row()
+        if row >= 0:
+            self.ask_delete(self._current, self.list.item(row).text())
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
     def _menu(self, pos: QPoint) -> None:
         item = self.list.itemAt(pos)
         if item is None:
             return
+        # The right-click has already highlighted the row: open it too, so the highlighted
+        # row is always the conversation shown and the one the menu acts on.
+        if item.data(CONV_ROLE) != self._current:
+            self._on_activated(item)
         menu = QMenu(self)
         rename = menu.addAction(self.tr("Rename…"))
         delete = menu.addAction(self.tr("Delete…"))
