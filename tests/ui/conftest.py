@@ -13,12 +13,15 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.ui import pyside_fix
 
+# This test session is an entry point: before any signal (PySide6 6.12 on Python < 3.12 loses a
+# reference to True per signal; see desktop/ui/pyside_fix.py).
+pyside_fix.apply()
+
 
 @pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     import qasync
 
-    pyside_fix.apply()  # PySide6 6.12 on Python < 3.12 loses a reference to True per signal
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     # httpx resolves host names in the default executor; qasync's default is QThreads, which

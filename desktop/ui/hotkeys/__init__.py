@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.ui import pyside_fix
 from desktop.ui.hotkeys.base import HotkeyBackend, HotkeyTaken, HotkeyUnavailable
 from desktop.ui.hotkeys.keys import DEFAULT_SHORTCUT, Shortcut, ShortcutError
 
@@ -73,7 +72,6 @@ class HotkeyManager(QObject):
     def __init__(self, factories: list[tuple[str, Callable[[], HotkeyBackend]]] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        pyside_fix.apply()
         self._factories = factories
         self._backend: HotkeyBackend | None = None
         self.status = HotkeyStatus("off", "", "", self.tr("The global shortcut is off."))
