@@ -139,7 +139,8 @@ class Catalog:
         fits_only: bool = False,
     ) -> list[CatalogTag]:
         """Tags matching every word of `text` (names, English and Chinese descriptions, uses),
-        a capability, a download-size range, and with `fits_only`, a GPU or partial-GPU verdict."""
+        a capability, a download-size range, and with `fits_only`, only what runs well here (it
+        loads and reaches a chat's speed: the same rule as the labels and the suggestions)."""
         words = text.lower().split()
         found: list[CatalogTag] = []
         machine_budget = budget(machine) if machine is not None and fits_only else None
@@ -167,10 +168,8 @@ class Catalog:
                     continue
                 if min_size is not None and tag.size < min_size:
                     continue
-                if machine_budget is not None:
-                    kind = judge(tag.spec(), machine_budget).kind.value
-                    if kind not in ("gpu", "partial"):
-                        continue
+                if machine_budget is not None and not judge(tag.spec(), machine_budget).runs_well:
+                    continue
                 found.append(tag)
         return found
 

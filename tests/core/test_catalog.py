@@ -10,8 +10,8 @@ import pytest
 
 from desktop.core import catalog as catalog_module
 from desktop.core.catalog import CatalogError, load_catalog, set_machine, verdict_for
-from desktop.core.hardware.machine import GIB, Gpu, Machine, Memory
-from desktop.core.hardware.sizing import estimate_weights
+from desktop.core.hardware.machine import GIB, Cpu, Gpu, Machine, Memory
+from desktop.core.hardware.sizing import budget, estimate_weights, judge
 
 REQUIRED = {
     "llama3.2": {"1b", "3b"},
@@ -103,7 +103,46 @@ def test_search_offline() -> None:
         gpus=(Gpu("RTX", "nvidia", "cuda", 8 * GIB, 8 * GIB),),
     )
     fits = {t.name for t in cat.search("qwen2.5:", machine=gpu8, fits_only=True)}
-    assert "qwen2.5:7b" in fits and "qwen2.5:14b" in fits and "qwen2.5:72b" not in fits
+    # 14b loads partly on the GPU, below a chat's speed: it fits, but does not run well.
+    assert "qwen2.5:7b" in fits and "qwen2.5:14b" not in fits and "qwen2.5:72b" not in fits
+
+
+TWO_CORE_24GB = Machine(memory=Memory(int(23.5 * GIB), 23 * GIB), cpu=Cpu("EPYC", 2, 2))
+
+
+@pytest.mark.parametrize(
+    "machine",
+    [
+        TWO_CORE_24GB,
+        Machine(memory=Memory(8 * GIB, 7 * GIB), cpu=Cpu("i5", 4, 8)),
+        Machine(
+            memory=Memory(16 * GIB, 16 * GIB, 16 * GIB),
+            cpu=Cpu("i7", 8, 16),
+            gpus=(Gpu("RTX", "nvidia", "cuda", 8 * GIB, 8 * GIB),),
+        ),
+    ],
+)
+def test_labels_and_the_runs_well_filter_agree(machine: Machine) -> None:
+    cat = load_catalog()
+    machine_budget = budget(machine)
+    ratings = {t.name: judge(t.spec(), machine_budget).rating for t in cat.tags()}
+    assert set(ratings.values()) <= {"gpu", "partial", "cpu", "slow", "too_large"}
+    well = {t.name for t in cat.search(machine=machine, fits_only=True)}
+    assert well == {name for name, r in ratings.items() if r in ("gpu", "partial", "cpu")}
+    assert well, "every machine here runs something well"
+
+
+def test_cpu_only_but_fast_enough_is_not_slow() -> None:
+    # The issue: every tag on this 2-core machine, even 0.5B and embedding models, read "CPU only (slow)".
+    cat = load_catalog()
+    machine_budget = budget(TWO_CORE_24GB)
+    small = judge(cat.tag("qwen2.5:0.5b").spec(), machine_budget)  # type: ignore[union-attr]
+    embed = judge(cat.tag("nomic-embed-text:v1.5").spec(), machine_budget)  # type: ignore[union-attr]
+    big = judge(cat.tag("qwen2.5:14b").spec(), machine_budget)  # type: ignore[union-attr]
+    assert small.rating == "cpu" and small.tokens_per_second >= 8
+    assert embed.rating == "cpu"
+    assert big.rating == "slow" and 0 < big.tokens_per_second < 8
+    assert "fits, slow: about" in big.summary
 
 
 def test_verdicts_need_a_machine(no_machine: None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from desktop.core.disk import required_bytes
 from desktop.core.hardware.machine import GIB, Machine, gb
 from desktop.core.hardware.sizing import (
     BATTERY_CONTEXT,
@@ -22,6 +23,7 @@ from desktop.core.hardware.sizing import (
     parse_parameter_size,
     spec_from_show,
 )
+from desktop.core.hardware.speed import USABLE_TOKENS_PER_SECOND, shown_speed
 
 if TYPE_CHECKING:
     from desktop.core.catalog import Catalog, CatalogModel, CatalogTag
@@ -30,18 +32,47 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Tier:
+    """One row of the seed's table ("recommended hardware" column)."""
+
     label: str
-    typical_memory: int  # the seed's rule of thumb
+    ram: int  # a machine with this much RAM (Apple: unified memory) is in the class
+    vram: int  # ... or with this much GPU memory, the class's model memory
     representative: str  # the catalog tag sized for the class (the larger of its usual models)
-    needs_gpu: bool = False
+    needs_gpu: bool = False  # the RAM route needs a GPU too
+
+    @property
+    def typical_memory(self) -> int:
+        return self.vram
 
 
 TIERS: tuple[Tier, ...] = (
-    Tier("3B", 4 * GIB, "llama3.2:3b"),
-    Tier("7B", 8 * GIB, "llama3.1:8b"),
-    Tier("13B", 16 * GIB, "qwen2.5:14b"),
-    Tier("70B", 64 * GIB, "llama3.1:70b", needs_gpu=True),
+    Tier("3B", 8 * GIB, 4 * GIB, "llama3.2:3b"),
+    Tier("7B", 16 * GIB, 8 * GIB, "llama3.1:8b"),
+    Tier("13B", 32 * GIB, 16 * GIB, "qwen2.5:14b"),
+    Tier("70B", 128 * GIB, 64 * GIB, "llama3.1:70b", needs_gpu=True),
 )
+# Sold sizes against what the OS reports: a "16 GB" laptop shows 15.5 GB, an "8 GB" RTX 4060 8.0 GB
+# minus a few MB, so a class is reached at 90% of its nominal size.
+SOLD_SIZE_TOLERANCE = 0.9
+
+
+def table_class(ram_total: int, vram_total: int, *, has_gpu: bool, unified: bool) -> tuple[int, str]:
+    """The seed's table: the largest class whose RAM the machine has, or whose model memory fits its
+    GPU's VRAM (Apple's unified memory counts as RAM only). Returns (index, "ram" | "vram")."""
+    by_ram = max(
+        (
+            i
+            for i, t in enumerate(TIERS)
+            if ram_total >= t.ram * SOLD_SIZE_TOLERANCE and (has_gpu or not t.needs_gpu)
+        ),
+        default=0,
+    )
+    by_vram = -1
+    if has_gpu and not unified:
+        by_vram = max(
+            (i for i, t in enumerate(TIERS) if vram_total >= t.vram * SOLD_SIZE_TOLERANCE), default=-1
+        )
+    return (by_vram, "vram") if by_vram > by_ram else (by_ram, "ram")
 
 
 def size_class(params: int) -> int:
@@ -62,6 +93,7 @@ class Use:
     candidates: tuple[str, ...]  # least to most preferred; the last one that runs well wins
     alternatives: tuple[str, ...] = ()
     class_offset: int = 0  # "fast replies" look one class below the machine's
+    min_speed: float = USABLE_TOKENS_PER_SECOND
 
 
 USES: tuple[Use, ...] = (
@@ -74,7 +106,8 @@ USES: tuple[Use, ...] = (
     Use(
         "chat_en",
         "English chat",
-        ("llama3.2:1b", "llama3.2:3b", "llama3.1:8b", "llama3.1:70b"),
+        # gemma3:1b first: the smallest tag that still writes good English, for slow machines.
+        ("gemma3:1b", "llama3.2:1b", "llama3.2:3b", "llama3.1:8b", "llama3.1:70b"),
         ("phi3:3.8b", "phi4:14b"),
     ),
     Use(
@@ -94,8 +127,8 @@ USES: tuple[Use, ...] = (
     Use(
         "fast",
         "Fast replies",
-        ("gemma2:2b", "gemma2:9b", "mistral:7b", "gemma3:12b"),
-        ("gemma3:1b", "gemma3:4b"),
+        ("gemma3:1b", "gemma2:2b", "gemma2:9b", "mistral:7b", "gemma3:12b"),
+        ("gemma3:4b",),
         class_offset=-1,
     ),
     Use(
@@ -120,6 +153,7 @@ class TierChoice:
     mode: str  # "gpu": suggestions must run fully on the GPU; "cpu": from system memory
     rows: tuple[TierRow, ...]
     on_battery: bool
+    basis: str = "ram"  # which column of the table placed the machine: "ram" | "vram"
 
     @property
     def label(self) -> str:
@@ -138,6 +172,12 @@ class Suggestion:
     description: str
     description_zh: str
     alternatives: tuple[tuple[str, Verdict], ...] = ()
+    min_speed: float = USABLE_TOKENS_PER_SECOND  # what the pick had to reach
+    slower: tuple[str, Verdict] | None = None  # the larger tag of the class that fits but is slow
+
+    @property
+    def fast_enough(self) -> bool:
+        return shown_speed(self.verdict.tokens_per_second) >= self.min_speed
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -147,10 +187,15 @@ class Suggestion:
             "base_tag": self.base_tag,
             "quantization": self.quantization,
             "download_bytes": self.download_size,
+            "disk_bytes": required_bytes(self.download_size),
+            "min_tokens_per_second": self.min_speed,
             **self.verdict.to_dict(),
             "description": self.description,
             "description_zh": self.description_zh,
             "alternatives": [{"tag": tag, **v.to_dict()} for tag, v in self.alternatives],
+            "fits_but_slow": (
+                {"tag": self.slower[0], **self.slower[1].to_dict()} if self.slower is not None else None
+            ),
         }
 
 
@@ -161,55 +206,62 @@ def context_for(machine: Machine, num_ctx: int | None = None) -> int:
 
 
 def choose_tier(catalog: Catalog, machine_budget: Budget, num_ctx: int, on_battery: bool) -> TierChoice:
-    """The largest class that runs well: fully on the GPU, or from RAM where no GPU is usable."""
+    """The class the seed's table gives (see table_class), one smaller on battery; "gpu" mode when
+    the smallest class runs fully on the GPU."""
+    b = machine_budget
     verdicts: list[Verdict] = []
     for tier in TIERS:
         tag = catalog.tag(tier.representative)
         if tag is None:
             raise LookupError(f"the catalog lacks {tier.representative}")
-        verdicts.append(judge(replace(tag.spec(), name=tier.label), machine_budget, num_ctx))
-    gpu_best = max((i for i, v in enumerate(verdicts) if v.kind is Fit.GPU), default=-1)
-    mode = "gpu"
-    index = gpu_best
-    if gpu_best < 0:
-        mode = "cpu"
-        index = max(
-            (i for i, v in enumerate(verdicts) if v.kind is not Fit.TOO_LARGE and not TIERS[i].needs_gpu),
-            default=0,
-        )
+        verdicts.append(judge(replace(tag.spec(), name=tier.label), b, num_ctx))
+    index, basis = table_class(b.ram_total, b.gpu_total, has_gpu=b.has_gpu, unified=b.unified)
+    mode = "gpu" if verdicts[0].kind is Fit.GPU else "cpu"
     if on_battery:
         index = max(0, index - 1)
     rows = tuple(TierRow(tier, verdicts[i], i == index) for i, tier in enumerate(TIERS))
-    return TierChoice(index=index, mode=mode, rows=rows, on_battery=on_battery)
+    return TierChoice(index=index, mode=mode, rows=rows, on_battery=on_battery, basis=basis)
 
 
-def _acceptable(verdict: Verdict, mode: str) -> bool:
-    if mode == "gpu":
-        return verdict.kind is Fit.GPU
-    return verdict.kind is not Fit.TOO_LARGE
+def _acceptable(verdict: Verdict, mode: str, min_speed: float) -> bool:
+    if verdict.kind is Fit.TOO_LARGE or shown_speed(verdict.tokens_per_second) < min_speed:
+        return False
+    return verdict.kind is Fit.GPU if mode == "gpu" else True
 
 
 def _pick(
-    catalog: Catalog, names: tuple[str, ...], max_class: int, machine_budget: Budget, num_ctx: int, mode: str
-) -> tuple[CatalogTag, Verdict] | None:
+    catalog: Catalog, use: Use, max_class: int, machine_budget: Budget, num_ctx: int, mode: str
+) -> tuple[tuple[CatalogTag, Verdict] | None, tuple[CatalogTag, Verdict] | None]:
+    """(the largest candidate of the class that runs well, the largest of the class that only fits).
+
+    Where none runs well, the fastest that fits is picked (slow, and said so)."""
     best: tuple[CatalogTag, Verdict] | None = None
-    first: tuple[CatalogTag, Verdict] | None = None
-    for name in names:
+    fits: tuple[CatalogTag, Verdict] | None = None
+    fastest: tuple[CatalogTag, Verdict] | None = None
+    for name in use.candidates:
         tag = catalog.tag(name)
         if tag is None:
             continue
         verdict = judge(tag.spec(), machine_budget, num_ctx)
-        if first is None:
-            first = (tag, verdict)
-        if size_class(tag.params) <= max_class and _acceptable(verdict, mode):
+        if verdict.kind is not Fit.TOO_LARGE and (
+            fastest is None or verdict.tokens_per_second > fastest[1].tokens_per_second
+        ):
+            fastest = (tag, verdict)
+        if size_class(tag.params) > max_class or verdict.kind is Fit.TOO_LARGE:
+            continue
+        fits = (tag, verdict)
+        if _acceptable(verdict, mode, use.min_speed):
             best = (tag, verdict)
-    return best or first
+    best = best or fastest
+    slower = fits if fits is not None and best is not None and fits[0].params > best[0].params else None
+    return best, slower
 
 
 def best_quant(
-    model: CatalogModel, tag: CatalogTag, machine_budget: Budget, num_ctx: int
+    model: CatalogModel, tag: CatalogTag, machine_budget: Budget, num_ctx: int, min_speed: float
 ) -> tuple[str, str, Verdict] | None:
-    """The best quantization above the default that still fits the GPU with a 10% margin."""
+    """The best quantization above the default that still fits the GPU with a 10% margin, as fast
+    as the use needs."""
     default_bpw = bits_per_weight(tag.quantization)
     for quant in QUANT_ORDER:
         if bits_per_weight(quant) <= default_bpw:
@@ -219,7 +271,11 @@ def best_quant(
             return None
         spec = replace(tag.spec().with_quant(quant), name=variant)
         verdict = judge(spec, machine_budget, num_ctx)
-        if verdict.kind is Fit.GPU and verdict.need <= machine_budget.gpu * 0.9:
+        if (
+            verdict.kind is Fit.GPU
+            and verdict.need <= machine_budget.gpu * 0.9
+            and shown_speed(verdict.tokens_per_second) >= min_speed
+        ):
             return variant, quant, verdict
     return None
 
@@ -230,7 +286,7 @@ def suggest(
     suggestions: list[Suggestion] = []
     for use in USES:
         max_class = max(0, choice.index + use.class_offset)
-        picked = _pick(catalog, use.candidates, max_class, machine_budget, num_ctx, choice.mode)
+        picked, slower = _pick(catalog, use, max_class, machine_budget, num_ctx, choice.mode)
         if picked is None:
             continue
         tag, verdict = picked
@@ -238,9 +294,9 @@ def suggest(
         assert found is not None
         model = found[0]
         pull, quant, size = tag.name, tag.quantization, tag.size
-        # On a GPU a better quantization costs no speed; on a CPU or on battery it does.
+        # On a GPU a better quantization costs little speed; on a CPU or on battery it costs much.
         if choice.mode == "gpu" and not choice.on_battery and use.key not in ("embedding", "fast"):
-            better = best_quant(model, tag, machine_budget, num_ctx)
+            better = best_quant(model, tag, machine_budget, num_ctx, use.min_speed)
             if better is not None:
                 pull, quant, verdict = better
                 size = verdict.estimate.weights
@@ -250,7 +306,7 @@ def suggest(
             if alt is None or alt.name == tag.name:
                 continue
             alt_verdict = judge(alt.spec(), machine_budget, num_ctx)
-            if size_class(alt.params) <= max_class and _acceptable(alt_verdict, choice.mode):
+            if size_class(alt.params) <= max_class and _acceptable(alt_verdict, choice.mode, use.min_speed):
                 alternatives[alt.model] = (alt.name, alt_verdict)  # the last (largest) per family
         suggestions.append(
             Suggestion(
@@ -264,6 +320,8 @@ def suggest(
                 description=model.description,
                 description_zh=model.description_zh,
                 alternatives=tuple(alternatives.values()),
+                min_speed=use.min_speed,
+                slower=(slower[0].name, slower[1]) if slower is not None else None,
             )
         )
     return tuple(suggestions)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.hardware.advice import DiskInfo, Requirement, disk_info, judge_requirements
 from desktop.core.hardware.machine import Machine, gb
 from desktop.core.hardware.recommend import (
     TIERS,
@@ -16,6 +18,7 @@ from desktop.core.hardware.recommend import (
     suggest,
 )
 from desktop.core.hardware.sizing import Budget, Fit, budget, judge, ollama_default_context
+from desktop.core.hardware.speed import USABLE_TOKENS_PER_SECOND, format_speed
 
 if TYPE_CHECKING:
     from desktop.core.catalog import Catalog
@@ -30,6 +33,18 @@ class HardwareReport:
     suggestions: tuple[Suggestion, ...]
     explanation: tuple[str, ...]
     catalog_date: str
+    requirements: tuple[Requirement, ...] = ()
+    disk: DiskInfo | None = None
+
+    def suggestion(self, use: str) -> Suggestion | None:
+        return next((s for s in self.suggestions if s.use == use), None)
+
+    @property
+    def chat_is_smaller(self) -> bool:
+        """The chat suggestion sits below the table's class because the class would be slow here."""
+        chat = self.suggestion("chat_en")
+        class_row = self.tier.rows[self.tier.index]
+        return chat is not None and chat.slower is not None and not class_row.verdict.runs_well
 
     def to_dict(self) -> dict[str, Any]:
         m = self.machine
@@ -52,10 +67,14 @@ class HardwareReport:
             "num_ctx": self.num_ctx,
             "tier": self.tier.label,
             "tier_mode": self.tier.mode,
+            "tier_basis": self.tier.basis,
+            "usable_tokens_per_second": USABLE_TOKENS_PER_SECOND,
             "tiers": [
                 {
                     "tier": row.tier.label,
-                    "typical_memory_bytes": row.tier.typical_memory,
+                    "ram_bytes": row.tier.ram,
+                    "vram_bytes": row.tier.vram,
+                    "needs_gpu": row.tier.needs_gpu,
                     "model": row.tier.representative,
                     "this_machine": row.highlighted,
                     **row.verdict.to_dict(),
@@ -63,6 +82,12 @@ class HardwareReport:
                 for row in self.tier.rows
             ],
             "suggestions": [s.to_dict() for s in self.suggestions],
+            "requirements": [r.to_dict() for r in self.requirements],
+            "models_folder": (
+                {"path": str(self.disk.path), "free_bytes": self.disk.free, "ssd": self.disk.ssd}
+                if self.disk is not None
+                else None
+            ),
             "explanation": list(self.explanation),
             "notes": list(m.notes),
             "catalog_date": self.catalog_date,
@@ -91,6 +116,7 @@ def build_report(
     *,
     num_ctx: int | None = None,
     env: Mapping[str, str] | None = None,
+    models_folder: Path | None = None,
 ) -> HardwareReport:
     if catalog is None:
         from desktop.core.catalog import load_catalog
@@ -102,7 +128,16 @@ def build_report(
     suggestions = suggest(catalog, machine_budget, choice, ctx)
     lines = [describe_machine(machine, machine_budget)]
     row = choice.rows[choice.index]
-    lines.append(f"It suits {choice.label} models. {row.verdict.summary}")
+    tier = TIERS[choice.index]
+    basis = (
+        f"a {gb(tier.vram)} GPU" if choice.basis == "vram" else f"{gb(tier.ram)} of RAM"
+    )
+    lines.append(f"It suits {choice.label} models (the table's class for {basis}). {row.verdict.summary}")
+    if not row.verdict.runs_well and row.verdict.kind is not Fit.TOO_LARGE:
+        lines.append(
+            f"Suggestions must reach {USABLE_TOKENS_PER_SECOND:.0f} tokens/s for chat, so smaller models "
+            "are suggested; the larger ones that fit are listed as slow."
+        )
     if choice.index + 1 < len(TIERS):
         lines.append(choice.rows[choice.index + 1].verdict.summary)
     if choice.on_battery:
@@ -129,6 +164,7 @@ def build_report(
             lines.append(
                 f"Ollama 0.15.5 and later default to a longer context on GPUs this large ({n} tokens); {tail}"
             )
+    disk = disk_info(models_folder) if models_folder is not None else None
     return HardwareReport(
         machine=machine,
         budget=machine_budget,
@@ -137,15 +173,25 @@ def build_report(
         suggestions=suggestions,
         explanation=tuple(lines),
         catalog_date=catalog.date,
+        requirements=judge_requirements(machine, machine_budget, disk),
+        disk=disk,
     )
 
 
-_KIND = {
-    Fit.GPU: "runs on the GPU",
-    Fit.PARTIAL: "partly on the GPU",
-    Fit.CPU: "CPU only (slow)",
-    Fit.TOO_LARGE: "too large",
+_RATING = {
+    "gpu": "runs on the GPU",
+    "partial": "partly on the GPU",
+    "cpu": "runs on the CPU",
+    "slow": "fits, slow",
+    "too_large": "too large",
 }
+
+
+def _rated(verdict: Any) -> str:
+    text = _RATING[verdict.rating]
+    if verdict.rating != "too_large":
+        text += f", ~{format_speed(verdict.tokens_per_second)} tok/s"
+    return text
 
 
 def format_text(report: HardwareReport) -> str:
@@ -177,19 +223,22 @@ def format_text(report: HardwareReport) -> str:
     for row in report.tier.rows:
         mark = ">" if row.highlighted else " "
         out.append(
-            f" {mark} {row.tier.label:<4} needs {gb(row.verdict.need):>8}  {_KIND[row.verdict.kind]:<18}"
-            f" (e.g. {row.tier.representative}; rule of thumb {gb(row.tier.typical_memory)} RAM"
-            f"{' and a GPU' if row.tier.needs_gpu else ''})"
+            f" {mark} {row.tier.label:<4} needs {gb(row.verdict.need):>8}  {_rated(row.verdict):<28}"
+            f" (e.g. {row.tier.representative}; table: {gb(row.tier.ram)} RAM"
+            f"{' and a GPU' if row.tier.needs_gpu else ''} or a {gb(row.tier.vram)} GPU)"
         )
     out.append("")
-    out.append("Suggestions")
+    out.append(f"Suggestions (at least {USABLE_TOKENS_PER_SECOND:.0f} tokens/s for chat)")
     for s in report.suggestions:
         out.append(
             f"  {s.title:<26} {s.tag:<32} {s.quantization:<7} needs {gb(s.verdict.need):>8}  "
-            f"{_KIND[s.verdict.kind]}"
+            f"{_rated(s.verdict)}"
         )
         if s.alternatives:
             out.append(f"  {'':<26} also: {', '.join(tag for tag, _v in s.alternatives)}")
+        if s.slower is not None:
+            slow_tps = format_speed(s.slower[1].tokens_per_second)
+            out.append(f"  {'':<26} {s.slower[0]} fits, slow: about {slow_tps} tokens/s")
     out.append("")
     out.extend(report.explanation)
     for note in m.notes:

@@ -10,12 +10,26 @@ Sources and checks: /work/shared/reference/hardware-sizing.md (sections 1, 3 and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from desktop.core.hardware.machine import GIB, MIB, Gpu, Machine, gb
+# The machine's side moved to budget.py; these names stay importable from here.
+from desktop.core.hardware.budget import CUDA_MINIMUM as CUDA_MINIMUM
+from desktop.core.hardware.budget import DEFAULT_CONTEXT as DEFAULT_CONTEXT
+from desktop.core.hardware.budget import METAL_MINIMUM as METAL_MINIMUM
+from desktop.core.hardware.budget import MIN_GPU as MIN_GPU
+from desktop.core.hardware.budget import Budget as Budget
+from desktop.core.hardware.budget import budget as budget
+from desktop.core.hardware.budget import ollama_default_context as ollama_default_context
+from desktop.core.hardware.budget import usable_ram as usable_ram
+from desktop.core.hardware.machine import MIB, gb
+from desktop.core.hardware.speed import (
+    USABLE_TOKENS_PER_SECOND,
+    format_speed,
+    shown_speed,
+    tokens_per_second,
+)
 
 if TYPE_CHECKING:
     from desktop.core.ollama.types import ShowInfo
@@ -49,15 +63,8 @@ _K_FALLBACK_BPW = {"Q2": 4.5, "Q3": 4.5, "Q4": 5.5, "Q5": 6.0, "Q6": 8.5}
 # Best first; the walk stops at Q3_K_M (Q2_K loses too much quality to suggest).
 QUANT_ORDER: tuple[str, ...] = ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M")
 
-CUDA_MINIMUM = 457 * MIB
-METAL_MINIMUM = 512 * MIB
-DEFAULT_CONTEXT = 4096  # Ollama's default num_ctx below 24 GiB of VRAM
 BATTERY_CONTEXT = 2048
 BATCH = 512
-MIN_GPU = 1 * GIB  # less than this free on a GPU is not worth offloading to
-# Decoding is memory-bound: a CPU reads weights roughly this many times slower than a GPU.
-GPU_CPU_SPEED_RATIO = 8.0
-CPU_BANDWIDTH = 40e9  # bytes/s a desktop's dual-channel RAM sustains, roughly
 
 
 class Fit(str, Enum):
@@ -212,93 +219,6 @@ def estimate(
     )
 
 
-# -- the machine's side ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Budget:
-    """Memory this machine offers a model, after what the system and the runtime keep."""
-
-    gpu: int  # on the GPU set Ollama would use (0: none usable)
-    gpu_total: int  # that set's total VRAM (for "what this machine can run")
-    gpu_names: tuple[str, ...]
-    backend: str  # "cuda" | "rocm" | "metal" | "vulkan" | "" (CPU only)
-    unified: bool  # Apple Silicon: the GPU budget is carved out of RAM
-    ram: int  # system RAM a model may take
-    ram_total: int
-
-    @property
-    def has_gpu(self) -> bool:
-        return self.gpu >= MIN_GPU
-
-
-def ollama_default_context(machine_budget: Budget) -> int:
-    """Ollama's own default num_ctx (v0.15.5+): 4K below 24 GiB of VRAM, 32K below 48 GiB, else 256K."""
-    vram = machine_budget.gpu_total if machine_budget.has_gpu else 0
-    if vram >= 47 * GIB:
-        return 262144
-    if vram >= 23 * GIB:
-        return 32768
-    return DEFAULT_CONTEXT
-
-
-def usable_ram(total: int) -> int:
-    """RAM left for a model once the OS and apps have theirs (15%, at least 4 GB, at most 32 GB)."""
-    reserve = min(max(0.15 * total, min(4 * GIB, total / 2)), 32 * GIB)
-    return max(0, int(total - reserve))
-
-
-def _gpu_overhead(env: Mapping[str, str]) -> int:
-    try:
-        return max(0, int(env.get("OLLAMA_GPU_OVERHEAD", "0") or 0))
-    except ValueError:
-        return 0
-
-
-def budget(machine: Machine, env: Mapping[str, str] | None = None) -> Budget:
-    """Pick the GPU set Ollama would load onto: GPUs are pooled only within one backend."""
-    env = env or {}
-    ram = usable_ram(machine.memory.total)
-    per_gpu_overhead = _gpu_overhead(env)
-    apple = [g for g in machine.gpus if g.backend == "metal"]
-    if apple:
-        gpu = apple[0]
-        return Budget(
-            gpu=max(0, min(gpu.usable_free, ram) - per_gpu_overhead),
-            gpu_total=gpu.vram_total,
-            gpu_names=(gpu.name,),
-            backend="metal",
-            unified=True,
-            ram=ram,
-            ram_total=machine.memory.total,
-        )
-    groups: dict[str, list[Gpu]] = {}
-    for gpu in machine.gpus:
-        if gpu.integrated or gpu.vram_total <= 0:
-            continue
-        if gpu.usable_free - per_gpu_overhead < MIN_GPU:
-            continue
-        groups.setdefault(gpu.backend, []).append(gpu)
-    best: tuple[int, str, list[Gpu]] | None = None
-    for backend, gpus in groups.items():
-        # Each extra device keeps its own runtime minimum; the estimate counts one.
-        pooled = sum(g.usable_free - per_gpu_overhead for g in gpus) - CUDA_MINIMUM * (len(gpus) - 1)
-        if best is None or pooled > best[0]:
-            best = (pooled, backend, gpus)
-    if best is None:
-        return Budget(0, 0, (), "", False, ram, machine.memory.total)
-    pooled, backend, gpus = best
-    return Budget(
-        gpu=max(0, pooled),
-        gpu_total=sum(g.vram_total for g in gpus),
-        gpu_names=tuple(g.name for g in gpus),
-        backend=backend,
-        unified=False,
-        ram=ram,
-        ram_total=machine.memory.total,
-    )
-
-
 @dataclass(frozen=True)
 class Verdict:
     kind: Fit
@@ -309,13 +229,30 @@ class Verdict:
     ram_budget: int
     gpu_share: float  # 0..1 of the model held by the GPU
     slowdown: float  # times slower than fully on a GPU (1.0 when it is)
-    tokens_per_second: float  # rough, only for CPU runs (0 otherwise)
+    tokens_per_second: float  # estimated decoding speed where it would run (0 when it will not load)
     unified: bool
     summary: str  # one plain English sentence; the UI builds its own translated one
+
+    @property
+    def runs_well(self) -> bool:
+        """It loads and answers at least as fast as a chat needs."""
+        fast = shown_speed(self.tokens_per_second) >= USABLE_TOKENS_PER_SECOND
+        return self.kind is not Fit.TOO_LARGE and fast
+
+    @property
+    def rating(self) -> str:
+        """What a label says: "gpu" | "partial" | "cpu" (all three fast enough) | "slow" | "too_large"."""
+        if self.kind is Fit.TOO_LARGE:
+            return "too_large"
+        if not self.runs_well:
+            return "slow"
+        return str(self.kind.value)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "verdict": self.kind.value,
+            "rating": self.rating,
+            "tokens_per_second": round(self.tokens_per_second, 1),
             "need_bytes": self.need,
             "weights_bytes": self.estimate.weights,
             "kv_cache_bytes": self.estimate.kv_cache,
@@ -334,33 +271,52 @@ def _times(x: float) -> str:
     return f"{x:.0f}x" if x >= 3 else f"{x:.1f}x".replace(".0x", "x")
 
 
+def speed_phrase(tps: float) -> str:
+    if tps < 0.1:
+        return "less than a token a second"
+    if shown_speed(tps) < USABLE_TOKENS_PER_SECOND:
+        return f"fits, slow: about {format_speed(tps)} tokens/s"
+    return f"about {format_speed(tps)} tokens/s"
+
+
 def judge(spec: ModelSpec, machine_budget: Budget, num_ctx: int = DEFAULT_CONTEXT) -> Verdict:
-    """Where `spec` would run on this budget, with the numbers and one plain sentence."""
+    """Where `spec` would run on this budget, how fast, with the numbers and one plain sentence."""
     b = machine_budget
     gpu_est = estimate(spec, num_ctx, backend=b.backend or "cuda")
     cpu_est = estimate(spec, num_ctx, backend="cpu")
     name = spec.name
+
+    def speed(share: float, weights: int) -> float:
+        return tokens_per_second(
+            weights, gpu_share=share, gpu_bw=b.gpu_bandwidth, cpu_bw=b.cpu_bandwidth, cores=b.cores
+        )
+
     if b.has_gpu and gpu_est.total <= b.gpu:
+        tps = speed(1.0, gpu_est.weights)
         where = "your Mac lets the GPU use" if b.unified else "your GPU has"
         summary = (
-            f"{name} needs about {gb(gpu_est.total)}; {where} {gb(b.gpu)} free, so it runs fully on the GPU."
+            f"{name} needs about {gb(gpu_est.total)}; {where} {gb(b.gpu)} free, so it runs fully on the GPU "
+            f"({speed_phrase(tps)})."
         )
-        return Verdict(Fit.GPU, name, gpu_est.total, gpu_est, b.gpu, b.ram, 1.0, 1.0, 0.0, b.unified, summary)
+        return Verdict(Fit.GPU, name, gpu_est.total, gpu_est, b.gpu, b.ram, 1.0, 1.0, tps, b.unified, summary)
     if b.has_gpu and not b.unified and gpu_est.total <= b.gpu + b.ram:
         # Layers that do not fit stay on the CPU; the graph and runtime stay on the GPU.
         room = max(0, b.gpu - gpu_est.graph - gpu_est.overhead)
         share = min(1.0, room / max(1, gpu_est.weights + gpu_est.kv_cache))
-        slowdown = share + (1 - share) * GPU_CPU_SPEED_RATIO
+        tps = speed(share, gpu_est.weights)
+        full = speed(1.0, gpu_est.weights)
+        slowdown = full / tps if tps > 0 else 1.0
         summary = (
             f"{name} needs about {gb(gpu_est.total)}; your GPU has {gb(b.gpu)} free, so part of it "
-            f"would run on the CPU, about {_times(slowdown)} slower."
+            f"would run on the CPU, about {_times(slowdown)} slower ({speed_phrase(tps)})."
         )
         return Verdict(
-            Fit.PARTIAL, name, gpu_est.total, gpu_est, b.gpu, b.ram, share, slowdown, 0.0, False, summary
+            Fit.PARTIAL, name, gpu_est.total, gpu_est, b.gpu, b.ram, share, slowdown, tps, False, summary
         )
     if cpu_est.on_cpu <= b.ram:
-        tps = CPU_BANDWIDTH * 0.55 / max(1, cpu_est.weights)
-        rate = f"roughly {tps:.0f} tokens a second" if tps >= 1 else "less than a token a second"
+        tps = speed(0.0, cpu_est.weights)
+        full = speed(1.0, cpu_est.weights) if b.gpu_bandwidth > 0 else tps
+        rate = speed_phrase(tps)
         if b.has_gpu:
             summary = (
                 f"{name} needs about {gb(gpu_est.total)}, more than the {gb(b.gpu)} your GPU offers, so it "
@@ -379,7 +335,7 @@ def judge(spec: ModelSpec, machine_budget: Budget, num_ctx: int = DEFAULT_CONTEX
             b.gpu,
             b.ram,
             0.0,
-            GPU_CPU_SPEED_RATIO,
+            max(1.0, full / tps) if tps > 0 else 1.0,
             tps,
             b.unified,
             summary,

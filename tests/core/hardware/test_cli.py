@@ -65,3 +65,19 @@ def test_this_machine_and_bad_input() -> None:
     assert bad.returncode == 2 and "not a size" in bad.stderr
     short = _run("--ctx", "10")
     assert short.returncode == 2 and "--ctx" in short.stderr
+
+
+def test_sixteen_gigabytes_is_a_7b_machine() -> None:
+    # The seed's table: 16 GB of RAM is the 7B class (the issue found 13B here).
+    done = _run("--json", "--ram", "16G", "--vram", "0")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["tier"] == "7B" and data["tier_basis"] == "ram"
+    assert data["usable_tokens_per_second"] == 8.0
+    for s in data["suggestions"]:
+        assert s["rating"] in {"gpu", "partial", "cpu", "slow"}
+        assert s["disk_bytes"] > s["download_bytes"] > 0
+    chat = {s["use"]: s for s in data["suggestions"]}["chat_en"]
+    assert chat["tokens_per_second"] >= 8 and chat["rating"] != "slow"
+    parts = {r["part"]: r["verdict"] for r in data["requirements"]}
+    assert parts["memory"] == "minimum" and parts["gpu"] == "minimum"

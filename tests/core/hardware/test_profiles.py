@@ -80,6 +80,13 @@ def test_profile(name: str, tmp_path: Path) -> None:
         assert s.verdict.kind.value != "too_large", s
         if report.tier.mode == "gpu":
             assert s.verdict.kind.value == "gpu", s
+        # ... at a usable speed, where any candidate reaches it; what fits but is slow says so.
+        if s.use in ("chat_zh", "chat_en", "code"):
+            assert s.fast_enough and s.verdict.runs_well, format_text(report)
+        for _tag, alt in s.alternatives:
+            assert alt.runs_well and alt.rating != "too_large", alt
+        if s.slower is not None:
+            assert s.slower[1].rating == "slow" and s.slower[1].kind.value != "too_large"
 
     text = " ".join(report.explanation)
     for piece in expect.get("explanation_contains", ()):
