@@ -36,6 +36,8 @@ PREFERRED_QUANTS = (
     "BF16",
 )
 PROGRESS_INTERVAL = 0.1
+MAX_TREE_PAGES = 100
+MAX_FILE_SIZE = 1 << 42  # 4 TiB: above any model; a bigger "size" is a lie
 ATTEMPTS = 4
 _SPLIT_RE = re.compile(r"-\d{5}-of-\d{5}\.gguf$", re.IGNORECASE)
 NOT_AVAILABLE = (
@@ -114,8 +116,12 @@ async def resolve(http: httpx.AsyncClient, user: str, repo: str, tag: str) -> HF
     url: str | None = f"{endpoint()}/api/models/{quote(repo_id)}/tree/main"
     params: dict[str, str] | None = {"recursive": "true"}
     files: list[dict[str, Any]] = []
+    pages = 0
     try:
         while url:
+            pages += 1
+            if pages > MAX_TREE_PAGES:  # a hostile endpoint can link pages in a circle
+                raise PullError("pull model manifest: Hugging Face listed too many files")
             response = await http.get(url, params=params)
             if response.status_code in (401, 404):
                 raise PullError("pull model manifest: file does not exist")
@@ -129,18 +135,31 @@ async def resolve(http: httpx.AsyncClient, user: str, repo: str, tag: str) -> HF
             params = None
     except httpx.HTTPError as exc:
         raise PullError(f"pull model manifest: {exc}") from exc
-    except ValueError as exc:
-        raise PullError(f"pull model manifest: unexpected answer from Hugging Face ({exc})") from exc
-    chosen = choose_file(files, tag)
+    except (ValueError, RecursionError) as exc:
+        raise PullError("pull model manifest: unexpected answer from Hugging Face") from exc
+    chosen = choose_file([f for f in files if _plausible_entry(f)], tag)
     path = str(chosen["path"])
     if _SPLIT_RE.search(path):
         raise PullError("this model is split into several GGUF files, which the embedded engine cannot load")
     lfs = chosen.get("lfs") if isinstance(chosen.get("lfs"), dict) else {}
-    sha = str((lfs or {}).get("oid") or (lfs or {}).get("sha256") or "")
-    size = int((lfs or {}).get("size") or chosen.get("size") or 0)
-    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+    sha = (lfs or {}).get("oid") or (lfs or {}).get("sha256") or ""
+    size = (lfs or {}).get("size") or chosen.get("size") or 0
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
         raise PullError("pull model manifest: Hugging Face did not give the file's sha256")
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_FILE_SIZE:
+        raise PullError("pull model manifest: Hugging Face did not give the file's size")
     return HFFile(repo=repo_id, path=path, size=size, sha256=sha)
+
+
+def _plausible_entry(entry: dict[str, Any]) -> bool:
+    """A tree entry whose path can only name a file of this repository: relative, no `..`,
+    no backslash or control character (it becomes part of a download URL)."""
+    path = entry.get("path")
+    if not isinstance(path, str) or not path or len(path) > 500 or path.startswith("/"):
+        return False
+    if any(ord(c) < 0x20 or c in "\\?#%" for c in path):
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def file_url(item: HFFile) -> str:

@@ -5,8 +5,10 @@
 
 Every path is built from a validated ModelName or digest and checked to stay inside the
 models folder. A model layer may also point at a GGUF outside the store by reference
-(the starter model shipped by a Python package: 98 MB not copied); such a reference is
-written only by the engine itself, never taken from a request.
+(the starter model shipped by a Python package: 98 MB not copied). References live in
+`<models>/references.json`, digest -> path, written only by `add_reference` (the engine's
+own starter code), never inside a manifest: manifests are normalised to a closed shape
+(manifest.py) on every read and write, so no key from a registry or request names a file.
 """
 
 from __future__ import annotations
@@ -23,16 +25,35 @@ from pathlib import Path
 from typing import Any
 
 from desktop.engine.gguf import GGUFFile, human_parameters
+from desktop.engine.manifest import (
+    CONFIG_MEDIA,
+    LICENSE_MEDIA,
+    MANIFEST_MEDIA,
+    MODEL_MEDIA,
+    PARAMS_MEDIA,
+    SYSTEM_MEDIA,
+    TEMPLATE_MEDIA,
+    ManifestError,
+    normalize,
+)
 from desktop.engine.security import InvalidName, ModelName, parse_digest, parse_name
 
-MANIFEST_MEDIA = "application/vnd.docker.distribution.manifest.v2+json"
-CONFIG_MEDIA = "application/vnd.docker.container.image.v1+json"
-MODEL_MEDIA = "application/vnd.ollama.image.model"
-TEMPLATE_MEDIA = "application/vnd.ollama.image.template"
-SYSTEM_MEDIA = "application/vnd.ollama.image.system"
-PARAMS_MEDIA = "application/vnd.ollama.image.params"
-LICENSE_MEDIA = "application/vnd.ollama.image.license"
-REFERENCE_KEY = "x-ollama-desk-path"  # a layer kept outside the store, by absolute path
+__all__ = [
+    "CONFIG_MEDIA",
+    "LICENSE_MEDIA",
+    "MANIFEST_MEDIA",
+    "MODEL_MEDIA",
+    "PARAMS_MEDIA",
+    "SYSTEM_MEDIA",
+    "TEMPLATE_MEDIA",
+    "ModelEntry",
+    "Registry",
+    "RegistryError",
+    "config_for",
+    "local_timestamp",
+    "sha256_file",
+]
+REFERENCES_FILE = "references.json"
 EMBEDDING_ARCHS = {"bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "t5encoder"}
 
 
@@ -136,7 +157,9 @@ class Registry:
             stat = path.stat()
         except (OSError, ValueError):
             return None
-        if not isinstance(manifest, dict):
+        try:
+            manifest = normalize(manifest)
+        except ManifestError:
             return None
         rel = path.relative_to(self.manifests).parts
         if len(rel) != 4:
@@ -174,12 +197,30 @@ class Registry:
         blob = self.blob_path(digest)
         if blob.is_file():
             return blob
-        reference = layer.get(REFERENCE_KEY)
-        if isinstance(reference, str):
+        reference = self._references().get(f"sha256:{parse_digest(digest)}")
+        if reference is not None:
             path = Path(reference)
-            if path.is_absolute() and path.is_file() and path.stat().st_size == int(layer.get("size", -1)):
+            size = layer.get("size")
+            if path.is_absolute() and path.is_file() and path.stat().st_size == size:
                 return path
         return None
+
+    def _references(self) -> dict[str, str]:
+        try:
+            value = json.loads((self.root / REFERENCES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return {}
+        if not isinstance(value, dict):
+            return {}
+        return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def add_reference(self, digest: str, path: Path) -> None:
+        """Let a layer's bytes stay at `path` (an absolute file the engine itself chose)."""
+        if not path.is_absolute():
+            raise RegistryError("a reference must be an absolute path")
+        references = self._references()
+        references[f"sha256:{parse_digest(digest)}"] = str(path)
+        _atomic_write(self.root / REFERENCES_FILE, json.dumps(references, indent=1).encode())
 
     def model_path(self, entry: ModelEntry) -> Path | None:
         layer = entry.layer(MODEL_MEDIA)
@@ -250,7 +291,11 @@ class Registry:
         path = existing if existing is not None else self._manifest_path_exact(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._inside(path.parent)
-        _atomic_write(path, json.dumps(manifest, indent=None, separators=(",", ":")).encode())
+        try:
+            clean = normalize(manifest)
+        except ManifestError as exc:
+            raise RegistryError(str(exc)) from exc
+        _atomic_write(path, json.dumps(clean, indent=None, separators=(",", ":")).encode())
         entry = self._load(path)
         if entry is None:
             raise RegistryError("the manifest could not be written")

@@ -8,7 +8,7 @@ import importlib.util
 from pathlib import Path
 
 from desktop.engine.gguf import GGUFError, read_gguf
-from desktop.engine.registry import MODEL_MEDIA, REFERENCE_KEY, ModelEntry, Registry, config_for, sha256_file
+from desktop.engine.registry import MODEL_MEDIA, ModelEntry, Registry, config_for, sha256_file
 from desktop.engine.security import parse_name
 
 STARTER_NAME = "smollm2:135m"
@@ -46,11 +46,9 @@ def register_starter(registry: Registry) -> ModelEntry | None:
         meta = read_gguf(path)
     except GGUFError:
         return None
-    layer_desc = {
-        "digest": f"sha256:{sha256_file(path)}",
-        "size": path.stat().st_size,
-        REFERENCE_KEY: str(path),
-    }
+    digest = f"sha256:{sha256_file(path)}"
+    registry.add_reference(digest, path)
+    layer_desc = {"digest": digest, "size": path.stat().st_size}
     manifest = registry.build_manifest(layer_desc, config_for(meta), [])
     return registry.write_manifest(name, manifest)
 
