@@ -138,8 +138,9 @@ class MainWindow(QMainWindow):
     def set_sidebar_shown(self, shown: bool) -> None:
         self.sidebar.setVisible(shown)
         if shown:
-            rest = max(0, self.chat_splitter.width() - SIDEBAR_WIDTH)
-            self.chat_splitter.setSizes([SIDEBAR_WIDTH, rest])
+            # Asked for at a narrow width: as narrow as it can be, so the chat keeps its header.
+            width = SIDEBAR_MIN_WIDTH if self._narrow else SIDEBAR_WIDTH
+            self.chat_splitter.setSizes([width, max(0, self.chat_splitter.width() - width)])
         if hasattr(self, "sidebar_action"):
             self.sidebar_action.setChecked(shown)
 

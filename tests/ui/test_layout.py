@@ -1,0 +1,161 @@
+"""The window at 800x600 and larger, in English and Chinese: nothing clipped, nothing overlapping,
+the conversation list folded away below 900 px and back above it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from desktop.core.store import Store
+from desktop.ui import i18n, theme
+from desktop.ui.main_window import MINIMUM_SIZE, SIDEBAR_COLLAPSE_WIDTH, MainWindow
+from desktop.ui.shortcuts import ShortcutsDialog
+from tests.support.fault_server import FaultServer
+from tests.ui.layout_check import problems
+from tests.ui.test_main_window_keys import MODEL, send, serve
+
+
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    before = set(qapp.findChildren(QTranslator))
+    assert i18n.install(qapp, request.param) == request.param
+    try:
+        yield request.param
+    finally:
+        for translator in set(qapp.findChildren(QTranslator)) - before:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+
+
+@pytest.fixture
+def desk(
+    qtbot: Any,
+    qloop: asyncio.AbstractEventLoop,
+    fault_server: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+) -> Iterator[Any]:
+    from desktop.app import Desk
+
+    serve(fault_server)
+    monkeypatch.setenv("OLLAMA_HOST", fault_server.url)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    store = Store.open_default()
+    store.set_setting("welcome.shown", True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply(app, "light")
+    desk = Desk(app, store, [])
+    desk.start(argparse.Namespace(quick_ask=None))
+    qtbot.waitUntil(lambda: desk.page.model_picker.findData(MODEL) >= 0, timeout=10000)
+    try:
+        yield desk
+    finally:
+        task = asyncio.ensure_future(desk.aclose(), loop=qloop)
+        qtbot.waitUntil(task.done, timeout=10000)
+        desk.window.close()
+        desk.window.deleteLater()
+        app.setStyleSheet("")
+
+
+def pages(desk: Any) -> list[QWidget]:
+    return [desk.window.chat_splitter, desk.models_page, desk.hardware_panel]
+
+
+QUESTION = {
+    "en": "A rather long first question about the capital city of Germany and its rivers",
+    "zh_CN": "请详细介绍一下德国首都柏林的历史、河流以及值得参观的博物馆",
+}
+# The chat header's conversation title (chat_page.py, engineer C1) is not elided yet: a long
+# title is cut off at 800 px. Checked on its own below, so the rest stays checked meanwhile.
+TITLE = "QLabel(conversationTitle)"
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1280, 800)])
+def test_no_text_is_clipped_or_overlapping(
+    qtbot: Any, desk: Any, language: str, size: tuple[int, int]
+) -> None:
+    send(qtbot, desk, QUESTION[language])
+    window = desk.window
+    window.resize(*size)
+    for page in pages(desk):
+        window.show_page(page)
+        qtbot.waitUntil(page.isVisible)
+        qtbot.wait(30)
+        found = [p for p in problems(window) if not p.startswith(TITLE)]
+        assert found == [], type(page).__name__
+
+
+@pytest.mark.xfail(reason="chat_page.py (C1): the conversation title is not elided, and its full width "
+                   "is the header's minimum, so a long title squeezes the model picker onto Options")
+def test_a_long_conversation_title_fits_the_header(qtbot: Any, desk: Any, language: str) -> None:
+    send(qtbot, desk, QUESTION[language])
+    window = desk.window
+    window.resize(800, 600)
+    qtbot.wait(30)
+    assert problems(window) == []
+    # With the conversation list brought back at the narrow width too.
+    window.toggle_sidebar()
+    qtbot.waitUntil(window.sidebar.isVisible)
+    assert window.sidebar.width() >= 200
+    assert problems(window) == []
+
+
+def test_the_sheet_fits(qtbot: Any, desk: Any) -> None:
+    sheet = ShortcutsDialog("Ctrl+Alt+Space", desk.window)
+    qtbot.addWidget(sheet)
+    sheet.show()
+    qtbot.waitExposed(sheet)
+    assert problems(sheet) == []
+    # Every row readable without scrolling.
+    assert sheet.table.verticalScrollBar().maximum() == 0
+
+
+def test_the_window_has_a_minimum_size_and_folds_the_list(qtbot: Any) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(400, 300)
+    qtbot.wait(20)
+    assert window.width() >= MINIMUM_SIZE.width() and window.height() >= MINIMUM_SIZE.height()
+    window.resize(SIDEBAR_COLLAPSE_WIDTH - 100, 600)
+    qtbot.waitUntil(lambda: not window.sidebar.isVisible())
+    assert window.chat_page.isVisible() and window.chat_page.width() > 500
+    window.resize(1280, 800)
+    qtbot.waitUntil(window.sidebar.isVisible)
+    assert window.sidebar.width() >= 200
+    # Hidden by the user at a wide width, it stays hidden across a narrow and wide resize.
+    window.toggle_sidebar()
+    window.resize(800, 600)
+    window.resize(1280, 800)
+    qtbot.wait(20)
+    assert not window.sidebar.isVisible()
+
+
+def test_the_checker_sees_clipped_and_overlapping_text(qtbot: Any) -> None:
+    # The layout test is only as good as its checker: a cut label, a cut button, an overlap.
+    root = QWidget()
+    qtbot.addWidget(root)
+    root.resize(300, 100)
+    cut = QLabel("A sentence far too long for the few pixels it was given", root)
+    cut.setGeometry(0, 0, 60, 20)
+    button = QPushButton("Download the model", root)
+    button.setGeometry(0, 30, 50, 30)
+    over = QLabel("over", root)
+    over.setGeometry(20, 35, 60, 20)
+    fine = QWidget(root)
+    fine.setGeometry(100, 0, 200, 40)
+    row = QHBoxLayout(fine)
+    row.addWidget(QLabel("Fits"))
+    root.show()
+    qtbot.waitExposed(root)
+    found = "\n".join(problems(root))
+    assert "A sentence far" in found and "Download the model" in found and "overlaps" in found
+    assert "Fits" not in found
