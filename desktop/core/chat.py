@@ -62,6 +62,14 @@ def build_history(conversation: Conversation, messages: Sequence[Message]) -> li
     return history
 
 
+def _before(thread: Sequence[Message], message: Message) -> list[Message]:
+    """The active thread up to (not including) `message`'s turn."""
+    for index, item in enumerate(thread):
+        if item.id == message.id or item.parent_id == message.parent_id:
+            return list(thread[:index])
+    raise ValueError("This reply is not part of the conversation as shown; open it first.")
+
+
 def metrics_dict(metrics: Metrics, done_reason: str = "") -> dict[str, Any]:
     """The stored form of a reply's figures: the raw nanoseconds plus readable ones."""
     stored: dict[str, Any] = dataclasses.asdict(metrics)
@@ -136,11 +144,7 @@ class ChatService:
         appended to it. Raises ValueError (plain message) for a conversation that
         cannot be answered; re-raises CancelledError after saving the text as "stopped".
         """
-        conversation = self._store.conversation(conversation_id)
-        if not conversation.loadable:
-            raise ValueError("This conversation could not be loaded, so it cannot be continued.")
-        if not conversation.model:
-            raise ValueError("Choose a model for this conversation first.")
+        conversation = self._answerable(conversation_id)
         messages = self._store.messages(conversation_id)
 
         if continue_message_id is None:
@@ -155,7 +159,72 @@ class ChatService:
                 # Sent last and unterminated, the partial reply is what the model extends.
                 history.append(ChatMessage(Role.ASSISTANT, target.content))
             self._store.update_message(target.id, status=Status.STREAMING, error="")
+        return await self._stream(conversation, history, target, on_delta, on_start)
 
+    async def regenerate(
+        self,
+        message_id: int,
+        *,
+        on_delta: Callable[[str], None],
+        on_start: Callable[[int], None] | None = None,
+    ) -> ReplyOutcome:
+        """A new version of the reply `message_id`; the earlier versions are kept.
+
+        The history is the active thread up to the message before it, so a reply in
+        the middle of a conversation can be regenerated too (what followed it stays
+        with the old version). ValueError (plain message) for anything but a reply.
+        """
+        old = self._store.message(message_id)
+        if old.role != Role.ASSISTANT:
+            raise ValueError("Only a reply from the model can be regenerated.")
+        conversation = self._answerable(old.conversation_id)
+        messages = self._store.messages(conversation.id)
+        before = _before(messages, old)
+        target = self._store.add_version(message_id, "", status=Status.STREAMING, model=conversation.model)
+        history = build_history(conversation, before)
+        return await self._stream(conversation, history, target, on_delta, on_start)
+
+    async def edit(
+        self,
+        message_id: int,
+        text: str,
+        *,
+        on_delta: Callable[[str], None],
+        on_start: Callable[[int], None] | None = None,
+        on_edited: Callable[[Message], None] | None = None,
+    ) -> ReplyOutcome:
+        """Save `text` as a new version of the user message `message_id`, then answer it.
+
+        Nothing is deleted: the earlier text and its answers stay as the other version.
+        `on_edited` gets the new user message before the reply starts.
+        """
+        if not text.strip():
+            raise ValueError("Type the new text of the message first.")
+        old = self._store.message(message_id)
+        if old.role != Role.USER:
+            raise ValueError("Only your own messages can be edited.")
+        conversation = self._answerable(old.conversation_id)
+        edited = self._store.add_version(message_id, text, model=old.model)
+        if on_edited is not None:
+            on_edited(edited)
+        return await self.reply(conversation.id, on_delta=on_delta, on_start=on_start)
+
+    def _answerable(self, conversation_id: int) -> Conversation:
+        conversation = self._store.conversation(conversation_id)
+        if not conversation.loadable:
+            raise ValueError("This conversation could not be loaded, so it cannot be continued.")
+        if not conversation.model:
+            raise ValueError("Choose a model for this conversation first.")
+        return conversation
+
+    async def _stream(
+        self,
+        conversation: Conversation,
+        history: list[ChatMessage],
+        target: Message,
+        on_delta: Callable[[str], None],
+        on_start: Callable[[int], None] | None,
+    ) -> ReplyOutcome:
         if on_start is not None:
             # The UI shows the reply's own message from here on.
             on_start(target.id)

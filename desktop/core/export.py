@@ -1,9 +1,12 @@
 """Take conversations out of the app and back in.
 
-- JSON: every conversation with every field, versioned (`format`, `version`), lossless.
-  Importing gives new ids but keeps each conversation's uuid, so importing the same
-  file twice (or into the store it came from) adds nothing.
-- Markdown: one readable file per conversation, for people rather than programs.
+- JSON: every conversation with every field, versioned (`format`, `version`), lossless:
+  every version of every message (`key`, `parent`, `active`) and their parts (images as
+  base64). Importing gives new ids but keeps each conversation's uuid, so importing the
+  same file twice (or into the store it came from) adds nothing. Format 1 files (one
+  line of messages, no parts) still import.
+- Markdown: one readable file per conversation, the versions shown, with their parts,
+  for people rather than programs.
 - Whole-database backup and restore (SQLite backup API), via the store.
 """
 
@@ -19,11 +22,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.messages import ROLES, STATUSES, UNFINISHED, Role, Status
+from desktop.core.messages import (
+    ROLES,
+    STATUSES,
+    UNFINISHED,
+    CitationPart,
+    ImagePart,
+    Part,
+    Role,
+    Status,
+    TextPart,
+    ThinkingPart,
+    ToolCallPart,
+    ToolResultPart,
+    part_from_record,
+    part_record,
+)
 from desktop.core.store import Conversation, Message, Store
 
 FORMAT = "ollama-desk-conversations"
-VERSION = 1
+VERSION = 2
 ROLE_LABELS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System", Role.TOOL: "Tool"}
 _WINDOWS_RESERVED = {
     "con",
@@ -49,8 +67,12 @@ class ImportResult:
 # -- JSON -------------------------------------------------------------------------------------
 
 
-def _message_record(message: Message) -> dict[str, Any]:
+def _message_record(message: Message, active: bool) -> dict[str, Any]:
     return {
+        "key": message.id,
+        "parent": message.parent_id or None,
+        "active": active,
+        "parts": [part_record(p) for p in message.parts],
         "role": str(message.role),
         "content": message.content,
         "status": str(message.status),
@@ -61,7 +83,7 @@ def _message_record(message: Message) -> dict[str, Any]:
     }
 
 
-def _conversation_record(conversation: Conversation, messages: list[Message]) -> dict[str, Any]:
+def _conversation_record(conversation: Conversation, messages: list[tuple[Message, bool]]) -> dict[str, Any]:
     return {
         "uuid": conversation.uuid,
         "title": conversation.title,
@@ -70,7 +92,7 @@ def _conversation_record(conversation: Conversation, messages: list[Message]) ->
         "options": conversation.options,
         "created_at": conversation.created_at,
         "updated_at": conversation.updated_at,
-        "messages": [_message_record(m) for m in messages],
+        "messages": [_message_record(m, active) for m, active in messages],
     }
 
 
@@ -81,7 +103,7 @@ def export_data(store: Store) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": time.time(),
-        "conversations": [_conversation_record(c, store.messages(c.id)) for c in conversations],
+        "conversations": [_conversation_record(c, store.message_tree(c.id)) for c in conversations],
     }
 
 
@@ -159,7 +181,8 @@ def _checked_conversation(record: Any) -> dict[str, Any]:
     if not isinstance(raw_messages, list):
         raise ValueError("messages is not a list")
     created_at = _number(record, "created_at", time.time())
-    messages = []
+    messages: list[dict[str, Any]] = []
+    keys: set[Any] = set()
     for raw in raw_messages:
         if not isinstance(raw, dict):
             raise ValueError("a message is not an object")
@@ -171,8 +194,10 @@ def _checked_conversation(record: Any) -> dict[str, Any]:
         metrics = raw.get("metrics", {})
         if not isinstance(metrics, dict):
             raise ValueError("metrics is not an object")
+        tree = _tree_fields(raw, index=len(messages), keys=keys)
         messages.append(
             {
+                **tree,
                 "role": Role(role),
                 "content": _string(raw, "content"),
                 # A reply that was streaming when exported cannot resume: it is interrupted.
@@ -193,6 +218,27 @@ def _checked_conversation(record: Any) -> dict[str, Any]:
         "updated_at": _number(record, "updated_at", created_at),
         "messages": messages,
     }
+
+
+def _tree_fields(raw: Mapping[str, Any], *, index: int, keys: set[Any]) -> dict[str, Any]:
+    """A message's place among the versions, and its parts (format 2; format 1 has neither)."""
+    raw_parts = raw.get("parts", [])
+    if not isinstance(raw_parts, list):
+        raise ValueError("parts is not a list")
+    parts = tuple(part_from_record(p) if isinstance(p, dict) else _not_a_part() for p in raw_parts)
+    if "key" not in raw:
+        return {"parts": parts} if parts else {}
+    key, parent = raw.get("key"), raw.get("parent")
+    if isinstance(key, (dict, list)) or key in keys:
+        raise ValueError("a message key is missing or repeated")
+    if parent is not None and parent not in keys:
+        raise ValueError("a message refers to a parent that comes after it or does not exist")
+    keys.add(key)
+    return {"key": key, "parent": parent, "active": bool(raw.get("active", True)), "parts": parts}
+
+
+def _not_a_part() -> Part:
+    raise ValueError("a part is not an object")
 
 
 def _string(record: Mapping[str, Any], key: str, default: str = "") -> str:
@@ -244,7 +290,12 @@ def conversation_markdown(conversation: Conversation, messages: list[Message]) -
         label = ROLE_LABELS.get(message.role, message.role.capitalize())
         if message.role == Role.ASSISTANT and message.model:
             label += f" ({message.model})"
-        lines += ["---", "", f"### {label}", "", _closed_fences(message.content) or "*(empty)*", ""]
+        if message.version_count > 1:
+            label += f" · version {message.version} of {message.version_count}"
+        body = _closed_fences(message.content)
+        lines += ["---", "", f"### {label}", "", *_parts_markdown(message.parts, before=True)]
+        lines += [body or ("" if message.parts else "*(empty)*"), ""]
+        lines += _parts_markdown(message.parts, before=False)
         if message.status in UNFINISHED:
             note = {
                 Status.INTERRUPTED: "Reply interrupted",
@@ -254,6 +305,29 @@ def conversation_markdown(conversation: Conversation, messages: list[Message]) -
             detail = f": {message.error}" if message.error else ""
             lines += [f"*({note[message.status]}{detail})*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _parts_markdown(parts: tuple[Part, ...], *, before: bool) -> list[str]:
+    """Thinking and tool calls read before the answer; results, images and citations after."""
+    lines: list[str] = []
+    for part in parts:
+        if before and isinstance(part, ThinkingPart):
+            lines += ["**Thinking:**", "", *(f"> {line}" for line in part.text.splitlines()), ""]
+        elif before and isinstance(part, ToolCallPart):
+            arguments = json.dumps(part.arguments, ensure_ascii=False)
+            lines += [f"**Tool call:** `{part.name}` {arguments}", ""]
+        elif not before and isinstance(part, ToolResultPart):
+            label = "Tool error" if part.is_error else "Tool result"
+            lines += [f"**{label}** (`{part.name}`):", "", _closed_fences(part.content), ""]
+        elif not before and isinstance(part, TextPart):
+            lines += [_closed_fences(part.text), ""]
+        elif not before and isinstance(part, ImagePart):
+            lines += [f"*(image: {part.name or part.media_type}, {len(part.data)} bytes)*", ""]
+        elif not before and isinstance(part, CitationPart):
+            where = f", {part.locator}" if part.locator else ""
+            quote = f": “{part.quote}”" if part.quote else ""
+            lines += [f"- Source: {part.title or part.source} ({part.source}{where}){quote}", ""]
+    return lines
 
 
 def _closed_fences(text: str) -> str:

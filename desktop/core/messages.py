@@ -2,13 +2,23 @@
 
 Roles and statuses are str-valued enums: the stored values and every comparison with
 a plain string ("assistant", "complete") keep working, and a typo becomes a type error.
+
+A message is its main text (`content`, what the model said or the user typed) plus
+`parts`: the structured pieces around it, in order (thinking, tool calls and their
+results, images, citations, more text). A message also has versions: Regenerate and
+Edit add a sibling instead of overwriting, and `version`/`version_count` say which one
+is shown (the store returns the active one of each turn).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 
 class Role(str, Enum):
@@ -60,6 +70,123 @@ def status_of(value: object, default: Status = Status.COMPLETE) -> Status:
         return default
 
 
+# -- parts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """More answer text, for a reply whose text is interleaved with tool calls."""
+
+    text: str
+    kind: Literal["text"] = "text"
+
+
+@dataclass(frozen=True)
+class ThinkingPart:
+    """A reasoning model's thinking, shown folded; never sent back as the answer."""
+
+    text: str
+    kind: Literal["thinking"] = "thinking"
+
+
+@dataclass(frozen=True)
+class ToolCallPart:
+    call_id: str
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    kind: Literal["tool_call"] = "tool_call"
+
+
+@dataclass(frozen=True)
+class ToolResultPart:
+    call_id: str
+    name: str
+    content: str
+    is_error: bool = False
+    kind: Literal["tool_result"] = "tool_result"
+
+
+@dataclass(frozen=True)
+class ImagePart:
+    """An image the user attached (or a tool returned): the bytes themselves, kept in the store."""
+
+    media_type: str
+    data: bytes
+    name: str = ""
+    kind: Literal["image"] = "image"
+
+
+@dataclass(frozen=True)
+class CitationPart:
+    """Where an answer's claim came from: a document (path or URL), its title and the quoted text."""
+
+    source: str
+    title: str = ""
+    quote: str = ""
+    locator: str = ""  # page, section or chunk, as the retriever names it
+    kind: Literal["citation"] = "citation"
+
+
+Part = TextPart | ThinkingPart | ToolCallPart | ToolResultPart | ImagePart | CitationPart
+PART_KINDS = ("text", "thinking", "tool_call", "tool_result", "image", "citation")
+
+
+def part_text(part: Part) -> str:
+    """The searchable text of a part (what search matches and Markdown export shows)."""
+    if isinstance(part, (TextPart, ThinkingPart)):
+        return part.text
+    if isinstance(part, ToolCallPart):
+        return f"{part.name} {json.dumps(part.arguments, ensure_ascii=False)}"
+    if isinstance(part, ToolResultPart):
+        return part.content
+    if isinstance(part, ImagePart):
+        return part.name
+    return " ".join(x for x in (part.title, part.quote, part.source) if x)
+
+
+def part_record(part: Part) -> dict[str, Any]:
+    """A part as JSON-ready data (images as base64), the form export and the store use."""
+    if isinstance(part, ImagePart):
+        encoded = base64.b64encode(part.data).decode("ascii")
+        return {"kind": part.kind, "media_type": part.media_type, "name": part.name, "data": encoded}
+    return asdict(part)
+
+
+def part_from_record(record: Mapping[str, Any]) -> Part:
+    """The inverse of part_record; ValueError naming what is wrong for anything else."""
+    kind = record.get("kind")
+
+    def text(key: str) -> str:
+        value = record.get(key, "")
+        if not isinstance(value, str):
+            raise ValueError(f"{kind} part: {key} is not text")
+        return value
+
+    if kind == "text":
+        return TextPart(text("text"))
+    if kind == "thinking":
+        return ThinkingPart(text("text"))
+    if kind == "tool_call":
+        arguments = record.get("arguments", {})
+        if not isinstance(arguments, dict):
+            raise ValueError("tool_call part: arguments is not an object")
+        return ToolCallPart(text("call_id"), text("name"), dict(arguments))
+    if kind == "tool_result":
+        return ToolResultPart(text("call_id"), text("name"), text("content"), bool(record.get("is_error")))
+    if kind == "image":
+        try:
+            data = base64.b64decode(text("data"), validate=True)
+        except (binascii.Error, ValueError) as err:
+            raise ValueError("image part: data is not base64") from err
+        return ImagePart(text("media_type"), data, text("name"))
+    if kind == "citation":
+        return CitationPart(text("source"), text("title"), text("quote"), text("locator"))
+    raise ValueError(f"unknown part kind {kind!r}")
+
+
+# -- conversations and messages ---------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Conversation:
     id: int
@@ -85,3 +212,8 @@ class Message:
     created_at: float
     metrics: dict[str, Any]
     error: str
+    parts: tuple[Part, ...] = ()
+    # Versions: siblings share a parent (the message before them); 0 = the first turn.
+    parent_id: int = 0
+    version: int = 1  # 1-based position among its siblings, oldest first
+    version_count: int = 1

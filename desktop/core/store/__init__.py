@@ -1,8 +1,9 @@
 """Conversations, messages and settings, kept in one SQLite file.
 
 The package, by responsibility: `schema` (migrations), `database` (connection,
-transactions, damage), `conversations`, `messages`, `search`, `backup`, `settings`,
-`errors`. `Store` puts them together; import everything from here.
+transactions, damage), `conversations`, `messages` (threads, versions, parts),
+`transfer` (import), `search`, `backup`, `settings`, `errors`. `Store` puts them
+together; import everything from here.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from desktop.core.store.errors import (
     NotFound,
     StoreError,
 )
-from desktop.core.store.messages import MessagesMixin
 from desktop.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop.core.store.search import SearchHit, SearchMixin
 from desktop.core.store.settings import SettingsMixin
+from desktop.core.store.transfer import TransferMixin
 
 DB_NAME = "desk.sqlite3"
 
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-class Store(ConversationsMixin, MessagesMixin, SearchMixin, BackupMixin, SettingsMixin):
+class Store(ConversationsMixin, TransferMixin, SearchMixin, BackupMixin, SettingsMixin):
     """The app's conversation database. Thread-safe: one connection behind a lock."""
 
     @classmethod

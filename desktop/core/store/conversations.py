@@ -132,4 +132,4 @@ class ConversationsMixin(Database):
 
     @staticmethod
     def _fts_tables() -> tuple[str, ...]:
-        return ("messages_fts", "conversations_fts")
+        return ("messages_fts", "conversations_fts", "parts_fts")

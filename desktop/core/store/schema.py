@@ -127,5 +127,55 @@ def _v3_full_text_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_tables, _v2_conversation_uuid, _v3_full_text_search)
+def _existing_tokenizer(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
+    return "trigram" if row and "trigram" in str(row[0]) else "unicode61"
+
+
+def _v4_versions_and_parts(conn: sqlite3.Connection) -> None:
+    # Versions: a message's siblings (same parent) are its versions; `active` marks the
+    # one shown. Until now a conversation was one line, so each message's parent is the
+    # message before it and every message is active.
+    tokenizer = _existing_tokenizer(conn)
+    run_script(
+        conn,
+        f"""
+        ALTER TABLE messages ADD COLUMN parent_id INTEGER;
+        ALTER TABLE messages ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        UPDATE messages SET parent_id = (
+            SELECT max(p.id) FROM messages p
+            WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
+        CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id);
+        CREATE TABLE message_parts (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL DEFAULT '{{}}',
+            blob BLOB,
+            UNIQUE (message_id, position)
+        );
+        CREATE VIRTUAL TABLE parts_fts USING fts5(
+            text, content='message_parts', content_rowid='id', tokenize='{tokenizer}');
+        CREATE TRIGGER parts_fts_insert AFTER INSERT ON message_parts BEGIN
+            INSERT INTO parts_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER parts_fts_delete AFTER DELETE ON message_parts BEGIN
+            INSERT INTO parts_fts(parts_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER parts_fts_update AFTER UPDATE OF text ON message_parts BEGIN
+            INSERT INTO parts_fts(parts_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO parts_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_tables,
+    _v2_conversation_uuid,
+    _v3_full_text_search,
+    _v4_versions_and_parts,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -114,4 +114,19 @@ class SearchMixin(Database):
         )
         for r in message_rows:
             hits.append(SearchHit(int(r[0]), int(r[1]), as_text(r[2]), snippet(as_text(r[3]), terms)))
+        if len(hits) >= limit:
+            return hits
+        # Thinking, tool calls and results, citations: a match there finds its message.
+        seen = {h.message_id for h in hits}
+        part_where, part_params = where("parts_fts", "text", "p")
+        part_rows = self._query_raw(
+            "SELECT m.conversation_id, m.id, c.title, p.text FROM message_parts p"
+            " JOIN messages m ON m.id = p.message_id JOIN conversations c ON c.id = m.conversation_id"
+            f" WHERE {part_where} ORDER BY c.updated_at DESC, m.id DESC, p.position LIMIT ?",
+            (*part_params, limit),
+        )
+        for r in part_rows:
+            if int(r[1]) not in seen and len(hits) < limit:
+                seen.add(int(r[1]))
+                hits.append(SearchHit(int(r[0]), int(r[1]), as_text(r[2]), snippet(as_text(r[3]), terms)))
         return hits
