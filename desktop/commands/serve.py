@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "anyone who can reach it can use and delete your models"
         ),
     )
+    # A model's llama-server child, started by the engine itself (a bundle has no `python -m`).
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
 
 def parse_listen(value: str | None) -> tuple[str, int]:
@@ -64,6 +66,10 @@ def _is_loopback(host: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "child", False):
+        from desktop.engine import child
+
+        return child.main()
     try:
         host, port = parse_listen(args.host)
     except ValueError as exc:

@@ -1,48 +1,34 @@
-"""Loaded models and the generation loop.
+"""Loaded models: one llama-server child process per model and kind, and the scheduling around them.
 
-One `ModelSlot` per model name holds the llama.cpp context, an asyncio.Lock that queues
-requests (one llama context never runs two requests at once; asyncio.Lock is FIFO) and
-the keep-alive timer. Inference runs in a worker thread and hands each piece of text to
-the event loop, so the server stays responsive; a cancel flag checked after every token
-stops a generation within one token of the client going away.
+A `ModelSlot` per model name holds up to two children (generation; embeddings, which
+llama-server serves only with pooling switched on), the keep-alive timer and the count of
+requests in flight. Each child has `parallel` llama-server slots; a request holds one of
+them (an asyncio.Semaphore) for its whole life, so llama-server never queues behind our
+back and a request that goes away frees its slot at once. Requests that wait for a slot
+are counted against OLLAMA_MAX_QUEUE; one more is refused with Ollama's 503.
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
-import ctypes
-import json
 import math
 import os
-import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desktop.engine.gguf import GGUFError, GGUFFile, read_gguf
-from desktop.engine.options import DEFAULT_NUM_CTX, Options, RequestError
+from desktop.engine.options import DEFAULT_NUM_CTX, RequestError
+from desktop.engine.process import Child, ChildSettings, start_child
 
-CHATML_TEMPLATE = (
-    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] "
-    "+ '<|im_end|>' + '\n' }}{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
-)
-
-
-MISSING_LLAMA = "the built-in engine needs llama-cpp-python: pip install 'ollama-desk[engine]' ({})"
-
-
-def gpu_offload_supported() -> bool:
-    try:
-        import llama_cpp
-
-        return bool(llama_cpp.llama_supports_gpu_offload())
-    except Exception:  # noqa: BLE001 - no usable llama_cpp means no GPU either
-        return False
+GEN = "generate"
+EMBED = "embed"
+DEFAULT_EMBED_CTX = 2048
+DEFAULT_MAX_QUEUE = 512
+BUSY = "server busy, please try again.  maximum pending requests exceeded"
 
 
 def default_threads() -> int:
@@ -56,176 +42,31 @@ def default_threads() -> int:
     return max(1, physical or os.cpu_count() or 1)
 
 
-@dataclass
-class GenStats:
-    prompt_eval_count: int = 0
-    prompt_eval_duration: int = 0
-    eval_count: int = 0
-    eval_duration: int = 0
-    done_reason: str = "stop"
-    context: list[int] = field(default_factory=list)
-
-
-class _StopFilter:
-    """Holds back text that could be the start of a stop string; finds complete ones."""
-
-    def __init__(self, stops: list[str]) -> None:
-        self.stops = stops
-        self.held = ""
-
-    def feed(self, text: str) -> tuple[str, bool]:
-        self.held += text
-        if not self.stops:
-            out, self.held = self.held, ""
-            return out, False
-        for stop in self.stops:
-            index = self.held.find(stop)
-            if index >= 0:
-                out = self.held[:index]
-                self.held = ""
-                return out, True
-        keep = 0
-        for stop in self.stops:
-            for k in range(min(len(stop) - 1, len(self.held)), 0, -1):
-                if self.held.endswith(stop[:k]):
-                    keep = max(keep, k)
-                    break
-        out = self.held[: len(self.held) - keep]
-        self.held = self.held[len(self.held) - keep :]
-        return out, False
-
-    def flush(self) -> str:
-        out, self.held = self.held, ""
-        return out
-
-
-def _piece(vocab: Any, token: int, buffer: list[Any]) -> bytes:
-    """The bytes of one token (a reused buffer, grown when a piece is longer)."""
-    import llama_cpp
-
-    n = llama_cpp.llama_token_to_piece(vocab, token, buffer[0], len(buffer[0]), 0, False)
-    if n < 0:
-        buffer[0] = ctypes.create_string_buffer(-n)
-        n = llama_cpp.llama_token_to_piece(vocab, token, buffer[0], len(buffer[0]), 0, False)
-    return bytes(buffer[0].raw[: max(0, n)])
-
-
-def make_grammar(fmt: str | dict[str, Any] | None) -> Any:
-    if fmt is None:
-        return None
-    from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
-
-    if fmt == "json":
-        return LlamaGrammar.from_string(JSON_GBNF, verbose=False)
+def gpu_offload_supported() -> bool:
+    """Whether llama.cpp in this install sees a GPU (the PyPI Linux wheel is CPU-only)."""
     try:
-        return LlamaGrammar.from_json_schema(json.dumps(fmt), verbose=False)
-    except Exception as exc:  # noqa: BLE001 - llama_cpp raises bare exceptions for bad schemas
-        raise RequestError(f"invalid JSON schema in format: {exc}") from exc
+        import xllamacpp
+
+        devices = xllamacpp.get_device_info()
+    except Exception:  # noqa: BLE001 - no usable xllamacpp means no GPU either
+        return False
+    kinds = xllamacpp.ggml_backend_dev_type
+    gpus = {kinds.GGML_BACKEND_DEVICE_TYPE_GPU, kinds.GGML_BACKEND_DEVICE_TYPE_IGPU}
+    return any(d.get("type") in gpus for d in devices)
 
 
-def generate_tokens(
-    llama: Any,
-    prompt: str,
-    opts: Options,
-    fmt: str | dict[str, Any] | None,
-    cancel: threading.Event,
-    emit: Callable[[str], None],
-) -> GenStats:
-    """The generation loop (runs in a worker thread). Emits text pieces; returns the figures."""
-    import llama_cpp
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
-    grammar = make_grammar(fmt)
-    tokens: list[int] = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
-    bos = llama.token_bos()
-    if len(tokens) >= 2 and tokens[0] == bos and tokens[1] == bos:
-        tokens = tokens[1:]
-    n_ctx = int(llama.n_ctx())
-    reserve = opts.num_predict if 0 < opts.num_predict < n_ctx // 2 else max(1, n_ctx // 4)
-    limit = n_ctx - reserve
-    if len(tokens) > limit:
-        keep = max(0, min(opts.num_keep, limit // 2))
-        tokens = tokens[:keep] + tokens[len(tokens) - (limit - keep) :]
-    budget = n_ctx - len(tokens)
-    if opts.num_predict > 0:
-        budget = min(budget, opts.num_predict)
-    seed = opts.seed if opts.seed >= 0 else int.from_bytes(os.urandom(4), "little")
-    llama.set_seed(seed)
-    vocab = llama._model.vocab
-    buffer = [ctypes.create_string_buffer(64)]
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    stops = _StopFilter(opts.stop)
-    stats = GenStats(prompt_eval_count=len(tokens), done_reason="length")
-    generated: list[int] = []
-    start = time.perf_counter()
-    first_at = start
-    generator = llama.generate(
-        tokens,
-        top_k=opts.top_k,
-        top_p=opts.top_p,
-        min_p=opts.min_p,
-        typical_p=opts.typical_p,
-        temp=opts.temperature,
-        repeat_penalty=opts.repeat_penalty,
-        frequency_penalty=opts.frequency_penalty,
-        presence_penalty=opts.presence_penalty,
-        grammar=grammar,
-    )
-    by_string = False
+
+def available_memory() -> int:
     try:
-        for token in generator:
-            if not generated:
-                first_at = time.perf_counter()
-                stats.prompt_eval_duration = int((first_at - start) * 1e9)
-            if cancel.is_set():
-                stats.done_reason = "cancel"
-                break
-            if llama_cpp.llama_vocab_is_eog(vocab, token):
-                stats.done_reason = "stop"
-                generated.append(token)
-                break
-            generated.append(token)
-            piece = _piece(vocab, token, buffer)
-            text, by_string = stops.feed(decoder.decode(piece))
-            if text:
-                emit(text)
-            if by_string:
-                stats.done_reason = "stop"
-                break
-            if len(generated) >= budget:
-                break
-    finally:
-        generator.close()
-    if stats.done_reason != "cancel" and not by_string:
-        tail = stops.flush() + decoder.decode(b"", final=True)
-        if tail:
-            emit(tail)
-    end = time.perf_counter()
-    stats.eval_count = len(generated)
-    stats.eval_duration = max(1, int((end - first_at) * 1e9))
-    stats.context = tokens + generated
-    return stats
+        import psutil
 
-
-@dataclass
-class ModelSlot:
-    name: str
-    digest: str
-    path: Path
-    details: dict[str, Any]
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    llama: Any = None
-    embedder: Any = None
-    num_ctx: int = 0
-    size: int = 0
-    size_vram: int = 0
-    expires_at: float = 0.0  # epoch seconds; math.inf = forever
-    timer: asyncio.TimerHandle | None = None
-    pending: int = 0
-    threads: int = 0
-
-    @property
-    def loaded(self) -> bool:
-        return self.llama is not None or self.embedder is not None
+        return int(psutil.virtual_memory().available)
+    except Exception:  # noqa: BLE001 - no figure: assume plenty, only the count limits apply
+        return 1 << 40
 
 
 def kv_cache_bytes(meta: GGUFFile, n_ctx: int) -> int:
@@ -236,17 +77,67 @@ def kv_cache_bytes(meta: GGUFFile, n_ctx: int) -> int:
     if not all(isinstance(v, int) and v > 0 for v in (layers, embd, heads, heads_kv)):
         return 0
     head_dim = embd // heads
-    return int(n_ctx * layers * heads_kv * head_dim * 2 * 2)
+    return int(n_ctx * layers * heads_kv * head_dim * 2 * 2)  # K and V, f16
+
+
+@dataclass
+class Lease:
+    """One llama-server slot held by one request."""
+
+    child: Child
+    load_seconds: float
+
+
+@dataclass
+class ModelSlot:
+    name: str
+    digest: str
+    path: Path
+    details: dict[str, Any]
+    children: dict[str, Child] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    expires_at: float = 0.0  # epoch seconds; math.inf = forever
+    timer: asyncio.TimerHandle | None = None
+    pending: int = 0
+
+    @property
+    def loaded(self) -> bool:
+        return any(c.alive for c in self.children.values())
+
+    @property
+    def size(self) -> int:
+        """Weights once (the children map the same file, so the OS shares its pages), plus
+        every child's KV cache."""
+        alive = [c for c in self.children.values() if c.alive]
+        if not alive:
+            return 0
+        return max(c.settings.weights for c in alive) + sum(c.settings.kv_bytes for c in alive)
+
+    @property
+    def size_vram(self) -> int:
+        alive = [c for c in self.children.values() if c.alive]
+        return self.size if any(c.size_vram for c in alive) else 0
+
+    @property
+    def num_ctx(self) -> int:
+        for kind in (GEN, EMBED):
+            child = self.children.get(kind)
+            if child is not None and child.alive:
+                return child.settings.num_ctx
+        return 0
 
 
 class Runner:
-    """Every loaded model, their queues and keep-alive timers."""
+    """Every loaded model, their children, queues and keep-alive timers."""
 
     def __init__(self, *, gpu: bool | None = None, threads: int | None = None) -> None:
         self.gpu = gpu_offload_supported() if gpu is None else gpu
         self.threads = threads or default_threads()
         self.slots: dict[str, ModelSlot] = {}
+        self.waiting = 0
         self._meta_cache: dict[tuple[str, int, float], GGUFFile] = {}
+
+    # --- model files -----------------------------------------------------------------------------
 
     def metadata(self, path: Path) -> GGUFFile:
         stat = path.stat()
@@ -257,90 +148,6 @@ class Runner:
             self._meta_cache[key] = cached
         return cached
 
-    def slot(self, name: str, digest: str, path: Path, details: dict[str, Any]) -> ModelSlot:
-        key = name.lower()
-        slot = self.slots.get(key)
-        if slot is None or slot.digest != digest:
-            if slot is not None and slot.loaded and not slot.lock.locked():
-                self._close(slot)
-            slot = ModelSlot(name=name, digest=digest, path=path, details=details)
-            self.slots[key] = slot
-        return slot
-
-    def default_ctx(self, meta: GGUFFile) -> int:
-        env = os.environ.get("OLLAMA_CONTEXT_LENGTH", "")
-        wanted = int(env) if env.isdigit() and int(env) > 0 else DEFAULT_NUM_CTX
-        trained = meta.context_length
-        return min(wanted, trained) if trained > 0 else wanted
-
-    async def ensure_loaded(self, slot: ModelSlot, opts: Options) -> float:
-        """Load (or reload for a new num_ctx) under the slot's lock; returns seconds spent."""
-        meta = await asyncio.to_thread(self._checked_meta, slot.path)
-        num_ctx = opts.num_ctx if opts.num_ctx > 0 else self.default_ctx(meta)
-        num_ctx = max(256, num_ctx)
-        threads = opts.num_thread if opts.num_thread > 0 else self.threads
-        if slot.llama is not None and slot.num_ctx == num_ctx and slot.threads == threads:
-            return 0.0
-        start = time.perf_counter()
-        if slot.llama is not None:
-            await asyncio.to_thread(self._close_llama, slot)
-        gpu_layers = -1 if self.gpu and opts.num_gpu != 0 else 0
-        self.make_room(slot, slot.path.stat().st_size + kv_cache_bytes(meta, num_ctx))
-        llama = await asyncio.to_thread(self._load, slot.path, num_ctx, gpu_layers, threads, opts.num_batch)
-        slot.llama = llama
-        slot.num_ctx = num_ctx
-        slot.threads = threads
-        file_size = slot.path.stat().st_size
-        slot.size = file_size + kv_cache_bytes(meta, num_ctx)
-        slot.size_vram = slot.size if gpu_layers != 0 else 0
-        return time.perf_counter() - start
-
-    async def ensure_embedder(self, slot: ModelSlot, num_ctx: int = 0) -> float:
-        """The embedding context (inputs are cut to num_ctx tokens; default 2048)."""
-        meta = await asyncio.to_thread(self._checked_meta, slot.path)
-        n_ctx = max(64, num_ctx) if num_ctx > 0 else 2048
-        n_ctx = min(n_ctx, meta.context_length or n_ctx)
-        if slot.embedder is not None and slot.embedder.n_ctx() == n_ctx:
-            return 0.0
-        start = time.perf_counter()
-        if slot.embedder is not None:
-            old, slot.embedder = slot.embedder, None
-            await asyncio.to_thread(old.close)
-        slot.embedder = await asyncio.to_thread(self._load_embedder, slot.path, n_ctx)
-        if slot.llama is None:
-            slot.size = slot.path.stat().st_size + kv_cache_bytes(meta, n_ctx)
-            slot.size_vram = slot.size if self.gpu else 0
-            slot.num_ctx = n_ctx
-        return time.perf_counter() - start
-
-    def make_room(self, keep: ModelSlot, needed: int) -> None:
-        """Unload idle models, soonest-expiring first, past OLLAMA_MAX_LOADED_MODELS or when
-        the new model would not fit in available memory (what Ollama's scheduler does)."""
-        idle = sorted(
-            (
-                s
-                for s in self.slots.values()
-                if s is not keep and s.loaded and s.pending == 0 and not s.lock.locked()
-            ),
-            key=lambda s: s.expires_at,
-        )
-        raw_limit = os.environ.get("OLLAMA_MAX_LOADED_MODELS", "")
-        limit = int(raw_limit) if raw_limit.isdigit() and int(raw_limit) > 0 else 0
-        loaded = len([s for s in self.slots.values() if s is not keep and s.loaded])
-        try:
-            import psutil
-
-            available = int(psutil.virtual_memory().available)
-        except Exception:  # noqa: BLE001 - no figure: only the count limit applies
-            available = needed * 2
-        for other in idle:
-            over_count = limit > 0 and loaded + 1 > limit
-            if not over_count and available >= needed * 1.1:
-                break
-            available += other.size
-            loaded -= 1
-            self._close(other)
-
     def _checked_meta(self, path: Path) -> GGUFFile:
         try:
             return self.metadata(path)
@@ -349,63 +156,133 @@ class Runner:
         except OSError as exc:
             raise RequestError(f"unable to load model: the model file is missing ({exc})", 500) from exc
 
-    def _load(self, path: Path, n_ctx: int, gpu_layers: int, threads: int, n_batch: int) -> Any:
-        try:
-            from llama_cpp import Llama
-        except ImportError as exc:
-            raise RequestError(MISSING_LLAMA.format(exc), 500) from exc
+    def slot(self, name: str, digest: str, path: Path, details: dict[str, Any]) -> ModelSlot:
+        key = name.lower()
+        slot = self.slots.get(key)
+        if slot is None or slot.digest != digest:
+            if slot is not None and slot.pending == 0:
+                self._close(slot)
+            slot = ModelSlot(name=name, digest=digest, path=path, details=details)
+            self.slots[key] = slot
+        return slot
 
-        try:
-            return Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_batch=max(32, min(n_batch, n_ctx)),
-                n_gpu_layers=gpu_layers,
-                n_threads=threads,
-                n_threads_batch=threads,
-                verbose=False,
-            )
-        except Exception as exc:  # noqa: BLE001 - llama_cpp raises ValueError/RuntimeError
-            raise RequestError(f"unable to load model: {exc}", 500) from exc
+    def default_ctx(self, meta: GGUFFile) -> int:
+        wanted = _env_int("OLLAMA_CONTEXT_LENGTH", DEFAULT_NUM_CTX)
+        trained = meta.context_length
+        return min(wanted, trained) if trained > 0 else wanted
 
-    def _load_embedder(self, path: Path, n_ctx: int) -> Any:
-        try:
-            import llama_cpp
-        except ImportError as exc:
-            raise RequestError(MISSING_LLAMA.format(exc), 500) from exc
+    def parallel_for(self, meta: GGUFFile, num_ctx: int, weights: int) -> int:
+        """OLLAMA_NUM_PARALLEL, else 4 slots where they fit comfortably in memory, else 1."""
+        wanted = _env_int("OLLAMA_NUM_PARALLEL", 0)
+        if wanted:
+            return min(wanted, 64)
+        four = weights + 4 * kv_cache_bytes(meta, num_ctx)
+        return 4 if four * 2 < available_memory() else 1
 
-        try:
-            return llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_batch=n_ctx,
-                n_ubatch=n_ctx,
-                embedding=True,
-                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
-                n_gpu_layers=-1 if self.gpu else 0,
-                n_threads=self.threads,
-                verbose=False,
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise RequestError(f"unable to load model: {exc}", 500) from exc
+    # --- leases ----------------------------------------------------------------------------------
 
-    @staticmethod
-    def _close_llama(slot: ModelSlot) -> None:
-        llama, slot.llama = slot.llama, None
-        if llama is not None:
-            with contextlib.suppress(Exception):
-                llama.close()
+    def _settings(
+        self,
+        slot: ModelSlot,
+        meta: GGUFFile,
+        kind: str,
+        num_ctx: int,
+        threads: int,
+        num_batch: int,
+        num_gpu: int,
+    ) -> ChildSettings:
+        if kind == EMBED:
+            n_ctx = max(64, num_ctx) if num_ctx > 0 else DEFAULT_EMBED_CTX
+            n_ctx = min(n_ctx, meta.context_length or n_ctx)
+        else:
+            n_ctx = max(256, num_ctx if num_ctx > 0 else self.default_ctx(meta))
+        weights = slot.path.stat().st_size
+        parallel = self.parallel_for(meta, n_ctx, weights)
+        gpu_layers = -1 if self.gpu and num_gpu != 0 else 0
+        return ChildSettings(
+            path=slot.path,
+            num_ctx=n_ctx,
+            parallel=parallel,
+            threads=threads if threads > 0 else self.threads,
+            num_batch=max(32, min(num_batch, n_ctx)),
+            gpu_layers=gpu_layers,
+            embedding=kind == EMBED,
+            weights=weights,
+            kv_bytes=kv_cache_bytes(meta, n_ctx) * parallel,
+        )
+
+    @contextlib.asynccontextmanager
+    async def lease(
+        self,
+        slot: ModelSlot,
+        kind: str,
+        *,
+        num_ctx: int = 0,
+        threads: int = 0,
+        num_batch: int = 512,
+        num_gpu: int = -1,
+    ) -> AsyncIterator[Lease]:
+        """Load the model's child for `kind` if needed and hold one of its slots."""
+        max_queue = _env_int("OLLAMA_MAX_QUEUE", DEFAULT_MAX_QUEUE)
+        if self.waiting >= max_queue:
+            raise RequestError(BUSY, 503)
+        slot.pending += 1
+        self.waiting += 1
+        queued = True
+        try:
+            meta = await asyncio.to_thread(self._checked_meta, slot.path)
+            wanted = self._settings(slot, meta, kind, num_ctx, threads, num_batch, num_gpu)
+            load_seconds = 0.0
+            async with slot.lock:
+                child = slot.children.get(kind)
+                if child is None or not child.alive or not child.settings.same_model(wanted):
+                    started = time.perf_counter()
+                    if child is not None:
+                        await child.drain_and_stop()
+                    self.make_room(slot, wanted.weights + wanted.kv_bytes)
+                    child = await start_child(wanted)
+                    slot.children[kind] = child
+                    load_seconds = time.perf_counter() - started
+            async with child.slot():
+                self.waiting -= 1
+                queued = False
+                yield Lease(child=child, load_seconds=load_seconds)
+        finally:
+            if queued:
+                self.waiting -= 1
+            slot.pending -= 1
+
+    async def load(self, slot: ModelSlot, **kwargs: Any) -> float:
+        async with self.lease(slot, GEN, **kwargs) as lease:
+            return lease.load_seconds
+
+    # --- memory and keep-alive -----------------------------------------------------------------
+
+    def make_room(self, keep: ModelSlot, needed: int) -> None:
+        """Unload idle models, soonest-expiring first, past OLLAMA_MAX_LOADED_MODELS or when
+        the new model would not fit in available memory (what Ollama's scheduler does)."""
+        idle = sorted(
+            (s for s in self.slots.values() if s is not keep and s.loaded and s.pending == 0),
+            key=lambda s: s.expires_at,
+        )
+        limit = _env_int("OLLAMA_MAX_LOADED_MODELS", 0)
+        loaded = len([s for s in self.slots.values() if s is not keep and s.loaded])
+        available = available_memory()
+        for other in idle:
+            over_count = limit > 0 and loaded + 1 > limit
+            if not over_count and available >= needed * 1.1:
+                break
+            available += other.size
+            loaded -= 1
+            self._close(other)
 
     def _close(self, slot: ModelSlot) -> None:
-        self._close_llama(slot)
-        embedder, slot.embedder = slot.embedder, None
-        if embedder is not None:
-            with contextlib.suppress(Exception):
-                embedder.close()
+        for child in slot.children.values():
+            child.stop()
+        slot.children.clear()
         if slot.timer is not None:
             slot.timer.cancel()
             slot.timer = None
-        slot.size = slot.size_vram = 0
 
     def keep(self, slot: ModelSlot, seconds: float) -> None:
         """Arm the keep-alive timer after a request; 0 unloads at once."""
@@ -425,12 +302,14 @@ class Runner:
 
     def _expire(self, slot: ModelSlot) -> None:
         slot.timer = None
-        if slot.pending == 0 and not slot.lock.locked():
+        if slot.pending == 0:
             self._close(slot)
 
     async def unload(self, slot: ModelSlot) -> None:
         async with slot.lock:
-            await asyncio.to_thread(self._close, slot)
+            for child in list(slot.children.values()):
+                await child.drain_and_stop()
+            self._close(slot)
 
     def running(self) -> list[ModelSlot]:
         return [slot for slot in self.slots.values() if slot.loaded]
@@ -438,50 +317,3 @@ class Runner:
     def close_all(self) -> None:
         for slot in list(self.slots.values()):
             self._close(slot)
-
-
-@dataclass
-class Piece:
-    text: str = ""
-    stats: GenStats | None = None
-    error: BaseException | None = None
-
-
-async def stream_generation(
-    llama: Any, prompt: str, opts: Options, fmt: str | dict[str, Any] | None
-) -> AsyncIterator[Piece]:
-    """Run generate_tokens in a thread and yield its pieces; closing this stops the thread.
-
-    The caller holds the slot's lock; this generator does not return (so the lock is not
-    released) until the worker thread has really finished with the llama context.
-    """
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[Piece] = asyncio.Queue()
-    cancel = threading.Event()
-
-    def emit(text: str) -> None:
-        loop.call_soon_threadsafe(queue.put_nowait, Piece(text=text))
-
-    def work() -> None:
-        try:
-            stats = generate_tokens(llama, prompt, opts, fmt, cancel, emit)
-            loop.call_soon_threadsafe(queue.put_nowait, Piece(stats=stats))
-        except BaseException as exc:  # noqa: BLE001 - handed to the event loop as a piece
-            loop.call_soon_threadsafe(queue.put_nowait, Piece(error=exc))
-
-    worker = loop.run_in_executor(None, work)
-    try:
-        while True:
-            piece = await queue.get()
-            yield piece
-            if piece.stats is not None or piece.error is not None:
-                break
-    finally:
-        cancel.set()
-        while not worker.done():
-            try:
-                await asyncio.shield(worker)
-            except asyncio.CancelledError:
-                continue
-            except Exception:  # noqa: BLE001 - already reported through the queue
-                break

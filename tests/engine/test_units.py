@@ -1,5 +1,5 @@
 """Engine parts that need no model run: the GGUF reader on damaged files, option and
-keep_alive parsing, the stop-string filter, quant choice and the store's path rules."""
+keep_alive parsing, prompt fitting, quant choice and the store's path rules."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from desktop.engine import hf
 from desktop.engine.gguf import GGUFError, human_parameters, read_gguf
 from desktop.engine.options import RequestError, parse_format, parse_keep_alive, parse_options
 from desktop.engine.registry import Registry
-from desktop.engine.runner import _StopFilter
 from desktop.engine.security import InvalidDigest, host_allowed, origin_allowed, parse_name
 from desktop.engine.starter import starter_gguf
+from desktop.engine.upstream import fit_prompt
 
 
 @pytest.fixture(scope="module")
@@ -125,15 +125,13 @@ def test_format() -> None:
         parse_format("yaml")
 
 
-def test_stop_filter_holds_back_possible_stops() -> None:
-    stops = _StopFilter(["END", "##"])
-    assert stops.feed("hello E") == ("hello ", False)
-    assert stops.feed("N") == ("", False)
-    assert stops.feed("X more") == ("ENX more", False)
-    assert stops.feed(" #") == (" ", False)
-    assert stops.feed("# tail") == ("", True)
-    plain = _StopFilter([])
-    assert plain.feed("abc") == ("abc", False)
+def test_an_over_long_prompt_keeps_num_keep_tokens_and_the_newest() -> None:
+    opts = parse_options({"num_keep": 2, "num_predict": 10})
+    tokens, budget = fit_prompt(list(range(100)), 64, opts)
+    assert len(tokens) == 54 and tokens[:2] == [0, 1] and tokens[-1] == 99
+    assert budget == 10
+    short, budget = fit_prompt([1, 2, 3], 64, parse_options())
+    assert short == [1, 2, 3] and budget == 61  # no num_predict: up to the context's end
 
 
 def test_quant_choice() -> None:
@@ -167,28 +165,3 @@ def test_host_and_origin_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OLLAMA_ORIGINS", "https://*.trusted.dev, chrome-extension://abc")
     assert origin_allowed("https://ui.trusted.dev") and origin_allowed("chrome-extension://abc")
     assert not origin_allowed("https://trusted.dev.evil.com")
-
-
-class _NoSpecialTokens:
-    """Just enough of a Llama for the template renderer: no BOS/EOS text."""
-
-    def token_eos(self) -> int:
-        return -1
-
-    def token_bos(self) -> int:
-        return -1
-
-
-def test_a_final_assistant_message_is_continued_not_closed() -> None:
-    from desktop.engine import prompt
-    from desktop.engine.runner import CHATML_TEMPLATE
-
-    llama = _NoSpecialTokens()
-    question = [{"role": "user", "content": "Name three colours."}]
-    fresh = prompt.render(llama, CHATML_TEMPLATE, question)
-    continued = prompt.render(
-        llama, CHATML_TEMPLATE, [*question, {"role": "assistant", "content": "Red, green"}]
-    )
-    # The partial reply follows the generation prompt verbatim and stays open.
-    assert continued == fresh + "Red, green"
-    assert not continued.rstrip().endswith("<|im_end|>")
