@@ -25,6 +25,8 @@ from typing import Any
 from desktop import __version__, paths
 
 PARENT_ENV = "OLLAMA_DESK_PARENT_PID"
+MAX_CONNECTIONS = 200
+HEADER_TIMEOUT_ENV = "OLLAMA_DESK_HEADER_TIMEOUT"
 PR_SET_PDEATHSIG = 1
 
 
@@ -129,8 +131,14 @@ def serve(host: str, port: int, models_dir: Path, *, allow_remote: bool = False)
     import uvicorn
 
     from desktop.engine.app import Engine, build_app
+    from desktop.engine.connection_guard import GuardedH11Protocol
 
     _QuietServer = _server_class()
+    with contextlib.suppress(ValueError):
+        # Tests shorten the head budget; nothing else should need to.
+        GuardedH11Protocol.header_timeout = float(
+            os.environ.get(HEADER_TIMEOUT_ENV, GuardedH11Protocol.header_timeout)
+        )
     from desktop.engine.starter import register_starter
 
     watch_parent()
@@ -146,6 +154,13 @@ def serve(host: str, port: int, models_dir: Path, *, allow_remote: bool = False)
         lifespan="off",
         timeout_graceful_shutdown=3,
         timeout_keep_alive=5,
+        # Hostile-client limits: a request head of at most 64 KiB, at most MAX_CONNECTIONS
+        # requests and connections at once (uvicorn answers 503 beyond), and the head read
+        # within a budget with few connections waiting for one (connection_guard).
+        http=GuardedH11Protocol,
+        h11_max_incomplete_event_size=64 * 1024,
+        limit_concurrency=MAX_CONNECTIONS,
+        backlog=256,
     )
     server = _QuietServer(config)
 
