@@ -77,6 +77,15 @@ def models_dir(base_url: str, *, embedded: bool, env: Mapping[str, str] | None =
     return engine_models_dir() if embedded else ollama_models_dir(env)
 
 
+def default_models_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where models will land on this machine before the server is known: Ollama's folder where
+    Ollama is (or was) installed, else the built-in engine's."""
+    ollama = ollama_models_dir(env)
+    if ollama.exists() or shutil.which("ollama"):
+        return ollama
+    return engine_models_dir()
+
+
 def free_bytes(path: Path) -> int | None:
     """Free bytes on the filesystem holding `path` (the nearest existing parent)."""
     probe = path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from desktop.core.hardware.report import HardwareReport, build_report
 from desktop.core.ollama.types import ModelInfo, RunningModel
 from desktop.ui.controllers.hardware_controller import HardwareController
 from desktop.ui.widgets.hardware_panel import HIGHLIGHT, HardwarePanel
+from desktop.ui.widgets.hardware_text import HIGHLIGHT_TEXT
 
 RTX_MACHINE = Machine(
     memory=Memory(total=int(15.5 * GIB), available=int(11.4 * GIB), host_total=int(15.5 * GIB)),
@@ -67,13 +69,18 @@ def test_panel_shows_the_rtx_report(qtbot: object) -> None:
     assert table.item(1, 0).background().color().name() == HIGHLIGHT
     assert table.item(0, 0).background().style() == Qt.BrushStyle.NoBrush
     assert table.item(1, 0).font().bold() and not table.item(2, 0).font().bold()
-    assert table.item(2, 4).text() == "Partly on GPU"
+    assert table.item(1, 4).text().startswith("Runs on your GPU, about ")
+    # 13B loads partly on the 8 GB card, below a chat's speed: it fits, slowly, and says how slowly.
+    assert table.item(2, 4).text().startswith("Fits, slow: about ")
     assert table.item(3, 4).text() == "Too large"
     assert table.item(1, 2).text() == "llama3.1:8b"
+    assert table.item(1, 1).text() == "16 GB of RAM, or 8 GB of GPU memory"
+    assert table.item(1, 0).foreground().color().name() == HIGHLIGHT_TEXT  # dark text on the pale row
 
     text = panel.explanation.text()
-    assert "It suits 7B models." in text
+    assert "It suits 7B models: it has the 16 GB of RAM the table asks for." in text
     assert "13B needs about 9.9 GB; your GPU has 7.6 GB free, so part of it would run on the CPU" in text
+    assert "That is below the 8 tokens/s a chat needs" in text
     assert "NVIDIA GeForce RTX 4060 with 7.6 GB free" in text
 
     assert panel.ram_bar.format() == "RAM: 11.4 GB free of 15.5 GB"
@@ -189,3 +196,88 @@ def test_controller_failure_is_a_plain_message(qtbot: object, qloop: asyncio.Abs
     assert panel.status_label.text() == blocker.args[0]
     assert panel.refresh_button.isEnabled()
     assert controller.report is None
+
+
+TWO_CORES = Machine(
+    memory=Memory(total=int(23.5 * GIB), available=int(22 * GIB), host_total=int(23.5 * GIB)),
+    cpu=Cpu(model="AMD EPYC", cores=2, threads=2),
+    os="Linux",
+)
+
+
+def test_two_core_machine_advice_agrees_with_itself(qtbot: object, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from desktop.core.disk import free_bytes
+
+    report = build_report(TWO_CORES, load_catalog(), models_folder=Path(str(tmp_path)))
+    panel = HardwarePanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.resize(800, 600)
+    panel.set_report(report)
+    panel.show()
+    qtbot.waitExposed(panel)  # type: ignore[attr-defined]
+
+    assert panel.tier_table.item(1, 0).text() == "7B ◀ this computer"
+    assert "13B" not in panel.explanation.text().split("It suits")[1][:12]
+    assert "so the suggestions are smaller models that reach at least 8 tokens/s" in panel.explanation.text()
+    section = panel.suggestions_box
+    assert "answers at 8 tokens/s or more" in section.intro.text()
+    for use, label in section.verdicts.items():
+        assert label.isVisible() and label.height() > 0
+        # Fast enough on the CPU is its own verdict, not "CPU only (slow)".
+        assert label.text().startswith("Runs on the CPU, about "), (use, label.text())
+    zh = section.details["chat_zh"].text()
+    assert "qwen2.5:7b also fits, slow: about 2.3 tokens/s." in zh
+    assert "qwen2.5:14b" not in zh and "qwen2.5:14b" not in section.verdicts["chat_zh"].text()
+
+    table = panel.requirements_box.table
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["Processor"] == "2 cores: below the minimum"
+    assert rows["Memory"] == "23.5 GB: meets the minimum"
+    assert rows["Graphics"] == "none that models can use: meets the minimum"
+    assert free_bytes(Path(str(tmp_path))) is not None
+    # The free figure itself moves while others write; its form does not.
+    disk_form = r"[\d.]+ [KMGT]?B free( on an SSD| on a spinning disk)?: .+"
+    assert re.fullmatch(disk_form, rows["Disk (models folder)"])
+    assert [table.item(r, 2).text() for r in range(4)] == ["4 cores", "8 GB", "none needed", "10 GB free"]
+    disk = panel.requirements_box.disk_label
+    assert disk.isVisible() and "needs about" in disk.text() and "of disk space" in disk.text()
+
+
+def test_nothing_wraps_a_word_a_line_or_runs_off_at_800x600(qtbot: object) -> None:
+    from PySide6.QtWidgets import QLabel, QTableWidget
+
+    panel = HardwarePanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    # The page beside a collapsed sidebar in an 800x600 window.
+    panel.resize(760, 560)
+    panel.set_report(_report(TWO_CORES))
+    panel.show()
+    qtbot.waitExposed(panel)  # type: ignore[attr-defined]
+    qtbot.wait(50)  # type: ignore[attr-defined]
+    body = panel.findChild(QLabel, "hardwareExplanation").parentWidget().parentWidget()
+    assert body.width() <= panel.width()
+    for label in panel.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        right = label.mapTo(body, label.rect().topRight()).x()
+        assert right <= body.width(), label.text()
+        if label.wordWrap() and len(label.text()) > 40:
+            # One word a line would be a label a few dozen pixels wide.
+            assert label.width() >= 250, (label.text(), label.width())
+    for table in panel.findChildren(QTableWidget):
+        assert not table.horizontalScrollBar().isVisible()
+        assert table.height() >= table.horizontalHeader().height() + sum(
+            table.rowHeight(r) for r in range(table.rowCount())
+        )
+    # The highlighted row is drawn: its pale blue shows in the grab where the table is.
+    image = panel.tier_table.viewport().grab().toImage()
+    rect = panel.tier_table.visualItemRect(panel.tier_table.item(1, 2))
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(rect.left() + 1, rect.right())
+        for y in range(rect.top() + 1, rect.bottom())
+    }
+    assert HIGHLIGHT in colours  # the row's background
+    assert len(colours) > 3  # and text drawn on it

@@ -59,9 +59,7 @@ def gpu_bandwidth(vram_total: int, *, unified: bool = False, ram_total: int = 0)
     return peak * EFFICIENCY
 
 
-def tokens_per_second(
-    weights: int, *, gpu_share: float, gpu_bw: float, cpu_bw: float, cores: int
-) -> float:
+def tokens_per_second(weights: int, *, gpu_share: float, gpu_bw: float, cpu_bw: float, cores: int) -> float:
     """Decoding speed for `weights` bytes, `gpu_share` of them on the GPU, the rest on the CPU."""
     share = min(1.0, max(0.0, gpu_share)) if gpu_bw > 0 else 0.0
     seconds = 0.0
@@ -81,4 +79,4 @@ def shown_speed(tps: float) -> float:
 
 def format_speed(tps: float) -> str:
     value = shown_speed(tps)
-    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return f"{value:.1f}".removesuffix(".0") if value < 10 else f"{value:.0f}"

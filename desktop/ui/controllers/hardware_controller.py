@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import catalog as catalog_module
+from desktop.core import disk
 from desktop.core.hardware.machine import Machine
 from desktop.core.hardware.probe import probe
 from desktop.core.hardware.recommend import LoadCheck, check_loaded, spec_for_installed
@@ -52,6 +54,8 @@ class HardwareController(QObject):
         self._catalog = catalog
         self._num_ctx = num_ctx
         self._report: HardwareReport | None = None
+        # The folder whose free space the panel judges; None: Ollama's, else the engine's.
+        self.models_folder: Path | None = None
         self._battery_timer = QTimer(self)
         self._battery_timer.setInterval(battery_poll_ms)
         self._battery_timer.timeout.connect(self._on_battery_timer)
@@ -81,7 +85,8 @@ class HardwareController(QObject):
         cat = self._catalog
         if cat is None:
             cat = catalog_module.load_catalog()
-        report = build_report(machine, cat, num_ctx=self._num_ctx)
+        folder = self.models_folder or disk.default_models_dir()
+        report = build_report(machine, cat, num_ctx=self._num_ctx, models_folder=folder)
         catalog_module.set_machine(machine)  # the catalog browser's verdicts follow this machine
         return report
 

@@ -1,16 +1,14 @@
-"""The hardware page: memory bars, GPUs, the size-class table with this machine's row, and
-suggested models with their verdicts and a Pull button. Renders a HardwareReport; the probing
-happens in HardwareController, off the UI thread.
+"""The hardware page: memory bars, GPUs, the size-class table with this machine's row, the
+seed's minimum/recommended parts, and suggested models with their verdicts and a Pull button.
+Renders a HardwareReport; the probing happens in HardwareController, off the UI thread. The
+boxes live in hardware_sections, the sentences in hardware_text.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,8 +16,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -27,17 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.hardware.machine import gb
-from desktop.core.hardware.recommend import TIERS, LoadCheck
+from desktop.core.hardware.recommend import LoadCheck
 from desktop.core.hardware.report import HardwareReport
-from desktop.core.hardware.sizing import Fit, Verdict
-
-VERDICT_COLOURS = {
-    Fit.GPU: "#15803d",
-    Fit.PARTIAL: "#b45309",
-    Fit.CPU: "#b45309",
-    Fit.TOO_LARGE: "#b91c1c",
-}
-HIGHLIGHT = "#dbeafe"
+from desktop.core.hardware.sizing import Verdict
+from desktop.ui.widgets import hardware_text as words
+from desktop.ui.widgets.hardware_sections import RequirementsSection, SuggestionsSection, TierSection
+from desktop.ui.widgets.hardware_text import HIGHLIGHT as HIGHLIGHT
 
 
 class HardwarePanel(QWidget):
@@ -50,7 +41,6 @@ class HardwarePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("hardwarePanel")
         self.report: HardwareReport | None = None
-        self.pull_buttons: dict[str, QPushButton] = {}
 
         self.title = QLabel(self.tr("Your computer and the models it can run"))
         font = self.title.font()
@@ -79,29 +69,12 @@ class HardwarePanel(QWidget):
         self.cpu_label = QLabel()
         self.cpu_label.setWordWrap(True)
 
-        self.tier_table = QTableWidget(len(TIERS), 5)
-        self.tier_table.setObjectName("tierTable")
-        self.tier_table.setHorizontalHeaderLabels(
-            [
-                self.tr("Size"),
-                self.tr("Rule of thumb"),
-                self.tr("Example"),
-                self.tr("Needs here"),
-                self.tr("On this computer"),
-            ]
-        )
-        self.tier_table.verticalHeader().setVisible(False)
-        self.tier_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tier_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.tier_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tier_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tier_table.horizontalHeader().setStretchLastSection(True)
-        self.tier_table.setMaximumHeight(160)
-
-        self.explanation = QLabel()
-        self.explanation.setObjectName("hardwareExplanation")
-        self.explanation.setWordWrap(True)
-        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tiers_box = TierSection()
+        self.tier_table = self.tiers_box.table
+        self.explanation = self.tiers_box.explanation
+        self.requirements_box = RequirementsSection()
+        self.suggestions_box = SuggestionsSection()
+        self.suggestions_box.pull_requested.connect(self.pull_requested)
         self.loads_label = QLabel()
         self.loads_label.setObjectName("spillWarning")
         self.loads_label.setWordWrap(True)
@@ -110,21 +83,12 @@ class HardwarePanel(QWidget):
         self.notes_label.setWordWrap(True)
         self.notes_label.setObjectName("pullFigures")
 
-        self.suggestion_grid = QGridLayout()
-        self.suggestion_grid.setColumnStretch(4, 1)
-        suggestions_box = QGroupBox(self.tr("Suggested models"))
-        suggestions_box.setLayout(self.suggestion_grid)
-
         memory_box = QGroupBox(self.tr("Memory"))
         memory_layout = QVBoxLayout(memory_box)
         memory_layout.addWidget(self.ram_bar)
         memory_layout.addLayout(self.vram_box)
         memory_layout.addWidget(self.gpu_list)
         memory_layout.addWidget(self.cpu_label)
-        tiers_box = QGroupBox(self.tr("Model sizes"))
-        tiers_layout = QVBoxLayout(tiers_box)
-        tiers_layout.addWidget(self.tier_table)
-        tiers_layout.addWidget(self.explanation)
 
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
@@ -135,24 +99,21 @@ class HardwarePanel(QWidget):
         body_layout.addLayout(header)
         body_layout.addWidget(self.loads_label)
         body_layout.addWidget(memory_box)
-        body_layout.addWidget(tiers_box)
-        body_layout.addWidget(suggestions_box)
+        body_layout.addWidget(self.tiers_box)
+        body_layout.addWidget(self.suggestions_box)
+        body_layout.addWidget(self.requirements_box)
         body_layout.addWidget(self.notes_label)
         body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # The page wraps to the window's width: a sideways scroll bar would hide the verdicts.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-        self.kind_names = {
-            Fit.GPU: self.tr("Runs on your GPU"),
-            Fit.PARTIAL: self.tr("Partly on GPU"),
-            Fit.CPU: self.tr("CPU only (slow)"),
-            Fit.TOO_LARGE: self.tr("Too large"),
-        }
         if controller is not None:
             self.connect_controller(controller)
 
@@ -179,85 +140,15 @@ class HardwarePanel(QWidget):
 
     def show_error(self, message: str) -> None:
         self.status_label.setText(message)
-        self.status_label.setStyleSheet("color: #b91c1c")
+        self.status_label.setStyleSheet(f"color: {words.colour('below', self)}")
 
-    # -- plain sentences (translated here; the core's English summaries serve the CLI) --------
+    # -- plain sentences (hardware_text; the core's English summaries serve the CLI) -----------
 
     def verdict_text(self, verdict: Verdict, name: str | None = None) -> str:
-        name = name or verdict.name
-        if verdict.kind is Fit.GPU:
-            if verdict.unified:
-                return self.tr(
-                    "{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU."
-                ).format(name, gb(verdict.need), gb(verdict.gpu_budget))
-            return self.tr("{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU.").format(
-                name, gb(verdict.need), gb(verdict.gpu_budget)
-            )
-        if verdict.kind is Fit.PARTIAL:
-            return self.tr(
-                "{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, about {3}x slower."  # noqa: E501
-            ).format(
-                name,
-                gb(verdict.need),
-                gb(verdict.gpu_budget),
-                f"{verdict.slowdown:.1f}".rstrip("0").rstrip("."),
-            )
-        if verdict.kind is Fit.CPU:
-            if verdict.gpu_budget >= 1 << 30:
-                return self.tr(
-                    "{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, slowly."  # noqa: E501
-                ).format(name, gb(verdict.need), gb(verdict.gpu_budget))
-            return self.tr(
-                "{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at roughly {3} tokens a second."  # noqa: E501
-            ).format(
-                name, gb(verdict.need), gb(verdict.ram_budget), f"{max(1.0, verdict.tokens_per_second):.0f}"
-            )
-        return self.tr(
-            "{0} needs about {1}, more than this computer can give a model, so it will not load."
-        ).format(name, gb(verdict.need))
-
-    def _machine_sentence(self, report: HardwareReport) -> str:
-        m, b = report.machine, report.budget
-        if b.unified:
-            return self.tr(
-                "This computer has {0} of memory shared by the CPU and GPU; the GPU may use {1}."
-            ).format(gb(m.memory.total), gb(b.gpu))
-        if b.has_gpu:
-            return self.tr(
-                "This computer has {0} of RAM ({1} usable for models) and {2} with {3} free."
-            ).format(gb(m.memory.total), gb(b.ram), " + ".join(b.gpu_names), gb(b.gpu))
-        return self.tr(
-            "This computer has {0} of RAM ({1} usable for models) and no GPU that Ollama can use, so models run on the CPU."  # noqa: E501
-        ).format(gb(m.memory.total), gb(b.ram))
+        return words.verdict_sentence(verdict, name)
 
     def explain(self, report: HardwareReport) -> list[str]:
-        rows = report.tier.rows
-        index = report.tier.index
-        lines = [self._machine_sentence(report)]
-        lines.append(
-            # Two sentences in a row: a space in English, none in Chinese.
-            self.tr("{0} {1}", "two sentences in a row").format(
-                self.tr("It suits {0} models.").format(report.tier.label),
-                self.verdict_text(rows[index].verdict),
-            )
-        )
-        if index + 1 < len(rows):
-            lines.append(self.verdict_text(rows[index + 1].verdict))
-        if report.tier.on_battery:
-            lines.append(
-                self.tr(
-                    "On battery: the suggestions are one size smaller, with a {0}-token context, to save power."  # noqa: E501
-                ).format(report.num_ctx)
-            )
-        if report.machine.memory.limited_by and report.machine.memory.limited_by != "given":
-            lines.append(
-                self.tr("A container limit ({0}) caps memory at {1}; the computer itself has {2}.").format(
-                    report.machine.memory.limited_by,
-                    gb(report.machine.memory.total),
-                    gb(report.machine.memory.host_total),
-                )
-            )
-        return lines
+        return words.explain(report)
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -266,9 +157,9 @@ class HardwarePanel(QWidget):
         self.status_label.setStyleSheet("")
         self.status_label.setText("")
         self._render_memory(report)
-        self._render_tiers(report)
-        self._render_suggestions(report)
-        self.explanation.setText("\n".join(self.explain(report)))
+        self.tiers_box.render(report)
+        self.suggestions_box.render(report)
+        self.requirements_box.render(report)
         self.notes_label.setText("\n".join(report.machine.notes))
         self.notes_label.setVisible(bool(report.machine.notes))
 
@@ -325,77 +216,14 @@ class HardwarePanel(QWidget):
             )
         )
 
-    def _render_tiers(self, report: HardwareReport) -> None:
-        bold = QFont(self.tier_table.font())
-        bold.setBold(True)
-        for row_index, row in enumerate(report.tier.rows):
-            label = row.tier.label
-            if row.highlighted:
-                label = self.tr("{0} ◀ this computer").format(row.tier.label)
-            rule = self.tr("about {0} of RAM").format(gb(row.tier.typical_memory))
-            if row.tier.needs_gpu:
-                rule = self.tr("about {0} of RAM and a GPU").format(gb(row.tier.typical_memory))
-            cells = [
-                label,
-                rule,
-                row.tier.representative,
-                gb(row.verdict.need),
-                self.kind_names[row.verdict.kind],
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(self.verdict_text(row.verdict))
-                if column == 4:
-                    item.setForeground(QBrush(QColor(VERDICT_COLOURS[row.verdict.kind])))
-                if row.highlighted:
-                    item.setBackground(QBrush(QColor(HIGHLIGHT)))
-                    item.setFont(bold)
-                self.tier_table.setItem(row_index, column, item)
-
     def highlighted_row(self) -> int:
         if self.report is None:
             return -1
         return next((i for i, row in enumerate(self.report.tier.rows) if row.highlighted), -1)
 
-    def _render_suggestions(self, report: HardwareReport) -> None:
-        while self.suggestion_grid.count():
-            item = self.suggestion_grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self.pull_buttons = {}
-        titles = {
-            "chat_zh": self.tr("Chinese chat"),
-            "chat_en": self.tr("English chat"),
-            "code": self.tr("Code"),
-            "fast": self.tr("Fast replies"),
-            "embedding": self.tr("Embeddings (search, RAG)"),
-        }
-        chinese = self.locale().name().startswith("zh")
-        for row, s in enumerate(report.suggestions):
-            title = QLabel(titles.get(s.use, s.title))
-            title.setFont(QFont(title.font().family(), -1, QFont.Weight.Bold))
-            tag = QLabel(s.tag)
-            tag.setObjectName("suggestedTag")
-            tag.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            tag.setToolTip(s.description_zh if chinese else s.description)
-            verdict = QLabel(self.kind_names[s.verdict.kind])
-            verdict.setStyleSheet(f"color: {VERDICT_COLOURS[s.verdict.kind]}")
-            needs = QLabel(self.tr("needs {0}").format(gb(s.verdict.need)))
-            detail_parts = [self.verdict_text(s.verdict, s.tag)]
-            if s.alternatives:
-                detail_parts.append(
-                    self.tr("Also good: {0}").format(", ".join(t for t, _v in s.alternatives))
-                )
-            detail = QLabel("\n".join(detail_parts))
-            detail.setWordWrap(True)
-            detail.setObjectName("pullFigures")
-            button = QPushButton(self.tr("Pull"))
-            button.setToolTip(self.tr("Download {0} with the model manager").format(s.tag))
-            button.clicked.connect(lambda _checked=False, t=s.tag: self.pull_requested.emit(t))
-            self.pull_buttons[s.use] = button
-            for column, widget in enumerate((title, tag, verdict, needs, detail, button)):
-                self.suggestion_grid.addWidget(widget, row, column)
+    @property
+    def pull_buttons(self) -> dict[str, QPushButton]:
+        return self.suggestions_box.pull_buttons
 
     def set_load_checks(self, checks: list[LoadCheck]) -> None:
         """Warn about loaded models that spilled to the CPU (from /api/ps)."""
@@ -414,5 +242,5 @@ class HardwarePanel(QWidget):
                     )
                 )
         self.loads_label.setText("\n".join(lines))
-        self.loads_label.setStyleSheet("color: #b45309")
+        self.loads_label.setStyleSheet(f"color: {words.colour('slow', self)}")
         self.loads_label.setVisible(bool(lines))
