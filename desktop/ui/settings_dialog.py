@@ -43,45 +43,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
-from desktop.ui.hotkeys.settings import (
-    DEFAULTS as QUICK_ASK_DEFAULTS,
-)
-from desktop.ui.hotkeys.settings import (
-    KEY_DEFAULT_MODEL,
-    KEY_SAVE_HISTORY,
-    KEY_SHORTCUT,
-    Settings,
-)
+from desktop.core.settings import KEYS, LANGUAGES, MAX_REMEMBERED_SERVERS, THEMES, Settings
+from desktop.ui.hotkeys.settings import KEY_DEFAULT_MODEL, KEY_SAVE_HISTORY, KEY_SHORTCUT
 
-KEY_THEME = "ui.theme"  # "system" | "light" | "dark"
-KEY_LANGUAGE = "ui.language"  # "system" | "en" | "zh_CN"
-KEY_SERVER_URL = "server.url"  # "" = automatic: OLLAMA_HOST, a local Ollama, else the built-in engine
-KEY_SERVER_URLS = "server.urls"  # servers used before, newest first, for the picker
-
-THEMES = ("system", "light", "dark")
-LANGUAGES = ("system", "en", "zh_CN")
-MAX_REMEMBERED_SERVERS = 8
-
-DEFAULTS: dict[str, Any] = {
-    KEY_THEME: "system",
-    KEY_LANGUAGE: "system",
-    KEY_SERVER_URL: "",
-    KEY_SERVER_URLS: [],
-    KEY_DEFAULT_MODEL: "",
-    KEY_SHORTCUT: QUICK_ASK_DEFAULTS[KEY_SHORTCUT],
-    KEY_SAVE_HISTORY: True,
-}
+KEY_THEME = KEYS["theme"]
+KEY_LANGUAGE = KEYS["language"]
+KEY_SERVER_URL = KEYS["server_url"]
+KEY_SERVER_URLS = KEYS["server_urls"]
+__all__ = ["KEY_DEFAULT_MODEL", "KEY_SAVE_HISTORY", "KEY_SHORTCUT", "LANGUAGES", "MAX_REMEMBERED_SERVERS",
+           "THEMES", "SettingsDialog"]
 
 
-def read_setting(settings: Settings | None, key: str) -> Any:
-    """A setting with its default; a damaged store never stops the dialog from opening."""
-    if settings is None:
-        return DEFAULTS[key]
-    try:
-        value = settings.get_setting(key, DEFAULTS[key])
-    except Exception:  # noqa: BLE001 - shown as the default rather than an error dialog
-        return DEFAULTS[key]
-    return DEFAULTS[key] if value is None else value
+def read_setting(settings: Any, key: str) -> Any:
+    """A setting with its one default; a damaged store never stops the dialog from opening."""
+    return Settings.of(settings).get_setting(key)
 
 
 def normalise_server(text: str) -> str:

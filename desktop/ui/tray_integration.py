@@ -8,6 +8,9 @@ tray, hotkey and Quick Ask behaviour lives here so the composition root stays sm
   where no tray exists;
 - the tray icon follows the server, generating and pulling states; notifications for a
   reply finished while the window is hidden and for a finished pull.
+
+Given the app's Session, it follows the session's client and default model itself; the
+settings are read and written through desktop.core.settings.
 """
 
 from __future__ import annotations
@@ -19,26 +22,18 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.argv import parse_forwarded
+from desktop.core.ollama.types import ModelInfo
+from desktop.core.session import Session, SessionEvent, can_chat, pick_default_model
+from desktop.core.settings import Settings, SettingsBackend, SettingsError
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 from desktop.ui.hotkeys import HotkeyManager
-from desktop.ui.hotkeys import settings as hs
 from desktop.ui.quick_ask import QuickAskWindow
 from desktop.ui.tray import Tray
 
+__all__ = ["TrayIntegration", "parse_forwarded"]
+
 log = logging.getLogger(__name__)
-
-
-def parse_forwarded(argv: Sequence[str]) -> tuple[bool, str]:
-    """(quick ask wanted, its text) from a launch's arguments; unknown arguments are ignored."""
-    from desktop.cli import build_parser
-
-    try:
-        args, _unknown = build_parser().parse_known_args(list(argv))
-    except SystemExit:  # argparse exits on --help or a malformed line: just show the app
-        return False, ""
-    if args.quick_ask is None:
-        return False, ""
-    return True, str(args.quick_ask)
 
 
 class TrayIntegration(QObject):
@@ -50,17 +45,20 @@ class TrayIntegration(QObject):
     quit_requested = Signal()
 
     def __init__(self, main_window: QWidget, client: Any, store: Any | None = None, *,
+                 settings: Settings | SettingsBackend | None = None, session: Session | None = None,
                  hotkeys: HotkeyManager | None = None, use_tray: bool | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._window = main_window
-        self._store = store
-        self._models: list[str] = []
+        self._settings = Settings.of(settings if settings is not None else store)
+        self._session = session
+        self._models: list[ModelInfo] = []
+        values = self._settings.current
         self.controller = QuickAskController(
-            client, store, default_model=str(hs.setting(store, hs.KEY_DEFAULT_MODEL) or ""),
-            save_history=bool(hs.setting(store, hs.KEY_SAVE_HISTORY)), parent=self)
+            client, store, default_model=session.default_model if session else values.default_model,
+            save_history=values.quick_ask_save_history, parent=self)
         self.quick_ask = QuickAskWindow(self.controller)
-        self.quick_ask.prefill_mode = str(hs.setting(store, hs.KEY_PREFILL))
+        self.quick_ask.prefill_mode = values.quick_ask_prefill
         self.controller.continue_requested.connect(self._on_quick_ask_continue)
         self.controller.busy_changed.connect(self._on_quick_ask_busy_changed)
         self._chat_generating = False
@@ -90,12 +88,20 @@ class TrayIntegration(QObject):
         if app is not None:
             # Release the key grab and the tray icon while Qt's dispatcher still exists.
             app.aboutToQuit.connect(self.close)
+        self._unsubscribe = session.subscribe(self._on_session) if session is not None else None
+
+    def _on_session(self, event: SessionEvent) -> None:
+        assert self._session is not None
+        if event is SessionEvent.CLIENT:
+            self.controller.set_client(self._session.client)
+        elif event in (SessionEvent.MODELS, SessionEvent.DEFAULT_MODEL):
+            self._show_models(list(self._session.models), self._session.default_model)
 
     # ------------------------------------------------------------------ start / stop
     def start(self) -> None:
         if self.tray is not None:
             self.tray.show()
-        self.hotkeys.register(str(hs.setting(self._store, hs.KEY_SHORTCUT)))
+        self.hotkeys.register(self._settings.current.quick_ask_shortcut)
 
     def close(self) -> None:
         self.hotkeys.close()
@@ -105,6 +111,8 @@ class TrayIntegration(QObject):
             self.tray.hide()
 
     async def aclose(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         self.close()
         await self.controller.aclose()
 
@@ -120,8 +128,9 @@ class TrayIntegration(QObject):
     def show_quick_ask(self, text: str | None = None, ask: bool = False) -> None:
         if isinstance(text, bool):  # connected to a signal that passes `checked`
             text = None
-        self.quick_ask.prefill_mode = str(hs.setting(self._store, hs.KEY_PREFILL))
-        self.controller.save_history = bool(hs.setting(self._store, hs.KEY_SAVE_HISTORY))
+        values = self._settings.current
+        self.quick_ask.prefill_mode = values.quick_ask_prefill
+        self.controller.save_history = values.quick_ask_save_history
         self.quick_ask.open(text or None, ask=ask)
         self.hotkeys.activate_window(int(self.quick_ask.winId()))
 
@@ -141,25 +150,32 @@ class TrayIntegration(QObject):
         self.controller.set_client(client)
 
     def set_default_model(self, name: str) -> None:
+        """The tray menu's choice: saved for new chats and Quick Ask alike."""
         self.controller.default_model = name
-        if self._store is not None:
-            try:
-                self._store.set_setting(hs.KEY_DEFAULT_MODEL, name)
-            except Exception:  # noqa: BLE001 - the choice still holds for this session
-                log.warning("could not save the default model", exc_info=True)
+        try:
+            if self._session is not None:
+                self._session.choose_default_model(name)
+            else:
+                self._settings.update(default_model=name)
+        except SettingsError:  # the choice still holds for this session
+            log.warning("could not save the default model", exc_info=True)
         if self.tray is not None:
             self.tray.update_state(default_model=name)
         self.default_model_changed.emit(name)
 
     # ------------------------------------------------------------------ state from other parts
-    def set_models(self, models: Sequence[Any]) -> None:
-        """Connect to ModelsController.models_changed (list[ModelInfo]) or pass names."""
-        self._models = [m if isinstance(m, str) else str(m.name) for m in models]
-        if self._models and self.controller.default_model not in self._models:
-            # Saved default gone (deleted) or never chosen: use the first model, unsaved.
-            self.controller.default_model = self._models[0]
+    def set_models(self, models: Sequence[ModelInfo | str]) -> None:
+        """The installed models (ModelInfo, or names) without a session to follow."""
+        infos = [ModelInfo(name=m) if isinstance(m, str) else m for m in models]
+        self._show_models(infos, pick_default_model(infos, self._settings.current.default_model))
+
+    def _show_models(self, models: list[ModelInfo], default: str) -> None:
+        self._models = models
+        # The saved choice while it is installed, else the first model that can chat (unsaved).
+        self.controller.default_model = default
         if self.tray is not None:
-            self.tray.update_state(models=tuple(self._models), default_model=self.controller.default_model)
+            chat = tuple(m.name for m in models if can_chat(m))  # the menu offers what can chat
+            self.tray.update_state(models=chat, default_model=default)
 
     def set_server_state(self, state: Any) -> None:
         if self.tray is not None:
@@ -204,13 +220,14 @@ class TrayIntegration(QObject):
     def _on_window_close(self, event: QEvent) -> bool:
         if self.tray is None:
             return False  # no tray: the last window closing quits, as usual
-        if not self.tray.icon.isVisible() or not hs.setting(self._store, hs.KEY_CLOSE_TO_TRAY):
+        values = self._settings.current
+        if not self.tray.icon.isVisible() or not values.close_to_tray:
             # quitOnLastWindowClosed is off while a tray exists, so quit explicitly.
             self.quit_requested.emit()
             return False
         event.ignore()
         self._window.hide()
-        if not hs.setting(self._store, hs.KEY_CLOSE_HINT_SHOWN):
+        if not values.close_hint_shown:
             if self.hotkeys.status.active:
                 message = self.tr("It keeps running in the system tray. Press {0} for Quick Ask, or turn "
                                   "this off in the settings.").format(self.hotkeys.status.shortcut)
@@ -218,11 +235,10 @@ class TrayIntegration(QObject):
                 message = self.tr("It keeps running in the system tray; click its icon to open it again, "
                                   "or turn this off in the settings.")
             self.tray.notify(self.tr("Ollama Desk is still running"), message)
-            if self._store is not None:
-                try:
-                    self._store.set_setting(hs.KEY_CLOSE_HINT_SHOWN, True)
-                except Exception:  # noqa: BLE001 - telling twice is harmless
-                    pass
+            try:
+                self._settings.update(close_hint_shown=True)
+            except SettingsError:  # telling twice is harmless
+                pass
         return True
 
     def _sync_window_state(self) -> None:

@@ -1,7 +1,8 @@
 """ChatController: conversations and replies for the chat page.
 
-It owns the reply's asyncio task and emits its final signals from the task's done
-callback (a task cancelled before its first step never runs its `finally`).
+It runs the reply through the task runner and emits its final signals from the task's done
+callback (a task cancelled before its first step never runs its `finally`). The model and the
+server come from the Session: the client in use when a reply starts, the one default model.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, title_from
 from desktop.core.messages import Role, Status
-from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
+from desktop.core.server_manager import ServerState
+from desktop.core.session import Session, SessionEvent
 from desktop.core.store import Conversation, NotFound, Store, StoreError
-from desktop.ui import pyside_fix
+from desktop.ui.tasks import TaskRunner
 
 # The sidebar is narrower than a Quick Ask title.
 SIDEBAR_TITLE_LENGTH = 48
@@ -39,18 +41,20 @@ class ChatController(QObject):
     model_missing = Signal(str)  # the conversation's model is not installed: offer to pull it
     server_unreachable = Signal(str)
     search_finished = Signal(list, str)  # list[SearchHit], query
+    models_offered = Signal(list, str)  # chat-capable model names, the one to show as chosen
+    send_refused = Signal(str)  # why a send did not go out ("no_model" | "offline"); the text is kept
 
-    def __init__(self, store: Store, client: OllamaClient, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        pyside_fix.apply()
         self._store = store
-        self._service = ChatService(client, store)
+        self._session = session
+        self._tasks = TaskRunner(self)
         self._current: Conversation | None = None
         self._task: asyncio.Task[Any] | None = None
         self._reply_id = 0
         self._got_text = False
         self._restore: tuple[int, str] | None = None  # user message id and text, for Stop before any text
-        self._default_model = str(store.get_setting("default_model", "") or "")
+        self._unsubscribe = session.subscribe(self._on_session)
 
     # ----- state -----
 
@@ -62,14 +66,21 @@ class ChatController(QObject):
     def generating(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def set_client(self, client: OllamaClient) -> None:
-        self._service = ChatService(client, self._store)
-
-    def set_default_model(self, model: str) -> None:
-        self._default_model = model
-
     def default_model(self) -> str:
-        return self._default_model
+        return self._session.default_model
+
+    def _on_session(self, event: SessionEvent) -> None:
+        if event in (SessionEvent.MODELS, SessionEvent.DEFAULT_MODEL):
+            self.offer_models()
+
+    def _opened(self, conversation: Conversation, messages: list[Any], focus: int) -> None:
+        self.conversation_opened.emit(conversation, messages, focus)
+        self.offer_models()
+
+    def offer_models(self) -> None:
+        """Tell the model picker what it lists and which model this conversation uses."""
+        chosen = self._current.model if self._current and self._current.model else ""
+        self.models_offered.emit(list(self._session.chat_models), chosen or self._session.default_model)
 
     def reload_conversations(self) -> None:
         self.conversations_changed.emit(self._store.conversations())
@@ -80,9 +91,10 @@ class ChatController(QObject):
         """An empty chat; it is stored when its first message is sent."""
         self._current = None
         draft = Conversation(
-            id=0, title="", model=self._default_model, system="", options={}, created_at=0.0, updated_at=0.0
+            id=0, title="", model=self._session.default_model, system="", options={},
+            created_at=0.0, updated_at=0.0,
         )
-        self.conversation_opened.emit(draft, [], 0)
+        self._opened(draft, [], 0)
 
     def open(self, conversation_id: int, focus_message_id: int = 0) -> None:
         try:
@@ -92,7 +104,7 @@ class ChatController(QObject):
             self.failed.emit(str(err))
             return
         self._current = conversation
-        self.conversation_opened.emit(conversation, messages, focus_message_id)
+        self._opened(conversation, messages, focus_message_id)
 
     def open_latest(self) -> None:
         conversations = [c for c in self._store.conversations() if c.loadable]
@@ -117,11 +129,11 @@ class ChatController(QObject):
             self.open_latest()
 
     def set_model(self, model: str) -> None:
-        self._default_model = model
-        self._store.set_setting("default_model", model)
+        """The picker chose `model`: this conversation uses it, and so do the next ones."""
         if self._current is not None:
             self._store.update_conversation(self._current.id, model=model)
             self._current = self._store.conversation(self._current.id)
+        self._session.choose_default_model(model)
 
     def set_options(self, system: str, options: dict[str, Any]) -> None:
         if self._current is None:
@@ -135,7 +147,7 @@ class ChatController(QObject):
 
     def _create(self, first_text: str) -> Conversation:
         conversation = self._store.create_conversation(
-            title=title_from(first_text, SIDEBAR_TITLE_LENGTH), model=self._default_model
+            title=title_from(first_text, SIDEBAR_TITLE_LENGTH), model=self._session.default_model
         )
         self.reload_conversations()
         return conversation
@@ -145,14 +157,20 @@ class ChatController(QObject):
     def send(self, text: str) -> None:
         if self.generating or not text.strip():
             return
+        refusal = self._refusal()
+        if refusal:
+            self.prompt_restored.emit(text)
+            self.send_refused.emit(refusal)
+            return
         if self._current is None:
             self._current = self._create(text)
-            self.conversation_opened.emit(self._current, [], 0)
+            self._opened(self._current, [], 0)
         elif not self._current.title:
             self._store.update_conversation(self._current.id, title=title_from(text, SIDEBAR_TITLE_LENGTH))
             self.reload_conversations()
-        if self._default_model and self._current.model != self._default_model:
-            self._store.update_conversation(self._current.id, model=self._default_model)
+        default = self._session.default_model
+        if default and self._current.model != default:
+            self._store.update_conversation(self._current.id, model=default)
         self._current = self._store.conversation(self._current.id)
         message = self._store.add_message(self._current.id, Role.USER, text)
         self.message_added.emit(message)
@@ -207,15 +225,34 @@ class ChatController(QObject):
         self._reply_id = continue_id or 0
         self._got_text = False
         self._restore = restore
-        coro = self._service.reply(
+        # The client in use now: a server switch later does not cut this reply (the session
+        # closes the old client once the runner's tasks have ended).
+        coro = ChatService(self._session.client, self._store).reply(
             self._current.id,
             on_delta=self._on_delta,
             on_start=self._on_start,
             continue_message_id=continue_id,
         )
-        self._task = asyncio.ensure_future(coro)
-        self._task.add_done_callback(self._on_done)
+        self._task = self._tasks.start(coro, on_finished=self._on_done)
         self.generating_changed.emit(True)
+
+    def _refusal(self) -> str:
+        """Why a send cannot go out now ("" = it can): the typed text stays in the composer."""
+        if not self._session.default_model and not (self._current and self._current.model):
+            return "no_model"
+        if self._session.state == ServerState.OFFLINE:
+            return "offline"
+        return ""
+
+    def continue_conversation(self, conversation_id: int) -> None:
+        """A Quick Ask exchange handed over: list it, open it, and answer its last question."""
+        self.reload_conversations()
+        self.open(conversation_id)
+        if self._current is None or self._current.id != conversation_id:
+            return
+        messages = self._store.messages(conversation_id)
+        if messages and messages[-1].role == Role.USER:
+            self.retry_last()
 
     def _on_start(self, message_id: int) -> None:
         self._reply_id = message_id
@@ -265,10 +302,5 @@ class ChatController(QObject):
         self.reply_finished.emit(message)
 
     async def aclose(self) -> None:
-        task = self._task
-        if task is not None and not task.done():
-            task.cancel()
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
-                pass
+        self._unsubscribe()
+        await self._tasks.aclose()

@@ -1,6 +1,6 @@
 """Quick Ask: one question to the default model, streamed, stoppable, and handed to the chat.
 
-The controller owns the asyncio task of the answer and reports with signals, so the
+The controller runs the answer through the task runner and reports with signals, so the
 popup only renders. With history on, the exchange is a normal saved conversation from
 the first token (ChatService saves the growing text at least every second); with it off
 nothing touches the disk unless the user continues in the main window, which saves the
@@ -20,8 +20,9 @@ from desktop.core.chat import ChatService, metrics_dict, title_from
 from desktop.core.messages import Role, Status
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
+from desktop.core.session import pick_default_model
 from desktop.core.store import Store, StoreError
-from desktop.ui import pyside_fix
+from desktop.ui.tasks import TaskRunner
 
 # A saved Quick Ask answer keeps these states; any other becomes "stopped".
 _KEPT = frozenset({Status.COMPLETE, Status.STOPPED, Status.INTERRUPTED})
@@ -43,7 +44,7 @@ class QuickAskController(QObject):
     def __init__(self, client: Any, store: Store | None = None, *, default_model: str = "",
                  save_history: bool = True, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        pyside_fix.apply()  # streams emit one signal per token
+        self._tasks = TaskRunner(self)
         self._client = client
         self._store = store
         self.default_model = default_model
@@ -79,8 +80,7 @@ class QuickAskController(QObject):
         self.conversation_id = None
         self.metrics = None
         self._continue_after_stop = False
-        self._task = asyncio.ensure_future(self._run(question, model))
-        self._task.add_done_callback(self._on_task_done)
+        self._task = self._tasks.start(self._run(question, model), on_finished=self._on_task_done)
         self.busy_changed.emit(True)
         return True
 
@@ -116,11 +116,7 @@ class QuickAskController(QObject):
         return True
 
     async def aclose(self) -> None:
-        task = self._task
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
+        await self._tasks.aclose()
 
     # ------------------------------------------------------------------ work
     def _history_on(self) -> bool:
@@ -130,10 +126,9 @@ class QuickAskController(QObject):
         if not model:
             # No default chosen yet (or the model list has not arrived): the first
             # installed model answers, as `ollama run` users would expect.
-            installed = await self._client.tags()
-            if not installed:
+            model = pick_default_model(await self._client.tags(), "")
+            if not model:
                 raise ValueError(self.tr("No model is installed yet. Open Ollama Desk to download one."))
-            model = installed[0].name
             self.model = model
         self.answer_started.emit(model)
         if self._history_on():

@@ -1,6 +1,7 @@
-"""Settings of the tray, Quick Ask and its global shortcut, and the page section that edits them.
+"""The settings section of the tray, Quick Ask and its global shortcut.
 
-The values live in the Store's settings table (keys below). The section shows in plain
+The values and their defaults live in desktop.core.settings (the keys below are its store
+keys, kept here for the code and tests that name them). The section shows in plain
 words whether the shortcut works; where it does not, it offers the fallback that every
 desktop has: a custom keyboard shortcut running `ollama-desk --quick-ask` (and, on
 Linux, installs the menu entry whose Quick Ask action runs the same).
@@ -9,7 +10,7 @@ Linux, installs the menu entry whose Quick Ask action runs the same).
 from __future__ import annotations
 
 import sys
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -25,37 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.settings import KEYS, Settings, SettingsBackend, SettingsError
 from desktop.ui.hotkeys import DEFAULT_SHORTCUT, FALLBACK_COMMAND, HotkeyManager, HotkeyStatus
 
-KEY_SHORTCUT = "quick_ask.shortcut"  # "" = off
-KEY_SAVE_HISTORY = "quick_ask.save_history"
-KEY_PREFILL = "quick_ask.prefill"  # "off" | "clipboard" | "selection"
-KEY_CLOSE_TO_TRAY = "tray.close_to_tray"
-KEY_CLOSE_HINT_SHOWN = "tray.close_hint_shown"
-KEY_DEFAULT_MODEL = "default_model"
-
-DEFAULTS: dict[str, Any] = {
-    KEY_SHORTCUT: DEFAULT_SHORTCUT,
-    KEY_SAVE_HISTORY: True,
-    KEY_PREFILL: "off",
-    KEY_CLOSE_TO_TRAY: True,
-    KEY_CLOSE_HINT_SHOWN: False,
-    KEY_DEFAULT_MODEL: "",
-}
+KEY_SHORTCUT = KEYS["quick_ask_shortcut"]  # "" = off
+KEY_SAVE_HISTORY = KEYS["quick_ask_save_history"]
+KEY_PREFILL = KEYS["quick_ask_prefill"]  # "off" | "clipboard" | "selection"
+KEY_CLOSE_TO_TRAY = KEYS["close_to_tray"]
+KEY_CLOSE_HINT_SHOWN = KEYS["close_hint_shown"]
+KEY_DEFAULT_MODEL = KEYS["default_model"]
 
 
-class Settings(Protocol):
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
-    def set_setting(self, key: str, value: Any) -> None: ...
-
-
-def setting(settings: Settings | None, key: str) -> Any:
-    if settings is None:
-        return DEFAULTS[key]
-    try:
-        return settings.get_setting(key, DEFAULTS[key])
-    except Exception:  # noqa: BLE001 - a damaged store must not stop the tray from working
-        return DEFAULTS[key]
+def setting(settings: Settings | SettingsBackend | None, key: str) -> Any:
+    """A setting by store key, with the one default (a damaged store reads as the defaults)."""
+    return Settings.of(settings).get_setting(key)
 
 
 class QuickAskSettingsSection(QWidget):
@@ -65,17 +49,18 @@ class QuickAskSettingsSection(QWidget):
     prefill_changed = Signal(str)
     close_to_tray_changed = Signal(bool)
 
-    def __init__(self, settings: Settings | None, hotkeys: HotkeyManager, *, tray_available: bool = True,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings | SettingsBackend | None, hotkeys: HotkeyManager, *,
+                 tray_available: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._settings = settings
+        self._settings = Settings.of(settings)
+        values = self._settings.current
         self._hotkeys = hotkeys
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
 
         row = QHBoxLayout()
-        self.shortcut_edit = QKeySequenceEdit(QKeySequence(setting(settings, KEY_SHORTCUT)))
+        self.shortcut_edit = QKeySequenceEdit(QKeySequence(values.quick_ask_shortcut))
         self.shortcut_edit.setMaximumSequenceLength(1)
         self.shortcut_edit.setClearButtonEnabled(True)
         self.shortcut_edit.editingFinished.connect(self._on_shortcut_edited)
@@ -107,7 +92,7 @@ class QuickAskSettingsSection(QWidget):
         form.addRow("", self._fallback_row)
 
         self.save_history = QCheckBox(self.tr("Keep quick questions in the chat history"))
-        self.save_history.setChecked(bool(setting(settings, KEY_SAVE_HISTORY)))
+        self.save_history.setChecked(values.quick_ask_save_history)
         self.save_history.toggled.connect(self._on_save_history_toggled)
         form.addRow("", self.save_history)
 
@@ -116,21 +101,33 @@ class QuickAskSettingsSection(QWidget):
         self.prefill.addItem(self.tr("Text from the clipboard"), "clipboard")
         if QGuiApplication.clipboard().supportsSelection():
             self.prefill.addItem(self.tr("Selected text (X11 primary selection)"), "selection")
-        index = self.prefill.findData(setting(settings, KEY_PREFILL))
+        index = self.prefill.findData(values.quick_ask_prefill)
         self.prefill.setCurrentIndex(max(0, index))
         self.prefill.currentIndexChanged.connect(self._on_prefill_changed)
         form.addRow(self.tr("Quick Ask opens with:"), self.prefill)
 
         self.close_to_tray = QCheckBox(self.tr("Keep running in the system tray when the window is closed"))
-        self.close_to_tray.setChecked(bool(setting(settings, KEY_CLOSE_TO_TRAY)))
+        self.close_to_tray.setChecked(values.close_to_tray)
         self.close_to_tray.setEnabled(tray_available)
         if not tray_available:
             self.close_to_tray.setToolTip(self.tr("This desktop shows no system tray."))
         self.close_to_tray.toggled.connect(self._on_close_to_tray_toggled)
         form.addRow("", self.close_to_tray)
+        self._form = form
 
         hotkeys.status_changed.connect(self._show_status)
         self._show_status(hotkeys.status)
+
+    def take_tray_option(self) -> QCheckBox:
+        """Hand the "keep running in the tray" box to a page that hosts it (the General page)."""
+        self._form.takeRow(self.close_to_tray)
+        return self.close_to_tray
+
+    def _save(self, **changes: Any) -> None:
+        try:
+            self._settings.update(**changes)
+        except SettingsError as err:
+            self.status_label.setText(self.tr("Could not save the setting: {0}").format(str(err)))
 
     def _on_shortcut_edited(self) -> None:
         self._apply_shortcut(self.shortcut_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText))
@@ -138,8 +135,8 @@ class QuickAskSettingsSection(QWidget):
     def _apply_shortcut(self, text: str) -> None:
         self.shortcut_edit.setKeySequence(QKeySequence(text))
         status = self._hotkeys.register(text)
-        if status.state != "failed" and self._settings is not None:
-            self._settings.set_setting(KEY_SHORTCUT, text)
+        if status.state != "failed":
+            self._save(quick_ask_shortcut=text)
 
     def _show_status(self, status: HotkeyStatus) -> None:
         colour = {"active": "#1a7f37", "failed": "#cf222e"}.get(status.state, "")
@@ -159,17 +156,14 @@ class QuickAskSettingsSection(QWidget):
                                    else self.tr("Could not add it to the menu"))
 
     def _on_save_history_toggled(self, on: bool) -> None:
-        if self._settings is not None:
-            self._settings.set_setting(KEY_SAVE_HISTORY, on)
+        self._save(quick_ask_save_history=on)
         self.save_history_changed.emit(on)
 
     def _on_prefill_changed(self, _index: int) -> None:
         mode = str(self.prefill.currentData())
-        if self._settings is not None:
-            self._settings.set_setting(KEY_PREFILL, mode)
+        self._save(quick_ask_prefill=mode)
         self.prefill_changed.emit(mode)
 
     def _on_close_to_tray_toggled(self, on: bool) -> None:
-        if self._settings is not None:
-            self._settings.set_setting(KEY_CLOSE_TO_TRAY, on)
+        self._save(close_to_tray=on)
         self.close_to_tray_changed.emit(on)

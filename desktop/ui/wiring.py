@@ -1,0 +1,89 @@
+"""The composition root's two pieces of wiring that outlive one call: the welcome dialog's feed
+and the settings dialog. Kept out of app.py so that Desk only builds and connects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
+from desktop import paths
+from desktop.core.server_manager import ServerState
+from desktop.core.session import Session, SessionEvent
+from desktop.core.settings import Settings
+from desktop.ui import theme
+from desktop.ui.controllers.hardware_controller import HardwareController
+
+if TYPE_CHECKING:
+    from desktop.app import Desk
+    from desktop.ui.welcome import WelcomeDialog
+
+
+class WelcomeFeed:
+    """Shows the first-run welcome and keeps it told about the server and its models."""
+
+    def __init__(self, settings: Settings, session: Session, hardware: HardwareController,
+                 parent: QWidget, pull: Callable[[str, int], None]) -> None:
+        self._settings, self._session, self._hardware = settings, session, hardware
+        self._parent, self._pull = parent, pull
+        self.dialog: WelcomeDialog | None = None
+
+    def maybe_show(self) -> None:
+        from desktop.ui import welcome
+
+        if not welcome.should_show(self._settings):
+            return
+        dialog = welcome.WelcomeDialog(self._settings, parent=self._parent)
+        self.dialog = dialog
+        self._hardware.report_ready.connect(dialog.set_report)
+        self._hardware.probe_failed.connect(dialog.set_probe_failed)
+        dialog.pull_requested.connect(lambda tag, size: self._pull(tag, int(size or 0)))
+        self._session.subscribe(lambda e: self.update() if e is SessionEvent.MODELS else None)
+        QTimer.singleShot(400, dialog.show)
+
+    def update(self) -> None:
+        from desktop.ui.welcome import ServerSummary
+
+        if self.dialog is None:
+            return
+        info = self._session.info
+        if info is not None:
+            self.dialog.set_server(ServerSummary(kind=info.kind.value, url=info.url, version=info.version,
+                                                 models=self._session.chat_models))
+        elif self._session.state == ServerState.OFFLINE:
+            self.dialog.set_server(None, error=self._session.server.last_error)
+
+
+def open_settings_dialog(desk: Desk) -> None:
+    """The settings dialog, modal, fed with the session's models while it is open."""
+    from desktop.ui.hotkeys.settings import QuickAskSettingsSection
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    session = desk.session
+    tray = desk.tray
+    section = QuickAskSettingsSection(desk.settings, tray.hotkeys, tray_available=tray.tray is not None)
+    dialog = SettingsDialog(
+        desk.settings,
+        store=desk.store,
+        models=list(session.chat_models),
+        quick_ask_section=section,
+        data_folder=paths.data_dir(),
+        active_server=session.url,
+        parent=desk.window,
+    )
+    dialog.theme_changed.connect(lambda name: theme.apply(desk.app, name))
+    dialog.conversations_changed.connect(desk.chat.open_latest)
+    dialog.server_changed.connect(desk.connection.use_server)
+
+    def show_models(event: SessionEvent) -> None:
+        if event is SessionEvent.MODELS:
+            dialog.set_models(list(session.chat_models))
+
+    unsubscribe = session.subscribe(show_models)
+    try:
+        dialog.exec()
+    finally:
+        # The dialog is gone after this: a later model list must not reach it.
+        unsubscribe()
