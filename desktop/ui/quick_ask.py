@@ -96,6 +96,7 @@ class QuickAskWindow(QWidget):
         self.prefill_mode = "off"
         self.setWindowTitle(self.tr("Quick Ask"))
         self.setObjectName("QuickAskWindow")
+        self._restyling = False
         self.setStyleSheet(STYLE)
         self.setFixedWidth(WIDTH)
 
@@ -126,6 +127,10 @@ class QuickAskWindow(QWidget):
         self.input.setObjectName("QuickAskInput")
         self.input.setPlaceholderText(self.tr("Ask anything…"))
         self.input.setTabChangesFocus(True)
+        # Up to four lines the box grows to fit, so a scroll bar (arrows beside one line of
+        # text) would only say "there is more" when there is not.
+        self.input.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.input.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.input.setFixedHeight(self._input_height(1))
         self.input.textChanged.connect(self._on_input_text_changed)
         self.input.submitted.connect(self.ask)
@@ -228,6 +233,18 @@ class QuickAskWindow(QWidget):
         super().hideEvent(event)
         self.hidden.emit()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange and not self._restyling:
+            # palette(...) in a style sheet is read when the sheet is set: set it again, or the
+            # popup keeps the colours of the theme it was built under.
+            self._restyling = True
+            self.setStyleSheet("")
+            self.setStyleSheet(STYLE)
+            self._restyling = False
+            if self.controller.answer:
+                self._render()
+
     # ------------------------------------------------------------------ controller
     def _on_controller_answer_started(self, model: str) -> None:
         self._model.setText(model)
@@ -316,8 +333,13 @@ class QuickAskWindow(QWidget):
         self.copy_button.setVisible(bool(self.controller.answer) or busy)
 
     def _on_input_text_changed(self) -> None:
-        lines = max(1, min(4, self.input.document().blockCount()))
-        self.input.setFixedHeight(self._input_height(lines))
+        layout = self.input.document().documentLayout()
+        lines = max(1, round(layout.documentSize().height()))  # wrapped lines, not paragraphs
+        shown = min(4, lines)
+        self.input.setFixedHeight(self._input_height(shown))
+        self.input.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if lines > shown else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
         self.adjustSize()
 
     def _input_height(self, lines: int) -> int:

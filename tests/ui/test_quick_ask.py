@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 
 from desktop.core.ollama.client import OllamaClient, Timeouts
 from desktop.core.store import Store
+from desktop.ui import theme
 from desktop.ui.controllers.quick_ask_controller import QuickAskController, title_for
 from desktop.ui.quick_ask import QuickAskWindow
 from tests.support.fault_server import FaultServer
+from tests.ui.theming import use_theme  # noqa: F401 - a fixture
 
 MODEL = "smollm2:135m"
 
@@ -287,3 +289,51 @@ def test_popup_is_centred_on_the_screen(qtbot: Any, popup: QuickAskWindow) -> No
 def test_long_titles_are_cut() -> None:
     assert title_for("  a\n b ") == "a b"
     assert len(title_for("x" * 200)) == 60 and title_for("x" * 200).endswith("…")
+
+
+def _share(image: QImage, colour: str) -> float:
+    """How much of the image is this colour (exactly), sampled on a grid."""
+    target = QColor(colour).rgb() & 0xFFFFFF
+    hits = total = 0
+    for y in range(0, image.height(), 4):
+        for x in range(0, image.width(), 4):
+            total += 1
+            hits += (image.pixel(x, y) & 0xFFFFFF) == target
+    return hits / total
+
+
+@pytest.mark.parametrize("name", ["dark", "light"])
+def test_the_popup_opens_in_the_theme_in_use(
+    qtbot: Any, client: OllamaClient, store: Store, use_theme: Any, name: str  # noqa: F811
+) -> None:
+    colours = theme.DARK if name == "dark" else theme.LIGHT
+    use_theme(name)
+    popup = QuickAskWindow(QuickAskController(client, store, default_model=MODEL))
+    qtbot.addWidget(popup)
+    popup.open("Hello")
+    qtbot.waitExposed(popup)
+    shot = popup.grab().toImage()
+    assert _share(shot, colours.base) > 0.6  # the popup's face, at its first opening
+    # The other theme chosen while it exists: the next opening follows.
+    popup.hide()
+    other = theme.LIGHT if name == "dark" else theme.DARK
+    use_theme("light" if name == "dark" else "dark")
+    popup.open("Hello")
+    qtbot.waitExposed(popup)
+    assert _share(popup.grab().toImage(), other.base) > 0.6
+
+
+def test_the_one_line_box_has_no_scroll_arrows(qtbot: Any, popup: QuickAskWindow) -> None:
+    popup.open()
+    qtbot.waitExposed(popup)
+    popup.input.setPlainText("A short question")
+    assert not popup.input.verticalScrollBar().isVisible()
+    assert popup.input.document().documentLayout().documentSize().height() == 1
+    popup.input.setPlainText("\n".join(f"line {i}" for i in range(3)))
+    assert not popup.input.verticalScrollBar().isVisible()
+    one_line = popup._input_height(1)
+    assert popup.input.height() == popup._input_height(3) > one_line
+    # Past four lines the box stops growing and only then scrolls.
+    popup.input.setPlainText("\n".join(f"line {i}" for i in range(9)))
+    qtbot.waitUntil(popup.input.verticalScrollBar().isVisible)
+    assert popup.input.height() == popup._input_height(4)
