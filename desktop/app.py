@@ -209,7 +209,8 @@ class Desk:
         self.window.show_page(self.models_page)
 
     def open_settings(self) -> None:
-        open_settings_dialog(self)
+        open_settings_dialog(self.app, self.settings, self.session, self.store, self.tray, self.chat,
+                             self.connection, self.window)
 
     def show_shortcuts(self) -> None:
         from desktop.ui.shortcuts import ShortcutsDialog

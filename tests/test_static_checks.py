@@ -1,4 +1,4 @@
-"""The machine checks of the architecture: core stays Qt-free, core and engine stay typed."""
+"""The machine checks of the architecture: core stays Qt-free, the layers hold, the code stays typed."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ def run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-def test_core_and_engine_never_import_qt() -> None:
+def test_core_and_engine_never_import_qt_and_the_layers_hold() -> None:
     exe = shutil.which("lint-imports")
     assert exe is not None, "import-linter is a test dependency"
     result = run(exe)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "core is Qt-free KEPT" in result.stdout
+    # cli > app > ui > argv > commands > core | engine: no layer imports one above it (so no cycle).
+    assert "layers: cli > app > ui > argv > commands > core, engine KEPT" in result.stdout
 
 
 def test_core_engine_and_commands_pass_mypy_strict() -> None:
@@ -30,7 +32,8 @@ def test_core_engine_and_commands_pass_mypy_strict() -> None:
 def test_importing_the_core_loads_no_qt() -> None:
     code = (
         "import sys, desktop.core.chat, desktop.core.store, desktop.core.pulls, desktop.core.server_manager, "
-        "desktop.core.hardware.probe, desktop.engine.app, desktop.commands.ask; "
+        "desktop.core.hardware.probe, desktop.engine.app, desktop.commands.ask, desktop.core.settings, "
+        "desktop.core.session, desktop.argv; desktop.argv.build_parser(); "
         "print([m for m in sys.modules if m.startswith(('PySide6', 'qasync'))])"
     )
     result = run(sys.executable, "-c", code)

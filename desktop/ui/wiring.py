@@ -7,17 +7,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import paths
 from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
 from desktop.core.settings import Settings
+from desktop.core.store import Store
 from desktop.ui import theme
+from desktop.ui.controllers.chat_controller import ChatController
+from desktop.ui.controllers.connection_controller import ConnectionController
 from desktop.ui.controllers.hardware_controller import HardwareController
+from desktop.ui.tray_integration import TrayIntegration
 
 if TYPE_CHECKING:
-    from desktop.app import Desk
     from desktop.ui.welcome import WelcomeDialog
 
 
@@ -56,26 +59,26 @@ class WelcomeFeed:
             self.dialog.set_server(None, error=self._session.server.last_error)
 
 
-def open_settings_dialog(desk: Desk) -> None:
+def open_settings_dialog(app: QApplication, settings: Settings, session: Session, store: Store,
+                         tray: TrayIntegration, chat: ChatController, connection: ConnectionController,
+                         parent: QWidget) -> None:
     """The settings dialog, modal, fed with the session's models while it is open."""
     from desktop.ui.hotkeys.settings import QuickAskSettingsSection
     from desktop.ui.settings_dialog import SettingsDialog
 
-    session = desk.session
-    tray = desk.tray
-    section = QuickAskSettingsSection(desk.settings, tray.hotkeys, tray_available=tray.tray is not None)
+    section = QuickAskSettingsSection(settings, tray.hotkeys, tray_available=tray.tray is not None)
     dialog = SettingsDialog(
-        desk.settings,
-        store=desk.store,
+        settings,
+        store=store,
         models=list(session.chat_models),
         quick_ask_section=section,
         data_folder=paths.data_dir(),
         active_server=session.url,
-        parent=desk.window,
+        parent=parent,
     )
-    dialog.theme_changed.connect(lambda name: theme.apply(desk.app, name))
-    dialog.conversations_changed.connect(desk.chat.open_latest)
-    dialog.server_changed.connect(desk.connection.use_server)
+    dialog.theme_changed.connect(lambda name: theme.apply(app, name))
+    dialog.conversations_changed.connect(chat.open_latest)
+    dialog.server_changed.connect(connection.use_server)
 
     def show_models(event: SessionEvent) -> None:
         if event is SessionEvent.MODELS:
