@@ -55,7 +55,8 @@ class Store(ConversationsMixin, TransferMixin, SearchMixin, BackupMixin, Setting
 
     @classmethod
     def open_default(cls) -> Store:
-        return cls(paths.data_dir() / DB_NAME)
+        """The app's database; an unreadable one is moved aside (see `notice`), not fatal."""
+        return cls(paths.data_dir() / DB_NAME, recover=True)
 
     def __enter__(self) -> Store:
         return self
@@ -63,5 +64,5 @@ class Store(ConversationsMixin, TransferMixin, SearchMixin, BackupMixin, Setting
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, *, recover: bool = False) -> None:
+        super().__init__(path, recover=recover)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from desktop.core.store.errors import StoreError, translated
+from desktop.core.store.errors import DatabaseCorrupt, DatabaseReadOnly, StoreError, translated
 from desktop.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -40,12 +40,67 @@ def connect(path: Path) -> sqlite3.Connection:
 class Database:
     """One connection behind a lock (thread-safe), migrated to the current schema on open."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, recover: bool = False) -> None:
+        """Open (creating or migrating) the database at `path`.
+
+        A 0-byte file (a truncated database) is moved aside, never silently reused as an
+        empty store. With `recover` (the app's own database), an unreadable file, damaged
+        or not a database, is moved aside too and a new one started; without it (tools,
+        imports) that raises DatabaseCorrupt. Either way `moved_aside` and `notice` say
+        what happened, for the app to tell the user.
+        """
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         #: Where the copy taken before the last migration went (None: nothing migrated).
         self.migration_backup: Path | None = None
+        #: Where an unusable database file was moved on opening (None: nothing moved).
+        self.moved_aside: Path | None = None
+        #: A plain sentence for the user about what opening did ("" when nothing to say).
+        self.notice = ""
+        if self._is_truncated():
+            self._move_aside("was empty (0 bytes)")
+        try:
+            self._open()
+        except DatabaseCorrupt as err:
+            if not recover or not self.path.exists():
+                raise
+            self._move_aside(f"could not be read ({err.__cause__ or err})")
+            self._open()
+
+    def _is_truncated(self) -> bool:
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            return False
+        wal = self.path.with_name(self.path.name + "-wal")
+        # A 0-byte file with a WAL is not empty: SQLite replays the WAL's committed pages.
+        return size == 0 and not (wal.exists() and wal.stat().st_size > 0)
+
+    def _move_aside(self, why: str) -> None:
+        target = self.path.with_name(f"{self.path.name}.broken-{timestamp()}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.broken-{timestamp()}-{n}")
+            n += 1
+        try:
+            os.replace(self.path, target)
+            for suffix in ("-wal", "-shm"):
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    os.replace(side, target.with_name(target.name + suffix))
+        except OSError as err:
+            raise DatabaseReadOnly(
+                f"The conversation database {self.path} {why}, and it could not be moved aside "
+                f"({err.strerror or err}). Move it yourself to start with an empty history."
+            ) from err
+        self.moved_aside = target
+        self.notice = (
+            f"The conversation database {self.path} {why}. It was moved to {target} "
+            "and a new, empty history was started. Restore a backup to get your conversations back."
+        )
+
+    def _open(self) -> None:
         try:
             self._conn = connect(self.path)
         except sqlite3.Error as err:
