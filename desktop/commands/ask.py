@@ -18,6 +18,7 @@ from desktop.core.messages import Role
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ChatMessage
+from desktop.core.session import pick_default_model
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,13 +87,13 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
 
 
 async def _default_model(client: OllamaClient) -> str:
-    models = await client.tags()
-    if not models:
+    # The app's one rule: the first installed model that can chat (embedding-only ones cannot).
+    name = pick_default_model(await client.tags(), "")
+    if not name:
         raise _Failure(
-            f"No model is installed on the model server at {client.base_url}. "
+            f"No model is installed on the model server at {client.base_url} that can chat. "
             f"Install one (for example `ollama pull smollm2:135m`) or name one with --model."
         )
-    name = models[0].name
     print(f"Using model {name} (choose another with --model).", file=sys.stderr, flush=True)
     return name
 

@@ -93,6 +93,18 @@ def test_default_model_is_the_first_installed(fault_server: FaultServer) -> None
     assert fault_server.requests[1].json()["model"] == "qwen3:8b"
 
 
+def test_default_model_skips_embedding_only_models(fault_server: FaultServer) -> None:
+    fault_server.route("GET", "/api/tags", body={"models": [
+        {"name": "all-minilm:latest", "capabilities": ["embedding"]},
+        {"name": "smollm2:135m", "capabilities": ["completion"]},
+    ]})
+    fault_server.route("POST", "/api/chat", lines=HELLO)
+    result = ask(fault_server.url, "hello")
+    assert result.returncode == 0, result.stderr
+    assert "Using model smollm2:135m" in result.stderr
+    assert fault_server.requests[1].json()["model"] == "smollm2:135m"
+
+
 def test_no_model_installed(fault_server: FaultServer) -> None:
     fault_server.route("GET", "/api/tags", body={"models": []})
     result = ask(fault_server.url, "hello")
