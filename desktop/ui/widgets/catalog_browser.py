@@ -1,15 +1,13 @@
 """The bundled model catalog: search and filter offline, see each tag's hardware verdict, pull.
 
-The catalog data and verdicts come from desktop.core.catalog (the hardware panel's module);
-this widget only adapts them into rows, so a different catalog shape needs one function here.
+The catalog data and verdicts come from desktop.core.catalog through catalog_rows; labels and
+tooltips use the hardware page's words (hardware_text), so both pages say the same.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent
@@ -28,127 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.hardware.speed import USABLE_TOKENS_PER_SECOND, format_speed
 from desktop.core.pulls import format_bytes
+from desktop.ui.widgets import hardware_text as words
+from desktop.ui.widgets.catalog_rows import CatalogRow as CatalogRow
+from desktop.ui.widgets.catalog_rows import load_rows, machine_known
 
 log = logging.getLogger(__name__)
 
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
 SIZE_ROLE = Qt.ItemDataRole.UserRole + 2
 
-VERDICT_COLOURS = {"gpu": "#15803d", "partial": "#b45309", "cpu": "#b45309", "too_large": "#b91c1c"}
-
-
-@dataclass(frozen=True)
-class CatalogRow:
-    """One pullable tag, flattened for display."""
-
-    model: str  # "qwen2.5"
-    tag: str  # "qwen2.5:7b"
-    size: int  # download bytes
-    quantization: str
-    parameters: str
-    context_length: int
-    capabilities: tuple[str, ...]
-    description: str  # in the UI language when the catalog has it
-    verdict: str  # "gpu" | "partial" | "cpu" | "too_large" | "" (unknown)
-    verdict_text: str  # the sizing's plain English sentence (fallback for the tooltip)
-    need: int = 0  # bytes the model needs on the device it would run on
-    gpu_budget: int = 0
-    ram_budget: int = 0
-    gpu_share: float = 0.0
-    slowdown: float = 1.0
-
-
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
-def load_rows(language: str) -> tuple[list[CatalogRow], str]:
-    """Rows from desktop.core.catalog, and the catalog's date; ([], "") if it is missing."""
-    try:
-        from desktop.core import catalog as core_catalog
-    except ImportError:
-        return [], ""
-    try:
-        return adapt_catalog(core_catalog, language)
-    except Exception:  # a broken catalog must not take the page down
-        log.exception("could not read the model catalog")
-        return [], ""
-
-
-def adapt_catalog(core_catalog: Any, language: str) -> tuple[list[CatalogRow], str]:
-    loader = _get(core_catalog, "load_catalog", "load", "catalog")
-    data = loader() if callable(loader) else loader
-    date = str(_get(data, "date", "updated", "generated", default="") or "")
-    models = _get(data, "models", default=data)
-    verdict_for: Callable[..., Any] | None = _get(core_catalog, "verdict_for", "verdict", "tag_verdict")
-    rows: list[CatalogRow] = []
-    for model in models or ():
-        name = str(_get(model, "name", default=""))
-        description = _get(model, "description", default="")
-        if isinstance(description, dict):
-            description = description.get(language) or description.get("en") or ""
-        elif language.startswith("zh"):
-            description = _get(model, "description_zh", default=description) or description
-        model_caps = tuple(_get(model, "capabilities", default=()) or ())
-        for tag in _get(model, "tags", default=()) or ():
-            tag_name = str(_get(tag, "name", "tag", default=""))
-            full = tag_name if ":" in tag_name else f"{name}:{tag_name}"
-            verdict, verdict_text, figures = _verdict(verdict_for, model, tag)
-            rows.append(
-                CatalogRow(
-                    model=name,
-                    tag=full,
-                    size=int(_get(tag, "size", "size_bytes", "download_size", default=0) or 0),
-                    quantization=str(_get(tag, "quantization", "quant", default="") or ""),
-                    parameters=str(_get(tag, "parameters", "parameter_size", default="") or ""),
-                    context_length=int(_get(tag, "context_length", "context", default=0) or 0),
-                    capabilities=tuple(_get(tag, "capabilities", default=()) or model_caps),
-                    description=str(description or ""),
-                    verdict=verdict,
-                    verdict_text=verdict_text,
-                    **figures,
-                )
-            )
-    return rows, date
-
-
-def _verdict(verdict_for: Callable[..., Any] | None, model: Any, tag: Any) -> tuple[str, str, dict[str, Any]]:
-    if verdict_for is None:
-        return "", "", {}
-    try:
-        result = verdict_for(model, tag)
-    except TypeError:
-        result = verdict_for(tag)
-    if result is None:
-        return "", "", {}
-    if isinstance(result, str):
-        return result, "", {}
-    kind = _get(result, "kind", "verdict", "level", default="")
-    kind = str(getattr(kind, "value", kind))
-    text = str(_get(result, "summary", "text", "explanation", "message", default="") or "")
-    figures = {
-        "need": int(_get(result, "need", default=0) or 0),
-        "gpu_budget": int(_get(result, "gpu_budget", default=0) or 0),
-        "ram_budget": int(_get(result, "ram_budget", default=0) or 0),
-        "gpu_share": float(_get(result, "gpu_share", default=0.0) or 0.0),
-        "slowdown": float(_get(result, "slowdown", default=1.0) or 1.0),
-    }
-    return kind, text, figures
-
-
-def machine_known() -> bool:
-    try:
-        from desktop.core import catalog as core_catalog
-    except ImportError:
-        return False
-    current = getattr(core_catalog, "current_machine", None)
-    return callable(current) and current() is not None
+# The ratings that pass "Only what runs well here": they load and reach a chat's speed (the
+# hardware page's suggestions use the same rule, desktop.core.hardware.sizing.Verdict.rating).
+RUNS_WELL = ("gpu", "partial", "cpu")
 
 
 class CatalogBrowser(QWidget):
@@ -165,13 +56,6 @@ class CatalogBrowser(QWidget):
             rows, date = load_rows(QLocale().name())
         self.rows = list(rows)
         self._sizes = {row.tag: row.size for row in self.rows}
-        self.verdict_names = {
-            "gpu": self.tr("Runs on your GPU"),
-            "partial": self.tr("Partly on GPU"),
-            "cpu": self.tr("CPU only (slow)"),
-            "too_large": self.tr("Too large"),
-            "": self.tr("Unknown"),
-        }
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search models, e.g. qwen, code, vision, 中文"))
         self.search_edit.setClearButtonEnabled(True)
@@ -186,6 +70,11 @@ class CatalogBrowser(QWidget):
         ):
             self.capability_combo.addItem(label, key)
         self.fits_check = QCheckBox(self.tr("Only what runs well here"))
+        self.fits_check.setToolTip(
+            self.tr("Tags that fit this computer and answer at {0} tokens/s or more.").format(
+                format_speed(USABLE_TOKENS_PER_SECOND)
+            )
+        )
         self.tree = QTreeWidget()
         self.tree.setObjectName("catalogTree")
         self.tree.setColumnCount(6)
@@ -240,26 +129,38 @@ class CatalogBrowser(QWidget):
         self.pull_button.clicked.connect(self._on_pull_clicked)
         self.apply_filter()
 
+    def verdict_label(self, row: CatalogRow) -> str:
+        return words.rating_label(row.verdict, row.tokens_per_second)
+
     def verdict_tooltip(self, row: CatalogRow) -> str:
         """The sizing's reasoning in the UI language, from its numbers."""
         if not row.verdict or not row.need:
             return row.verdict_text
         need = format_bytes(row.need)
-        if row.verdict == "gpu":
-            return self.tr("Needs about {0}; it fits in your GPU memory ({1} usable).").format(
+        speed = format_speed(row.tokens_per_second)
+        if row.verdict == "too_large":
+            return self.tr("Needs about {0}, more than this computer can give a model ({1}).").format(
+                need, format_bytes(max(row.ram_budget, row.gpu_budget))
+            )
+        if row.gpu_share >= 1:
+            where = self.tr("Needs about {0}; it fits in your GPU memory ({1} usable).").format(
                 need, format_bytes(row.gpu_budget)
             )
-        if row.verdict == "partial":
-            return self.tr(
-                "Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU, about {2}x slower."
-            ).format(need, int(row.gpu_share * 100), f"{row.slowdown:.1f}")
-        if row.verdict == "cpu":
-            return self.tr(
-                "Needs about {0}; it runs on the CPU from system memory ({1} usable), slowly."
-            ).format(need, format_bytes(row.ram_budget))
-        return self.tr("Needs about {0}, more than this computer can give a model ({1}).").format(
-            need, format_bytes(max(row.ram_budget, row.gpu_budget))
-        )
+        elif row.gpu_share > 0:
+            where = self.tr(
+                "Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU."
+            ).format(need, int(row.gpu_share * 100))
+        else:
+            where = self.tr("Needs about {0}; it runs on the CPU from system memory ({1} usable).").format(
+                need, format_bytes(row.ram_budget)
+            )
+        if row.verdict == "slow":
+            how = self.tr(
+                "About {0} tokens/s: it fits, but answers slower than the {1} tokens/s a chat needs."
+            )
+        else:
+            how = self.tr("About {0} tokens/s, fast enough for a chat ({1} tokens/s or more).")
+        return words.two_sentences(where, how.format(speed, format_speed(USABLE_TOKENS_PER_SECOND)))
 
     def reload(self) -> None:
         """Read the catalog again (verdicts appear once the hardware check has run)."""
@@ -290,7 +191,7 @@ class CatalogBrowser(QWidget):
             size = self._sizes.get(f"{tag}:latest")
         return size or 0
 
-    def matches(self, row: CatalogRow) -> bool:
+    def matches(self, row: CatalogRow, *, runs_well_only: bool | None = None) -> bool:
         text = self.search_edit.text().strip().lower()
         if text:
             haystack = " ".join(
@@ -301,7 +202,9 @@ class CatalogBrowser(QWidget):
         capability = self.capability_combo.currentData()
         if capability and capability not in row.capabilities:
             return False
-        if self.fits_check.isChecked() and row.verdict not in ("gpu", "partial"):
+        if runs_well_only is None:
+            runs_well_only = self.fits_check.isChecked()
+        if runs_well_only and row.verdict not in RUNS_WELL:
             return False
         return True
 
@@ -328,7 +231,7 @@ class CatalogBrowser(QWidget):
                     format_bytes(row.size) if row.size else "",
                     row.quantization,
                     f"{row.context_length:,}" if row.context_length else "",
-                    self.verdict_names.get(row.verdict, row.verdict),
+                    self.verdict_label(row),
                     "",
                 ]
             )
@@ -339,16 +242,32 @@ class CatalogBrowser(QWidget):
             tooltip = self.verdict_tooltip(row)
             if tooltip:
                 item.setToolTip(4, tooltip)
-            colour = VERDICT_COLOURS.get(row.verdict)
-            if colour:
-                item.setForeground(4, QBrush(QColor(colour)))
+            if row.verdict:
+                item.setForeground(4, QBrush(QColor(words.colour(row.verdict, self.tree))))
             parent.addChild(item)
             shown += 1
         expand = bool(self.search_edit.text().strip()) or len(groups) <= 3
         for parent in groups.values():
             parent.setExpanded(expand)
-        self.count_label.setText(self.tr("{0} tags").format(shown))
+        self.count_label.setText(self.count_text(shown))
         self._update_button()
+
+    def count_text(self, shown: int) -> str:
+        """How many tags are listed; with none, why, and what to change."""
+        if shown:
+            return self.tr("Tags listed: {0}").format(shown)
+        if not self.rows:
+            return self.tr("No tags: the catalog is not available.")
+        text = self.search_edit.text().strip()
+        if self.fits_check.isChecked():
+            loose = sum(1 for row in self.rows if self.matches(row, runs_well_only=False))
+            if loose:
+                return self.tr(
+                    "None of the {0} matching tags runs at {1} tokens/s or more here. Untick “Only what runs well here” to see them."  # noqa: E501
+                ).format(loose, format_speed(USABLE_TOKENS_PER_SECOND))
+        if text:
+            return self.tr("No tag matches “{0}”. Try a shorter word, or another use.").format(text)
+        return self.tr("No tag has this use.")
 
     def _selected(self) -> tuple[str, int] | None:
         item = self.tree.currentItem()

@@ -59,8 +59,16 @@ def usable_speed() -> str:
 
 
 def rating_label(rating: str, tps: float) -> str:
-    """The short verdict of a table cell or a catalog row."""
+    """The short verdict of a table cell or a catalog row (tps 0: speed not known)."""
     speed = format_speed(tps)
+    if tps <= 0:
+        return {
+            "gpu": translate("HardwarePanel", "Runs on your GPU"),
+            "partial": translate("HardwarePanel", "Partly on GPU"),
+            "cpu": translate("HardwarePanel", "Runs on the CPU"),
+            "slow": translate("HardwarePanel", "Fits, slow"),
+            "too_large": translate("HardwarePanel", "Too large"),
+        }.get(rating, translate("HardwarePanel", "Unknown"))
     if rating == "gpu":
         return translate("HardwarePanel", "Runs on your GPU, about {0} tokens/s").format(speed)
     if rating == "partial":
