@@ -1,0 +1,97 @@
+"""Ollama's JSON, as the typed results of desktop.core.ollama.types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from desktop.core.ollama.types import ChatChunk, Metrics, ModelDetails, ModelInfo, PullProgress, RunningModel
+
+
+def put_optional(
+    payload: dict[str, Any],
+    *,
+    options: Mapping[str, Any] | None,
+    keep_alive: str | float | None,
+    format: str | dict[str, Any] | None,
+    think: bool | str | None,
+) -> None:
+    if options:
+        payload["options"] = dict(options)
+    if keep_alive is not None:
+        payload["keep_alive"] = keep_alive
+    if format is not None:
+        payload["format"] = format
+    if think is not None:
+        payload["think"] = think
+
+
+def dict_or_none(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def list_of_dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def to_int(value: Any) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def to_model_info(obj: dict[str, Any]) -> ModelInfo:
+    return ModelInfo(
+        name=str(obj.get("name") or obj.get("model") or ""),
+        size=to_int(obj.get("size")),
+        digest=str(obj.get("digest") or ""),
+        modified_at=str(obj.get("modified_at") or ""),
+        details=ModelDetails.from_wire(dict_or_none(obj.get("details"))),
+        capabilities=tuple(str(c) for c in obj.get("capabilities") or ()),
+    )
+
+
+def to_running_model(obj: dict[str, Any]) -> RunningModel:
+    return RunningModel(
+        name=str(obj.get("name") or obj.get("model") or ""),
+        size=to_int(obj.get("size")),
+        size_vram=to_int(obj.get("size_vram")),
+        digest=str(obj.get("digest") or ""),
+        expires_at=str(obj.get("expires_at") or ""),
+        context_length=to_int(obj.get("context_length")),
+        details=ModelDetails.from_wire(dict_or_none(obj.get("details"))),
+    )
+
+
+def final_metrics(obj: dict[str, Any]) -> Metrics | None:
+    return Metrics.from_wire(obj) if obj.get("done") else None
+
+
+def to_chat_chunk(obj: dict[str, Any]) -> ChatChunk:
+    message = dict_or_none(obj.get("message")) or {}
+    return ChatChunk(
+        content=str(message.get("content") or ""),
+        thinking=str(message.get("thinking") or ""),
+        done=bool(obj.get("done")),
+        done_reason=str(obj.get("done_reason") or ""),
+        metrics=final_metrics(obj),
+        model=str(obj.get("model") or ""),
+    )
+
+
+def to_generate_chunk(obj: dict[str, Any]) -> ChatChunk:
+    return ChatChunk(
+        content=str(obj.get("response") or ""),
+        thinking=str(obj.get("thinking") or ""),
+        done=bool(obj.get("done")),
+        done_reason=str(obj.get("done_reason") or ""),
+        metrics=final_metrics(obj),
+        model=str(obj.get("model") or ""),
+    )
+
+
+def to_progress(obj: dict[str, Any]) -> PullProgress:
+    return PullProgress(
+        status=str(obj.get("status") or ""),
+        digest=str(obj.get("digest") or ""),
+        total=to_int(obj.get("total")),
+        completed=to_int(obj.get("completed")),
+    )
