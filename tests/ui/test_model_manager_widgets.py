@@ -279,3 +279,33 @@ def test_the_bundled_catalog_with_hardware_verdicts(qtbot: Any) -> None:
         assert browser.verdict_tooltip(row).startswith("Needs about")
     finally:
         catalog.set_machine(None)
+
+
+def test_model_buttons_are_enabled_only_with_a_model_selected_on_screen(qtbot: Any) -> None:
+    from desktop.ui.widgets.installed_models import InstalledModelsPanel
+
+    panel = InstalledModelsPanel({"completion": "chat"})
+    qtbot.addWidget(panel)
+    panel.resize(700, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    buttons = (panel.details_button, panel.copy_button, panel.rename_button, panel.delete_button)
+    models = [ModelInfo("smollm2:135m", 100), ModelInfo("qwen2.5:7b", 200)]
+    panel.set_models(models)
+    assert panel.table.isVisible() and panel.proxy.rowCount() == 2
+    assert not any(b.isEnabled() for b in buttons)  # nothing selected yet
+    panel.table.selectRow(0)
+    assert all(b.isEnabled() for b in buttons)
+    # Filtered off screen: nothing is selected any more, and the buttons say so.
+    panel.filter_edit.setText("no such model")
+    assert panel.proxy.rowCount() == 0 and panel.selected_model() is None
+    assert not any(b.isEnabled() for b in buttons)
+    panel.filter_edit.clear()
+    assert panel.proxy.rowCount() == 2
+    assert all(b.isEnabled() == panel.table.selectionModel().hasSelection() for b in buttons)
+    # A refresh that drops the selected model: disabled too.
+    panel.table.selectRow(0)
+    gone = panel.selected_model()
+    assert gone is not None
+    panel.set_models([m for m in models if m.name != gone.name])
+    assert panel.selected_model() is None and not any(b.isEnabled() for b in buttons)

@@ -244,6 +244,11 @@ class InstalledModelsPanel(QWidget):
         self.import_button.clicked.connect(self.import_requested)
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        # A row filtered out or removed leaves the selection without selectionChanged: follow
+        # the rows too, or Details/Copy/Rename stay enabled with nothing selected on screen.
+        for changed in (self.proxy.rowsRemoved, self.proxy.rowsInserted, self.proxy.modelReset,
+                        self.proxy.layoutChanged):
+            changed.connect(self._update_buttons)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
@@ -280,7 +285,7 @@ class InstalledModelsPanel(QWidget):
         return False
 
     def selected_model(self) -> ModelInfo | None:
-        rows = self.table.selectionModel().selectedRows()
+        rows = [r for r in self.table.selectionModel().selectedRows() if r.isValid()]
         if not rows:
             return None
         source = self.proxy.mapToSource(rows[0])
