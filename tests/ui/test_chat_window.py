@@ -241,3 +241,15 @@ def test_a_closed_settings_dialog_no_longer_receives_model_lists(
     assert shown == [["tiny:latest"]]  # the dialog filled its list when it opened
     desk.models.models_changed.emit([ModelInfo(name="after-close:latest")])
     assert shown == [["tiny:latest"]]
+
+
+def test_a_conversation_continued_from_quick_ask_is_listed_and_answered(qtbot: Any, desk: Any) -> None:
+    assert desk.sidebar.list.count() == 0
+    desk.tray.show_quick_ask("Draft from Quick Ask")
+    assert desk.tray.controller.continue_in_main_window("Draft from Quick Ask")
+    # Listed at once (it used to appear only after a relaunch), opened, and answered.
+    qtbot.waitUntil(lambda: desk.sidebar.list.count() == 1, timeout=5000)
+    assert desk.sidebar.list.item(0).text() == "Draft from Quick Ask"
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    assert last_message(desk).content == "".join(WORDS)
+    assert desk.window.isVisible()
