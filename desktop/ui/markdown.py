@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -40,7 +41,13 @@ def code_blocks(text: str) -> list[str]:
     return [tok.content for tok in _md.parse(text) if tok.type in ("fence", "code_block")]
 
 
-def _code_html(code: str, lang: str, index: int, dark: bool, copy_label: str) -> str:
+def code_colors(dark: bool) -> tuple[str, str]:
+    """Background and text colour of a code block."""
+    return ("#272822", "#f8f8f2") if dark else ("#f4f5f7", "#1f2328")
+
+
+def highlight_code(code: str, lang: str, dark: bool) -> str:
+    """The code as coloured, escaped HTML spans (no wrapper), without its final newline."""
     style = "monokai" if dark else "friendly"
     formatter = HtmlFormatter(noclasses=True, nowrap=True, style=style)
     try:
@@ -52,9 +59,21 @@ def _code_html(code: str, lang: str, index: int, dark: bool, copy_label: str) ->
     else:
         body = html.escape(code)
     # Pygments adds a newline; a trailing one in <pre> shows as an empty line.
-    body = body[:-1] if body.endswith("\n") else body
-    bg = "#272822" if dark else "#f4f5f7"
-    fg = "#f8f8f2" if dark else "#1f2328"
+    return body[:-1] if body.endswith("\n") else body
+
+
+def code_block_html(code: str, lang: str, dark: bool) -> str:
+    """The inside of a code block widget: a <pre> that wraps only when its view wraps."""
+    fg = code_colors(dark)[1]
+    return (
+        f'<pre style="color:{fg}; font-family:monospace; margin:0; white-space:pre-wrap;">'
+        f"{highlight_code(code, lang, dark)}</pre>"
+    )
+
+
+def _code_html(code: str, lang: str, index: int, dark: bool, copy_label: str) -> str:
+    body = highlight_code(code, lang, dark)
+    bg, fg = code_colors(dark)
     head_fg = "#a0a0a0" if dark else "#57606a"
     label = html.escape(lang or "text")
     return (
@@ -63,7 +82,8 @@ def _code_html(code: str, lang: str, index: int, dark: bool, copy_label: str) ->
         f'<tr><td><span style="color:{head_fg}; font-size:small;">{label}</span></td>'
         f'<td align="right"><a href="{COPY_SCHEME}:{index}" style="font-size:small;">'
         f"{html.escape(copy_label)}</a></td></tr>"
-        f'<tr><td colspan="2"><pre style="color:{fg}; font-family:monospace; margin:0;">{body}</pre>'
+        f'<tr><td colspan="2"><pre style="color:{fg}; font-family:monospace; margin:0;'
+        f' white-space:pre-wrap;">{body}</pre>'
         f"</td></tr></table>"
     )
 
@@ -83,8 +103,9 @@ class _Renderer:
                 out.append(html.escape(tok.content))
             elif t == "code_inline":
                 out.append(f'<code style="font-family:monospace;">{html.escape(tok.content)}</code>')
-            elif t in ("softbreak",):
-                out.append("\n")
+            elif t == "softbreak":
+                # The model's own line breaks are kept: poems and line-by-line lists.
+                out.append("<br/>")
             elif t == "hardbreak":
                 out.append("<br/>")
             elif t == "strong_open":
@@ -192,21 +213,80 @@ def warm_up() -> None:
         render(f"**w** `x`\n\n```{lang}\nx\n```\n")
 
 
-def stable_prefix(text: str, start: int = 0) -> int:
-    """Where the finished blocks of a growing text end: after its last blank line outside a
-    code fence, searched from `start` (itself such a point). Text before it renders the same
-    whatever is appended, so a stream re-renders only what follows."""
-    split = start
+def block_ends(text: str, start: int = 0) -> list[int]:
+    """Where the finished top-level blocks of a growing text end, searched from `start`
+    (itself such a point): after a blank line outside a code fence that is followed by an
+    unindented line (an indented one may continue a list item). Text on each side of such a
+    point renders the same whatever is appended, and the points found never move as text
+    arrives, so a streamed reply is cut into the same blocks as the finished one."""
+    ends: list[int] = []
     in_fence = False
     pos = start
-    for line in text[start:].splitlines(keepends=True):
-        pos += len(line)
-        stripped = line.lstrip()
-        if stripped.startswith("```") or stripped.startswith("~~~"):
+    size = len(text)
+    while pos < size:
+        newline = text.find("\n", pos)
+        if newline < 0:
+            break
+        line = text[pos:newline]
+        pos = newline + 1
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
-        elif not in_fence and not stripped.strip() and line.endswith("\n") and pos < len(text):
-            split = pos
-    return split
+        elif not in_fence and not stripped and pos < size and text[pos] not in " \t\r\n":
+            ends.append(pos)
+    return ends
+
+
+def stable_prefix(text: str, start: int = 0) -> int:
+    """The end of the last finished block (see block_ends); `start` when there is none."""
+    ends = block_ends(text, start)
+    return ends[-1] if ends else start
+
+
+def split_blocks(text: str) -> list[str]:
+    """The text cut at every block end: the pieces a stream commits one by one."""
+    cuts = [0, *block_ends(text), len(text)]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of prose as Qt HTML, or one top-level code block shown by its own widget."""
+
+    kind: str  # "prose" or "code"
+    html: str = ""
+    code: str = ""
+    lang: str = ""
+
+
+def segments(
+    text: str, *, dark: bool = False, copy_label: str = "Copy", first_code_index: int = 0
+) -> tuple[list[Segment], int]:
+    """The text's top-level code blocks as their own segments and the prose between them as
+    HTML, plus the index the next piece's first code block gets. Code nested in a list or a
+    quote stays in the prose, wrapped, with a numbered Copy anchor (as code_blocks counts)."""
+    renderer = _Renderer(dark, copy_label)
+    renderer.code_index = first_code_index
+    out: list[Segment] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        if run:
+            prose = renderer.block(run)
+            if prose:
+                out.append(Segment("prose", html=prose))
+            run.clear()
+
+    for tok in _md.parse(text):
+        if tok.level == 0 and tok.type in ("fence", "code_block"):
+            flush()
+            lang = tok.info.strip().split(" ")[0] if tok.info else ""
+            out.append(Segment("code", code=tok.content, lang=lang))
+            renderer.code_index += 1
+        else:
+            run.append(tok)
+    flush()
+    return out, renderer.code_index
 
 
 class SafeTextBrowser(QTextBrowser):

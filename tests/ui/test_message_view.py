@@ -1,16 +1,22 @@
-"""MessageView: figures and unfinished-reply chrome, coalesced streaming, exact source text."""
+"""MessageView: figures, hover actions, edit in place, loading state, code blocks, coalesced streaming."""
 
 from __future__ import annotations
 
 import time
 
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QEnterEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.core.store import Message
+from desktop.ui.widgets import message_view
+from desktop.ui.widgets.message_body import CodeView, ProseView
 from desktop.ui.widgets.message_view import MessageView
 
 
-def _msg(role: str = "assistant", content: str = "", status: str = "done", **kw: object) -> Message:
+def _msg(role: str = "assistant", content: str = "", status: str = "complete", **kw: object) -> Message:
     base: dict[str, object] = dict(
         id=7, conversation_id=1, role=role, content=content, status=status, model="smollm2",
         created_at=time.time(), metrics={}, error="",
@@ -19,41 +25,121 @@ def _msg(role: str = "assistant", content: str = "", status: str = "done", **kw:
     return Message(**base)  # type: ignore[arg-type]
 
 
-def test_finished_reply_shows_figures_and_regenerate(qtbot: QtBot) -> None:
+def _hover(view: MessageView, inside: bool) -> None:
+    if inside:
+        QApplication.sendEvent(view, QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)))
+    else:
+        QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+
+
+def test_actions_show_on_hover_focus_or_for_the_newest_message_only(qtbot: QtBot) -> None:
     metrics = {"tokens_per_second": 42.5, "eval_count": 120, "load_seconds": 1.25}
     view = MessageView(_msg(content="Hello **world**", metrics=metrics))
     qtbot.addWidget(view)
     view.show()
     text = view.status_label.text()
-    assert "42.5" in text and "120" in text and "1.25" in text
+    assert "42.5" in text and "120" in text and "load 1.25 s" in text
+    assert not view.actions_shown() and not view.regenerate_button.isVisible()
+    height = view.height()
+    _hover(view, True)
     assert view.regenerate_button.isVisible() and view.copy_button.isVisible()
     assert not view.edit_button.isVisible() and not view.continue_button.isVisible()
-    assert "Hello world" in view.body.toPlainText()
+    assert view.height() == height  # no jump when the buttons appear
+    _hover(view, False)
+    assert not view.regenerate_button.isVisible()
+    view.set_focused(True)
+    assert view.regenerate_button.isVisible()
+    view.set_focused(False)
+    view.set_latest(True)
+    assert view.regenerate_button.isVisible()
+    assert view.shown_text() == "Hello world"
     with qtbot.waitSignal(view.regenerate_requested) as blocker:
         view.regenerate_button.click()
     assert blocker.args == [7]
 
 
-def test_user_message_has_edit_not_regenerate(qtbot: QtBot) -> None:
-    view = MessageView(_msg(role="user", content="Vec<String> & 中文 😀"))
+def test_figures_leave_out_a_load_time_of_nothing(qtbot: QtBot) -> None:
+    metrics = {"tokens_per_second": 9.0, "eval_count": 3, "load_seconds": 0.0}
+    view = MessageView(_msg(content="x", metrics=metrics))
+    qtbot.addWidget(view)
+    assert view.status_label.text() == "9.0 tokens/s · 3 tokens"
+
+
+def test_loading_then_writing(qtbot: QtBot) -> None:
+    view = MessageView(_msg(status="streaming"))
     qtbot.addWidget(view)
     view.show()
+    assert view.status_label.text() == "Loading the model…"
+    assert not view.actions_shown()
+    view.append_delta("Hi")
+    assert view.status_label.text() == "Writing…"
+
+
+def test_edit_in_place_changes_nothing_until_save(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(message_view, "EDIT_IN_PLACE", True)
+    view = MessageView(_msg(role="user", content="Vec<String> & 中文 😀"))
+    qtbot.addWidget(view)
+    view.set_latest(True)
+    view.show()
     assert view.edit_button.isVisible() and not view.regenerate_button.isVisible()
-    assert "Vec<String> & 中文 😀" in view.body.toPlainText()
-    with qtbot.waitSignal(view.edit_requested) as blocker:
+    assert view.shown_text() == "Vec<String> & 中文 😀"
+    with qtbot.assertNotEmitted(view.edit_requested):
         view.edit_button.click()
-    assert blocker.args == [7]
+        assert view.is_editing() and view.editor is not None and view.editor.isVisible()
+        assert view.editor.toPlainText() == "Vec<String> & 中文 😀" and not view.body.isVisible()
+        assert not view.actions_shown()
+        view.editor.setPlainText("changed, then cancelled")
+        qtbot.keyClick(view.editor, Qt.Key.Key_Escape)
+    assert not view.is_editing() and view.body.isVisible()
+    assert view.shown_text() == "Vec<String> & 中文 😀"
+    view.edit_button.click()
+    assert view.editor.toPlainText() == "Vec<String> & 中文 😀"  # the cancelled edit is gone
+    view.set_busy(True)  # a reply is streaming: Save waits
+    assert view.save_button is not None and not view.save_button.isEnabled()
+    view.set_busy(False)
+    view.editor.setPlainText("A better question")
+    with qtbot.waitSignal(view.edit_requested) as blocker:
+        qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    assert blocker.args == [7, "A better question"]
+    assert not view.is_editing()
 
 
 def test_interrupted_reply_offers_continue_with_the_error(qtbot: QtBot) -> None:
     view = MessageView(_msg(content="partial", status="interrupted", error="connection reset"))
     qtbot.addWidget(view)
+    view.set_latest(True)
     view.show()
     assert "connection reset" in view.status_label.text()
     assert view.continue_button.isVisible() and view.regenerate_button.isVisible()
     with qtbot.waitSignal(view.continue_requested) as blocker:
         view.continue_button.click()
     assert blocker.args == [7]
+
+
+def test_a_long_code_line_scrolls_its_block_only_and_wraps_on_request(qtbot: QtBot) -> None:
+    long_line = "x = [" + ", ".join(str(i) for i in range(200)) + "]"
+    view = MessageView(_msg(content=f"Before, a prose line.\n\n```python\n{long_line}\n```\n\nAfter."))
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    kinds = [type(w) for w in view.body.segment_widgets()]
+    assert kinds == [ProseView, CodeView, ProseView]
+    prose, code, _after = view.body.segment_widgets()
+    assert isinstance(code, CodeView) and isinstance(prose, ProseView)
+    bar = code.text.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    assert bar.isVisible()
+    # The prose keeps its width: nothing else scrolls sideways.
+    assert prose.horizontalScrollBar().maximum() == 0 and prose.width() <= view.width()
+    assert code.width() <= view.width()
+    assert view.shown_text() == f"Before, a prose line.\n{long_line}\nAfter."
+    one_line = code.text.height()
+    code.wrap_button.click()
+    qtbot.waitUntil(lambda: code.text.height() > one_line + 20)
+    assert bar.maximum() == 0
+    code.wrap_button.click()
+    qtbot.waitUntil(lambda: code.text.height() == one_line)
 
 
 def test_streaming_deltas_are_coalesced_and_text_is_exact(qtbot: QtBot) -> None:
@@ -77,6 +163,6 @@ def test_streaming_deltas_are_coalesced_and_text_is_exact(qtbot: QtBot) -> None:
     assert 1 <= renders <= 3, renders  # 120 deltas in one burst: a render or two, not 120
     source = "".join(pieces)
     assert view.text() == source
-    view.set_message(_msg(content=source, status="done"))
-    plain = view.body.toPlainText()
-    assert plain.count("Vec<String> done") == 20
+    view.set_message(_msg(content=source, status="complete"))
+    plain = view.shown_text()
+    assert plain.count("Vec<String> done") == 20 and plain.count("x = 1") == 20

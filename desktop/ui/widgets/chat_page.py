@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -22,24 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.store import Conversation, Message
+from desktop.ui.widgets.composer import ComposerBox
 from desktop.ui.widgets.message_view import MessageView
 
 # Long conversations open at their end; older messages are built on request.
 PAGE_SIZE = 40
-
-
-class Composer(QPlainTextEdit):
-    """Enter sends, Shift+Enter starts a new line."""
-
-    submitted = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
+# Lines of text longer than about 90 characters are hard to read: the messages and the
+# composer stay in a centred column this wide on a large screen.
+READING_WIDTH = 760
 
 
 class Banner(QFrame):
@@ -79,7 +69,7 @@ class ChatPage(QWidget):
     retry_requested = Signal()
     banner_action_requested = Signal()
     regenerate_requested = Signal(int)
-    edit_requested = Signal(int)
+    edit_requested = Signal(int, str)  # a user message's id and its edited text (on Save)
     continue_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -90,6 +80,7 @@ class ChatPage(QWidget):
         self._streaming: MessageView | None = None
         self._generating = False
         self._follow = True
+        self._focused_view: MessageView | None = None
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("conversationTitle")
@@ -122,6 +113,7 @@ class ChatPage(QWidget):
 
         self._list = QWidget()
         self._list.setObjectName("messageList")
+        self._list.setMaximumWidth(READING_WIDTH + 32)
         self._list_layout = QVBoxLayout(self._list)
         self._list_layout.setContentsMargins(16, 8, 16, 8)
         self._list_layout.setSpacing(10)
@@ -131,27 +123,25 @@ class ChatPage(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self._list)
+        column = QWidget()
+        column.setObjectName("messageColumn")
+        column_layout = QHBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(self._list, 1)
+        self.scroll.setWidget(column)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         bar = self.scroll.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
 
-        self.composer = Composer(self)
-        self.composer.setPlaceholderText(
-            self.tr("Message the model (Enter sends, Shift+Enter for a new line)")
-        )
-        self.composer.setAccessibleName(self.tr("Message"))
-        self.composer.setFixedHeight(84)
-        self.composer.submitted.connect(self._on_send)
-        self.send_button = QPushButton(self.tr("Send"), self)
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setDefault(True)
-        self.send_button.clicked.connect(self._on_send_or_stop)
-        composer_row = QHBoxLayout()
-        composer_row.setContentsMargins(12, 4, 12, 10)
-        composer_row.addWidget(self.composer, 1)
-        composer_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.composer_box = ComposerBox(self)
+        self.composer_box.setMaximumWidth(READING_WIDTH + 32)
+        self.composer_box.send_requested.connect(self.send_requested)
+        self.composer_box.stop_requested.connect(self.stop_requested)
+        # A stop from elsewhere (a shortcut) also brings waiting messages back, not sends them.
+        self.stop_requested.connect(self.composer_box.mark_stopping)
+        self.composer = self.composer_box.composer
+        self.send_button = self.composer_box.send_button
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -159,10 +149,11 @@ class ChatPage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.banner)
         layout.addWidget(self.scroll, 1)
-        layout.addLayout(composer_row)
-        self.composer.installEventFilter(self)
-        self._update_send_button()
+        layout.addWidget(self.composer_box)
         self.more_button.hide()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
 
     # ----- what the controller shows -----
 
@@ -194,12 +185,14 @@ class ChatPage(QWidget):
             self._list_layout.insertWidget(1 + offset, self._make_view(message))
         self._shown_from = start
         self.more_button.setVisible(start > 0)
+        self._mark_latest()
 
     def _make_view(self, message: Message) -> MessageView:
         view = MessageView(message, self._list)
         view.regenerate_requested.connect(self.regenerate_requested)
         view.edit_requested.connect(self.edit_requested)
         view.continue_requested.connect(self.continue_requested)
+        view.set_busy(self._generating)
         self._views[message.id] = view
         return view
 
@@ -209,6 +202,7 @@ class ChatPage(QWidget):
         # Before the stretch at the end.
         self._list_layout.insertWidget(self._list_layout.count() - 1, self._make_view(message))
         self._follow = True
+        self._mark_latest()
 
     def update_message(self, message: Message) -> None:
         view = self._views.get(message.id)
@@ -230,6 +224,7 @@ class ChatPage(QWidget):
             if view is not None:
                 view.deleteLater()
         self._messages = self._messages[:cut]
+        self._mark_latest()
 
     def begin_stream(self, message: Message) -> None:
         if message.id not in self._views:
@@ -268,7 +263,12 @@ class ChatPage(QWidget):
 
     def set_generating(self, generating: bool) -> None:
         self._generating = generating
-        self._update_send_button()
+        for view in self._views.values():
+            view.set_busy(generating)
+        self.composer_box.set_generating(generating)
+
+    def queued(self) -> list[str]:
+        return self.composer_box.queued()
 
     def set_models(self, names: Sequence[str], current: str) -> None:
         self.model_picker.clear()
@@ -288,18 +288,14 @@ class ChatPage(QWidget):
         return str(self.model_picker.currentData() or "")
 
     def set_prompt(self, text: str) -> None:
-        self.composer.setPlainText(text)
-        self.composer.setFocus()
-        cursor = self.composer.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        self.composer.setTextCursor(cursor)
+        self.composer_box.set_text(text)
 
     def prompt(self) -> str:
         return self.composer.toPlainText()
 
     def shown_text(self) -> str:
-        """The source text of every shown message, for tests and the benchmark."""
-        return "\n".join(self._views[m.id].text() for m in self._messages if m.id in self._views)
+        """What the shown messages display (their visible documents), for tests and the benchmark."""
+        return "\n".join(self._views[m.id].shown_text() for m in self._messages if m.id in self._views)
 
     # ----- internals -----
 
@@ -307,6 +303,7 @@ class ChatPage(QWidget):
         for view in self._views.values():
             view.deleteLater()
         self._views.clear()
+        self._focused_view = None
         self._messages = []
         self._streaming = None
 
@@ -316,40 +313,28 @@ class ChatPage(QWidget):
             self.model_chosen.emit(model)
 
     def _on_send(self) -> None:
-        if self._generating:
+        self.composer_box.send()
+
+    def _mark_latest(self) -> None:
+        shown = [self._views[m.id] for m in self._messages if m.id in self._views]
+        for view in shown:
+            view.set_latest(view is shown[-1])
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        view: QWidget | None = new
+        while view is not None and not isinstance(view, MessageView):
+            view = view.parentWidget()
+        if view is self._focused_view:
             return
-        text = self.composer.toPlainText().strip()
-        if text:
-            self.composer.clear()
-            self.send_requested.emit(text)
-
-    def _on_send_or_stop(self) -> None:
-        if self._generating:
-            self.stop_requested.emit()
-        else:
-            self._on_send()
-
-    def _update_send_button(self) -> None:
-        self.send_button.setText(self.tr("Stop") if self._generating else self.tr("Send"))
-        self.send_button.setToolTip(
-            self.tr("Stop the reply (Esc)") if self._generating else self.tr("Send (Enter)")
-        )
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (
-            watched is self.composer
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-            and self._generating
-        ):
-            self.stop_requested.emit()
-            return True
-        return super().eventFilter(watched, event)
+        if self._focused_view is not None and self._focused_view in self._views.values():
+            self._focused_view.set_focused(False)
+        self._focused_view = view if isinstance(view, MessageView) and view in self._views.values() else None
+        if self._focused_view is not None:
+            self._focused_view.set_focused(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() == Qt.Key.Key_Escape and self._generating:
-            self.stop_requested.emit()
+            self.composer_box.stop()
             return
         super().keyPressEvent(event)
 

@@ -2,70 +2,50 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.store import Message
-from desktop.ui import markdown
+from desktop.ui.widgets.message_body import MessageBody
 
 # About 30 renders a second at most while a reply streams.
 RENDER_INTERVAL_MS = 33
+# Below this a model load is not worth a figure ("load 0.00 s" says nothing).
+SHOWN_LOAD_SECONDS = 0.05
+# Until the chat controller takes an edited text, Edit hands the message back to the composer.
+EDIT_IN_PLACE = False
 
 
 def is_dark(widget: QWidget) -> bool:
     return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
-class _AutoHeightBrowser(markdown.SafeTextBrowser):
-    """A browser as tall as its document: the chat's scroll area scrolls, not each message."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
-        self.viewport().setAutoFillBackground(False)
-        self.setStyleSheet("QTextBrowser { background: transparent; }")
-        self.document().setDocumentMargin(2)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-
-    def _fit(self, *_: object) -> None:
-        height = int(self.document().size().height()) + 4
-        if height != self.height():
-            self.setFixedHeight(height)
-
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self.document().setTextWidth(self.viewport().width())
-        self._fit()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(400, int(self.document().size().height()) + 4)
-
-
 class MessageView(QFrame):
     copy_requested = Signal(int)
     regenerate_requested = Signal(int)
-    edit_requested = Signal(int)
+    edit_requested = Signal(int, str)  # message id, the edited text (sent on Save only)
     continue_requested = Signal(int)
 
     def __init__(self, message: Message, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._message = message
         self._text = message.content
+        self._hovered = False
+        self._focused = False
+        self._latest = False
+        self._busy = False
+        self._dark = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RENDER_INTERVAL_MS)
@@ -77,49 +57,51 @@ class MessageView(QFrame):
 
         self.role_label = QLabel(self)
         self.role_label.setObjectName("roleLabel")
-        self.body = _AutoHeightBrowser(self)
+        self.body = MessageBody(self.tr("Copy"), self)
         self.body.setAccessibleName(self.tr("Message text"))
-        self.body.copy_code_requested.connect(self._copy_code)
         self.body.link_requested.connect(self._open_link)
-        # While a reply streams, finished blocks are appended to `body` once and only the
-        # growing last block is re-rendered, here: a long reply never re-renders whole.
-        self.tail = _AutoHeightBrowser(self)
-        self.tail.copy_code_requested.connect(self._copy_code)
-        self.tail.link_requested.connect(self._open_link)
-        self.tail.hide()
-        self._stable_len = 0
-        self._stable_codes = 0
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusLabel")
         self.status_label.setWordWrap(True)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
 
+        self.editor: QPlainTextEdit | None = None
+        self._edit_box: QWidget | None = None
+        self.save_button: QPushButton | None = None
+
+        # Shown on hover, for the focused message and for the newest one: not on every bubble.
+        self.actions = QWidget(self)
+        policy = self.actions.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.actions.setSizePolicy(policy)
         self.copy_button = self._button(self.tr("Copy"), self.tr("Copy this message"))
         self.copy_button.clicked.connect(self._copy_all)
-        self.edit_button = self._button(self.tr("Edit"), self.tr("Edit and resend this message"))
-        self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self._message.id))
+        self.edit_button = self._button(self.tr("Edit"), self.tr("Edit this message and send it again"))
+        self.edit_button.clicked.connect(self._on_edit_clicked)
         self.regenerate_button = self._button(self.tr("Regenerate"), self.tr("Ask for a new reply"))
         self.regenerate_button.clicked.connect(lambda: self.regenerate_requested.emit(self._message.id))
         self.continue_button = self._button(self.tr("Continue"), self.tr("Continue this reply"))
         self.continue_button.clicked.connect(lambda: self.continue_requested.emit(self._message.id))
-
-        actions = QHBoxLayout()
-        actions.setContentsMargins(0, 0, 0, 0)
-        actions.addWidget(self.status_label, 1)
+        buttons = QHBoxLayout(self.actions)
+        buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.continue_button, self.regenerate_button, self.edit_button, self.copy_button):
-            actions.addWidget(button)
+            buttons.addWidget(button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 6)
-        layout.setSpacing(4)
-        layout.addWidget(self.role_label)
-        layout.addWidget(self.body)
-        layout.addWidget(self.tail)
-        layout.addLayout(actions)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.status_label, 1)
+        row.addWidget(self.actions)
+
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(12, 8, 12, 6)
+        self._layout.setSpacing(4)
+        self._layout.addWidget(self.role_label)
+        self._layout.addWidget(self.body)
+        self._layout.addLayout(row)
         self.set_message(message)
 
     def _button(self, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
+        button = QPushButton(text, self.actions)
         button.setFlat(True)
         button.setToolTip(tip)
         button.setAccessibleName(tip)
@@ -133,10 +115,11 @@ class MessageView(QFrame):
     def text(self) -> str:
         return self._text
 
+    def shown_text(self) -> str:
+        """The text on screen (the visible documents), not the stored source."""
+        return self.body.toPlainText()
+
     def set_message(self, message: Message) -> None:
-        if message.status == "streaming" and self._message.status != "streaming":
-            self._stable_len = self._stable_codes = 0
-            self.body.clear()
         self._message = message
         self._text = message.content
         self._timer.stop()
@@ -144,7 +127,10 @@ class MessageView(QFrame):
         self._update_chrome()
 
     def append_delta(self, text: str) -> None:
+        first = not self._text
         self._text += text
+        if first:
+            self._update_chrome()  # "Loading the model…" becomes "Writing…"
         if not self._timer.isActive():
             self._timer.start()
 
@@ -153,46 +139,52 @@ class MessageView(QFrame):
         self._render()
 
     def _render(self) -> None:
-        if self._message.status == "streaming":
-            self._render_growing()
-            return
-        if self.tail.isVisible() and 0 < self._stable_len <= len(self._text):
-            # A stream just ended: append its last block instead of re-rendering it all.
-            self._append_stable(len(self._text))
-            self.body.show()
-        else:
-            self.body.setHtml(markdown.render(self._text, dark=is_dark(self), copy_label=self.tr("Copy")))
-        self.tail.hide()
-        self._stable_len = len(self._text)
+        self._dark = is_dark(self)
+        self.body.show_text(self._text, dark=self._dark, streaming=self._message.status == "streaming")
 
-    def _append_stable(self, end: int) -> None:
-        """Render text[stable_len:end] once and append it to the finished part of the body."""
-        html, self._stable_codes = markdown.render_piece(
-            self._text[self._stable_len : end],
-            dark=is_dark(self),
-            copy_label=self.tr("Copy"),
-            first_code_index=self._stable_codes,
-        )
-        cursor = QTextCursor(self.body.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml(html)
-        self._stable_len = end
+    # ----- actions: hover, focus, newest -----
 
-    def _render_growing(self) -> None:
-        if self._stable_len > len(self._text):  # a new stream: start over
-            self._stable_len = self._stable_codes = 0
-            self.body.clear()
-        split = markdown.stable_prefix(self._text, self._stable_len)
-        if split > self._stable_len:
-            self._append_stable(split)
-        self.body.setVisible(self._stable_len > 0)
-        tail = self._text[self._stable_len :]
-        self.tail.setHtml(
-            markdown.render(
-                tail, dark=is_dark(self), copy_label=self.tr("Copy"), first_code_index=self._stable_codes
-            )
-        )
-        self.tail.show()
+    def set_latest(self, latest: bool) -> None:
+        self._latest = latest
+        self._update_actions()
+
+    def set_focused(self, focused: bool) -> None:
+        self._focused = focused
+        self._update_actions()
+
+    def set_busy(self, busy: bool) -> None:
+        """A reply is being written: an edit cannot be sent until it ends."""
+        self._busy = busy
+        if self.save_button is not None:
+            self.save_button.setEnabled(not busy)
+            if busy:
+                self.save_button.setToolTip(self.tr("Wait for the reply to finish, or stop it"))
+            else:
+                self.save_button.setToolTip(self.tr("Send the edited message"))
+
+    def actions_shown(self) -> bool:
+        return not self.actions.isHidden()
+
+    def enterEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        self._hovered = True
+        self._update_actions()
+        super().enterEvent(event)  # type: ignore[arg-type]
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        self._hovered = False
+        self._update_actions()
+        super().leaveEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and is_dark(self) != self._dark:
+            self._render()  # code colours follow the theme
+
+    def _update_actions(self) -> None:
+        editing = self._edit_box is not None and not self._edit_box.isHidden()
+        streaming = self._message.status == "streaming"
+        wanted = (self._hovered or self._focused or self._latest) and not streaming and not editing
+        self.actions.setVisible(wanted)
 
     def _update_chrome(self) -> None:
         m = self._message
@@ -202,10 +194,9 @@ class MessageView(QFrame):
         unfinished = m.status in ("interrupted", "stopped", "error")
         self.edit_button.setVisible(user)
         self.regenerate_button.setVisible(not user and not streaming)
-        self.continue_button.setVisible(
-            not user and m.status in ("interrupted", "stopped") and bool(m.content)
-        )
-        self.copy_button.setVisible(not streaming)
+        cut_short = m.status in ("interrupted", "stopped") and bool(m.content)
+        self.continue_button.setVisible(not user and cut_short)
+        self.copy_button.setVisible(not streaming and bool(m.content))
         if unfinished:
             if m.status == "stopped":
                 note = self.tr("Stopped. The text so far is kept.")
@@ -215,35 +206,111 @@ class MessageView(QFrame):
                 note = self.tr("Interrupted: %1").replace("%1", m.error or self.tr("the connection was lost"))
             self.status_label.setText(note)
         elif streaming:
-            self.status_label.setText(self.tr("Writing…"))
+            # Nothing written yet: the server is loading the model or reading the prompt.
+            self.status_label.setText(self.tr("Writing…") if self._text else self.tr("Loading the model…"))
         else:
             self.status_label.setText(self._figures())
-        self.setProperty("unfinished", unfinished)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self._update_actions()
+        if bool(self.property("unfinished")) != unfinished:
+            self.setProperty("unfinished", unfinished)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def _figures(self) -> str:
         metrics = self._message.metrics or {}
         if not metrics or self._message.role == "user":
             return ""
-        rate = float(metrics.get("tokens_per_second") or 0.0)
-        tokens = int(metrics.get("eval_count") or 0)
+        rate = f"{float(metrics.get('tokens_per_second') or 0.0):.1f}"
+        tokens = str(int(metrics.get("eval_count") or 0))
         load = float(metrics.get("load_seconds") or 0.0)
+        if load < SHOWN_LOAD_SECONDS:
+            return self.tr("%1 tokens/s · %2 tokens").replace("%1", rate).replace("%2", tokens)
         return (
             self.tr("%1 tokens/s · %2 tokens · load %3 s")
-            .replace("%1", f"{rate:.1f}")
-            .replace("%2", str(tokens))
+            .replace("%1", rate)
+            .replace("%2", tokens)
             .replace("%3", f"{load:.2f}")
         )
+
+    # ----- edit in place -----
+
+    def _on_edit_clicked(self) -> None:
+        if EDIT_IN_PLACE:
+            self.start_edit()
+        else:
+            self.edit_requested.emit(self._message.id, "")
+
+    def is_editing(self) -> bool:
+        return self._edit_box is not None and not self._edit_box.isHidden()
+
+    def start_edit(self) -> None:
+        """The text becomes editable in place; nothing changes until Save."""
+        if self._edit_box is None:
+            self._build_editor()
+        assert self.editor is not None and self._edit_box is not None
+        self.editor.setPlainText(self._text)
+        self.body.hide()
+        self._edit_box.show()
+        self._update_actions()
+        self.editor.setFocus()
+        self.editor.moveCursor(self.editor.textCursor().MoveOperation.End)
+
+    def cancel_edit(self) -> None:
+        if self._edit_box is not None:
+            self._edit_box.hide()
+        self.body.show()
+        self._update_actions()
+
+    def save_edit(self) -> None:
+        if self.editor is None or self._busy:
+            return
+        text = self.editor.toPlainText().strip()
+        if not text:
+            return
+        self.cancel_edit()
+        if text != self._text:
+            self.edit_requested.emit(self._message.id, text)
+
+    def _build_editor(self) -> None:
+        box = QWidget(self)
+        self.editor = QPlainTextEdit(box)
+        self.editor.setAccessibleName(self.tr("Edit message"))
+        self.editor.setMinimumHeight(72)
+        self.editor.installEventFilter(self)
+        self.save_button = QPushButton(self.tr("Save and send"), box)
+        self.save_button.clicked.connect(self.save_edit)
+        cancel = QPushButton(self.tr("Cancel"), box)
+        cancel.setToolTip(self.tr("Keep the message as it was (Esc)"))
+        cancel.clicked.connect(self.cancel_edit)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(cancel)
+        row.addWidget(self.save_button)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.editor)
+        layout.addLayout(row)
+        self._layout.insertWidget(self._layout.indexOf(self.body) + 1, box)
+        self._edit_box = box
+        self.set_busy(self._busy)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.editor and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Escape:
+                self.cancel_edit()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.save_edit()  # as in the composer: Enter sends, Shift+Enter breaks the line
+                return True
+        return super().eventFilter(watched, event)
+
+    # ----- clipboard and links -----
 
     def _copy_all(self) -> None:
         QGuiApplication.clipboard().setText(self._text)
         self.copy_requested.emit(self._message.id)
-
-    def _copy_code(self, index: int) -> None:
-        blocks = markdown.code_blocks(self._text)
-        if 0 <= index < len(blocks):
-            QGuiApplication.clipboard().setText(blocks[index])
 
     def _open_link(self, url: QUrl) -> None:
         answer = QMessageBox.question(

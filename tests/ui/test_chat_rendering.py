@@ -1,0 +1,268 @@
+"""What the chat shows, read from the screen: each reply path through the real app.
+
+Replies stream from the loopback fault server (Ollama's NDJSON over real sockets) through the
+real client, ChatController and chat page. Each check reads the visible documents (not the
+stored text), the widgets' visibility and height, and grabbed pixels; and a reply as it was
+streamed is compared with the same reply reloaded from the database, block format by block
+format.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QTextBlock, QTextDocument, QTextFormat, QTextList
+from PySide6.QtWidgets import QWidget
+
+from desktop.ui.widgets.message_body import CodeView, ProseView
+from desktop.ui.widgets.message_view import MessageView
+from tests.support.fault_server import FaultServer
+from tests.ui.test_chat_window import FINAL, chunk, desk, last_message, reply_is, send
+
+__all__ = ["desk"]  # the fixture, shared with the window tests
+
+
+def _doc_of(widget: QWidget) -> QTextDocument:
+    if isinstance(widget, CodeView):
+        return widget.text.document()
+    assert isinstance(widget, ProseView)
+    return widget.document()
+
+
+def _props(fmt: QTextFormat) -> list[tuple[int, Any]]:
+    """A format's properties without Qt's object index: a document-internal number (of the
+    list or table a block belongs to), larger where a tail was re-rendered, nothing shown."""
+    props = dict(fmt.properties())
+    props.pop(QTextFormat.Property.ObjectIndex.value, None)
+    return sorted(props.items())
+
+
+def _block_format(block: QTextBlock, lists: list[QTextList]) -> tuple[Any, ...]:
+    """The block's format, its list named by order of appearance."""
+    props = _props(block.blockFormat())
+    text_list = block.textList()
+    if text_list is None:
+        return (props, None)
+    if text_list not in lists:
+        lists.append(text_list)
+    list_props = sorted(dict(text_list.format().properties()).items())
+    return (props, lists.index(text_list), list_props)
+
+
+def signature(view: MessageView) -> list[Any]:
+    """Every segment's kind and text, and each block's text, block format and character formats."""
+    out: list[Any] = []
+    for widget in view.body.segment_widgets():
+        doc = _doc_of(widget)
+        lists: list[QTextList] = []
+        blocks = []
+        block = doc.begin()
+        while block.isValid():
+            fragments = []
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fragments.append((fragment.text(), _props(fragment.charFormat())))
+                it += 1
+            blocks.append((block.text(), _block_format(block, lists), _props(block.charFormat()), fragments))
+            block = block.next()
+        out.append((type(widget).__name__, doc.toPlainText(), blocks))
+    return out
+
+
+def ink(widget: QWidget) -> int:
+    """How many sampled pixels where the widget is, in a grab of its whole window (what the
+    user sees, after clipping and painting over), differ clearly from the area's background."""
+    window = widget.window()
+    image: QImage = window.grab(QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())).toImage()
+    counts: dict[int, int] = {}
+    samples = []
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            rgb = image.pixel(x, y) & 0xFFFFFF
+            counts[rgb] = counts.get(rgb, 0) + 1
+            samples.append(rgb)
+    if not samples:
+        return 0
+    bg = QColor(max(counts, key=lambda k: counts[k]))
+    inked = 0
+    for rgb in samples:
+        c = QColor(rgb)
+        if abs(c.red() - bg.red()) + abs(c.green() - bg.green()) + abs(c.blue() - bg.blue()) > 120:
+            inked += 1
+    return inked
+
+
+def assert_on_screen(view: MessageView, expected: str) -> None:
+    """The reply is visible, tall enough, shows exactly `expected` and has ink where text is."""
+    assert view.isVisible() and view.height() > 0
+    assert view.body.isVisible() and view.body.height() > 0
+    assert view.shown_text() == expected, (view.shown_text(), expected)
+    for widget in view.body.segment_widgets():
+        assert widget.isVisible() and widget.height() > 10, (widget, widget.height())
+        assert ink(widget) > 20, f"{type(widget).__name__} is blank on screen"
+
+
+def stream_reply(qtbot: Any, desk: Any, server: FaultServer, pieces: list[str], prompt: str = "Q") -> Any:
+    server.route("POST", "/api/chat", lines=[*map(chunk, pieces), FINAL], delay=0.01)
+    send(desk, prompt)
+    qtbot.waitUntil(lambda: reply_is(desk, "complete") and last_message(desk).content == "".join(pieces))
+    reply = last_message(desk)
+    view = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: view.message.status == "complete")
+    qtbot.wait(50)  # layouts settle
+    return reply, view
+
+
+def check_path(qtbot: Any, desk: Any, server: FaultServer, pieces: list[str], expected: str) -> None:
+    reply, view = stream_reply(qtbot, desk, server, pieces)
+    assert_on_screen(view, expected)
+    streamed = signature(view)
+    conv_id = desk.chat.current.id
+    desk.chat.new_conversation()
+    desk.chat.open(conv_id)
+    qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None)
+    reloaded = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: reloaded.isVisible())
+    qtbot.wait(50)
+    assert_on_screen(reloaded, expected)
+    assert signature(reloaded) == streamed
+
+
+def test_a_short_reply_stays_on_screen_and_matches_its_reload(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    check_path(qtbot, desk, fault_server, ["Berlin", "."], "Berlin.")
+
+
+def test_paragraphs_and_line_breaks_are_kept_while_streaming_and_after(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    pieces = ["The ocean's clear,", "\nthe sky", " is wide.", "\n\n", "A token", " at the end."]
+    pieces.append("\n\n- one\n- two")
+    check_path(
+        qtbot, desk, fault_server, pieces,
+        "The ocean's clear,\nthe sky is wide.\nA token at the end.\none\ntwo",
+    )
+
+
+def test_a_code_reply_shows_its_code_in_its_own_block(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    long_line = "print(" + " + ".join(f"'{i}'" for i in range(60)) + ")"
+    pieces = ["Here:\n\n", "```python\n", long_line, "\n```", "\n\nDone."]
+    check_path(qtbot, desk, fault_server, pieces, f"Here:\n{long_line}\nDone.")
+    view = desk.page.view_for(last_message(desk).id)
+    code = view.body.segment_widgets()[1]
+    assert isinstance(code, CodeView)
+    # The long line scrolls inside its block; the reply itself stays within the window.
+    assert code.text.horizontalScrollBar().maximum() > 0
+    assert view.width() <= desk.page.scroll.viewport().width()
+
+
+def test_ten_exchanges_all_stay_visible(qtbot: Any, desk: Any, fault_server: FaultServer) -> None:
+    views = []
+    for i in range(10):
+        reply, view = stream_reply(qtbot, desk, fault_server, [f"Answer {i}", "."], prompt=f"Question {i}")
+        views.append((reply.id, f"Answer {i}."))
+    for message_id, expected in views:
+        view = desk.page.view_for(message_id)
+        desk.page.scroll.ensureWidgetVisible(view)
+        qtbot.wait(20)
+        assert_on_screen(view, expected)
+
+
+def test_a_stopped_reply_keeps_its_text_on_screen(qtbot: Any, desk: Any, fault_server: FaultServer) -> None:
+    fault_server.route("POST", "/api/chat", lines=[chunk("Partial"), chunk(" answer")], stall_after=2)
+    send(desk, "Tell me a long story")
+    qtbot.waitUntil(lambda: desk.page.streaming_view() is not None)
+    view = desk.page.streaming_view()
+    qtbot.waitUntil(lambda: view.shown_text() == "Partial answer")
+    assert view.status_label.text() == "Writing…"
+    qtbot.keyClick(desk.page.composer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: reply_is(desk, "stopped"))
+    qtbot.waitUntil(lambda: view.message.status == "stopped")
+    qtbot.wait(50)
+    assert "Stopped" in view.status_label.text()
+    assert_on_screen(view, "Partial answer")
+
+
+def test_an_interrupted_reply_keeps_its_text_and_matches_its_reload(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    partial = [chunk("First part.\n\nSecond")]
+    body_len = sum(len(json.dumps(c)) + 1 for c in partial)
+    fault_server.route("POST", "/api/chat", lines=[*partial, chunk(" never")], cut_after=body_len + 30)
+    send(desk, "Go")
+    qtbot.waitUntil(lambda: reply_is(desk, "interrupted"))
+    reply = last_message(desk)
+    view = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: view.message.status == "interrupted")
+    qtbot.wait(50)
+    assert_on_screen(view, "First part.\nSecond")
+    streamed = signature(view)
+    conv_id = desk.chat.current.id
+    desk.chat.new_conversation()
+    desk.chat.open(conv_id)
+    qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None)
+    reloaded = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: reloaded.isVisible())
+    qtbot.wait(50)
+    assert_on_screen(reloaded, "First part.\nSecond")
+    assert signature(reloaded) == streamed
+
+
+def test_a_regenerated_reply_is_shown_in_place_of_the_old_one(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    first, view = stream_reply(qtbot, desk, fault_server, ["Old answer."])
+    fault_server.route("POST", "/api/chat", lines=[chunk("New"), chunk(" answer."), FINAL], delay=0.01)
+    view.regenerate_button.click()
+    qtbot.waitUntil(lambda: reply_is(desk, "complete") and last_message(desk).content == "New answer.")
+    reply = last_message(desk)
+    new_view = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: new_view.message.status == "complete")
+    qtbot.wait(50)
+    assert_on_screen(new_view, "New answer.")
+    assert "Old answer." not in desk.page.shown_text()
+
+
+def test_any_chunking_of_a_stream_gives_the_reloaded_documents(qtbot: Any) -> None:
+    """However the deltas are cut and whenever the view renders, the finished reply's documents
+    equal those of the same text opened from the database."""
+    import random
+    import time
+
+    from desktop.core.store import Message
+
+    def message(content: str, status: str) -> Message:
+        return Message(
+            id=1, conversation_id=1, role="assistant", content=content, status=status,  # type: ignore[arg-type]
+            model="m", created_at=time.time(), metrics={}, error="",
+        )
+
+    texts = [
+        "The ocean's clear,\nthe sky is wide.\n\nA token at the end.\n\n- one\n- two",
+        "Here:\n\n```python\nprint(1)\n\nprint(2)\n```\n\nDone.",
+        "# T\n\npara **b**\n\n1. a\n2. b\n\n> q\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nend",
+        "1. x\n\n   more\n\n2. y\n\n    code?\n\nz `Vec<T>` 中文",
+    ]
+    rng = random.Random(7)
+    for text in texts:
+        reloaded = MessageView(message(text, "complete"))
+        qtbot.addWidget(reloaded)
+        expected = signature(reloaded)
+        for _ in range(8):
+            view = MessageView(message("", "streaming"))
+            qtbot.addWidget(view)
+            at = 0
+            while at < len(text):
+                size = rng.randint(1, 8)
+                view.append_delta(text[at : at + size])
+                at += size
+                if rng.random() < 0.7:
+                    view.flush()
+            view.set_message(message(text, "complete"))
+            assert signature(view) == expected, text
