@@ -24,7 +24,8 @@ PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:
-    if sys.platform.startswith("linux"):
+    # OLLAMA_DESK_PDEATHSIG=0 leaves only the stdin pipe (what other OSes get); tests use it.
+    if sys.platform.startswith("linux") and os.environ.get("OLLAMA_DESK_PDEATHSIG", "1") != "0":
         with contextlib.suppress(Exception):
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)

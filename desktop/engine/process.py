@@ -106,6 +106,8 @@ class Child:
         self.dead = asyncio.Event()
         self.reason = ""
         self.stopping = False
+        self.slot_ctx = settings.num_ctx  # what llama-server reports per slot, once it answers
+        self.slot_count = settings.parallel
         self._slots = asyncio.Semaphore(settings.parallel)
 
     @property
@@ -241,7 +243,22 @@ async def start_child(settings: ChildSettings) -> Child:
         trust_env=False,
     )
     child.watch(asyncio.get_running_loop(), stdout)
+    await _read_slots(child)
     return child
+
+
+async def _read_slots(child: Child) -> None:
+    """Each slot's context as llama-server itself reports it: /api/ps shows this figure, so
+    a slot that got less than the requested num_ctx would show, not hide."""
+    try:
+        response = await child.client().get("/slots")
+        slots = response.json() if response.status_code == 200 else []
+        sizes = [int(s["n_ctx"]) for s in slots if isinstance(s, dict) and "n_ctx" in s]
+    except (httpx.HTTPError, ValueError, TypeError, KeyError):
+        return
+    if sizes:
+        child.slot_ctx = min(sizes)
+        child.slot_count = len(sizes)
 
 
 def _wait_quietly(process: subprocess.Popen[bytes]) -> None:

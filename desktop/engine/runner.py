@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.engine.gguf import GGUFError, GGUFFile, read_gguf
-from desktop.engine.options import DEFAULT_NUM_CTX, RequestError
+from desktop.engine.options import DEFAULT_NUM_CTX, RequestError, fit_num_ctx
 from desktop.engine.process import Child, ChildSettings, start_child
 
 GEN = "generate"
@@ -123,7 +123,7 @@ class ModelSlot:
         for kind in (GEN, EMBED):
             child = self.children.get(kind)
             if child is not None and child.alive:
-                return child.settings.num_ctx
+                return child.slot_ctx
         return 0
 
 
@@ -195,7 +195,8 @@ class Runner:
             n_ctx = max(64, num_ctx) if num_ctx > 0 else DEFAULT_EMBED_CTX
             n_ctx = min(n_ctx, meta.context_length or n_ctx)
         else:
-            n_ctx = max(256, num_ctx if num_ctx > 0 else self.default_ctx(meta))
+            # Never past the trained length unless the engine's owner allows it (options.py).
+            n_ctx = max(256, fit_num_ctx(num_ctx, meta.context_length, self.default_ctx(meta)))
         weights = slot.path.stat().st_size
         parallel = self.parallel_for(meta, n_ctx, weights)
         gpu_layers = -1 if self.gpu and num_gpu != 0 else 0
