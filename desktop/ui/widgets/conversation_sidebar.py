@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.store import Conversation, SearchHit
+from desktop.ui.widgets.search_hits import HTML_ROLE, HitDelegate, hit_html
 
 CONV_ROLE = int(Qt.ItemDataRole.UserRole)
 MSG_ROLE = CONV_ROLE + 1
@@ -58,6 +59,9 @@ class ConversationSidebar(QWidget):
         self.results = QListWidget(self)
         self.results.setAccessibleName(self.tr("Search results"))
         self.results.setWordWrap(True)
+        self.results.setItemDelegate(HitDelegate(self.results))
+        # Item heights depend on the width the text wraps at.
+        self.results.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.results.itemActivated.connect(self._on_hit)
         self.results.itemClicked.connect(self._on_hit)
         self.results.hide()
@@ -110,6 +114,8 @@ class ConversationSidebar(QWidget):
             return
         for hit in hits:
             item = QListWidgetItem(f"{hit.title}\n{hit.snippet}")
+            item.setData(HTML_ROLE, hit_html(hit.title, hit.snippet, query))
+            item.setToolTip(hit.snippet or hit.title)
             item.setData(CONV_ROLE, hit.conversation_id)
             item.setData(MSG_ROLE, hit.message_id)
             self.results.addItem(item)
