@@ -335,3 +335,40 @@ def test_an_unusable_address_fails_each_request_not_the_constructor() -> None:
             assert await client.is_alive() is False
 
     asyncio.run(main())
+
+
+def test_hostile_numbers_and_lists_become_safe_defaults(fault_server: FaultServer) -> None:
+    fault_server.route(
+        "GET",
+        "/api/tags",
+        body='{"models": [{"name": "a", "size": Infinity, "capabilities": 5},'
+        ' {"name": "b", "size": NaN, "capabilities": ["tools", 7, null]},'
+        ' {"name": "c", "size": 1e400, "capabilities": "completion"},'
+        ' {"name": "d", "size": -12, "capabilities": {"x": 1}}]}',
+    )
+    models = run(fault_server, lambda c: c.tags())
+    assert [(m.name, m.size, m.capabilities) for m in models] == [
+        ("a", 0, ()),
+        ("b", 0, ("tools",)),
+        ("c", 0, ()),
+        ("d", 0, ()),
+    ]
+    fault_server.route(
+        "GET",
+        "/api/ps",
+        body='{"models": [{"name": "a", "size_vram": -Infinity, "context_length": "abc", "size": 99e99}]}',
+    )
+    [running] = run(fault_server, lambda c: c.ps())
+    assert (running.size_vram, running.context_length, running.size) == (0, 0, 0)
+    fault_server.route("POST", "/api/show", body='{"capabilities": 5, "license": ["a", "b"]}')
+    info = run(fault_server, lambda c: c.show("a"))
+    assert info.capabilities == () and info.license == "a\nb"
+
+
+@pytest.mark.parametrize(
+    "embeddings", ['[[0.1, NaN]]', '[[0.1, Infinity]]', '[["x"]]', '[5]', '[[true]]', '[[1e400]]']
+)
+def test_hostile_embeddings_are_a_server_error(fault_server: FaultServer, embeddings: str) -> None:
+    fault_server.route("POST", "/api/embed", body='{"embeddings": ' + embeddings + "}")
+    with pytest.raises(ServerError, match="could not be read"):
+        run(fault_server, lambda c: c.embed("e", "x"))

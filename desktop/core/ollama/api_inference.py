@@ -9,7 +9,7 @@ from typing import Any
 from desktop.core.ollama.base import ClientBase
 from desktop.core.ollama.errors import ServerError
 from desktop.core.ollama.types import ChatChunk, ChatMessage
-from desktop.core.ollama.wire import put_optional, to_chat_chunk, to_generate_chunk
+from desktop.core.ollama.wire import floats, put_optional, to_chat_chunk, to_generate_chunk
 
 
 class InferenceAPI(ClientBase):
@@ -59,4 +59,7 @@ class InferenceAPI(ClientBase):
         vectors = obj.get("embeddings")
         if not isinstance(vectors, list):
             raise ServerError("The model server's embedding reply had no embeddings.")
-        return [[float(x) for x in vector] for vector in vectors]
+        try:
+            return [floats(vector) for vector in vectors]
+        except ValueError as err:
+            raise ServerError(f"The model server's embedding reply could not be read ({err}).") from err

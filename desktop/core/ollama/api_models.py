@@ -6,7 +6,7 @@ from typing import Any
 
 from desktop.core.ollama.base import ClientBase
 from desktop.core.ollama.types import ModelDetails, ModelInfo, RunningModel, ShowInfo
-from desktop.core.ollama.wire import dict_or_none, list_of_dicts, to_model_info, to_running_model
+from desktop.core.ollama.wire import dict_or_none, list_of_dicts, strings, to_model_info, to_running_model
 
 
 class ModelsAPI(ClientBase):
@@ -40,7 +40,7 @@ class ModelsAPI(ClientBase):
             license=str(license_),
             details=ModelDetails.from_wire(dict_or_none(obj.get("details"))),
             model_info=dict(model_info) if isinstance(model_info, dict) else {},
-            capabilities=tuple(str(c) for c in obj.get("capabilities") or ()),
+            capabilities=strings(obj.get("capabilities")),
             modified_at=str(obj.get("modified_at") or ""),
         )
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from desktop.core.ollama.types import ChatChunk, Metrics, ModelDetails, ModelInfo, PullProgress, RunningModel
+
+# Sizes and counts beyond this are damage, not data (SQLite and Qt hold 64-bit ints).
+_INT_MAX = 2**63 - 1
 
 
 def put_optional(
@@ -35,7 +39,30 @@ def list_of_dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def to_int(value: Any) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    """A count or size from the wire; anything else (text, NaN, Infinity, negative, > 2**63) is 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    if isinstance(value, float) and not math.isfinite(value):
+        return 0
+    number = int(value)
+    return number if 0 <= number <= _INT_MAX else 0
+
+
+def strings(value: Any) -> tuple[str, ...]:
+    """A list of names (capabilities, families) from the wire; anything but a list is empty."""
+    return tuple(str(item) for item in value if isinstance(item, str)) if isinstance(value, list) else ()
+
+
+def floats(vector: Any) -> list[float]:
+    """An embedding vector; ValueError for anything but a list of finite numbers."""
+    if not isinstance(vector, list):
+        raise ValueError("not a list")
+    out = []
+    for x in vector:
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+            raise ValueError("not a finite number")
+        out.append(float(x))
+    return out
 
 
 def to_model_info(obj: dict[str, Any]) -> ModelInfo:
@@ -45,7 +72,7 @@ def to_model_info(obj: dict[str, Any]) -> ModelInfo:
         digest=str(obj.get("digest") or ""),
         modified_at=str(obj.get("modified_at") or ""),
         details=ModelDetails.from_wire(dict_or_none(obj.get("details"))),
-        capabilities=tuple(str(c) for c in obj.get("capabilities") or ()),
+        capabilities=strings(obj.get("capabilities")),
     )
 
 
