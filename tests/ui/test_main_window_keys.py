@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QTextDocumentFragment
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from desktop.core.store import Store
 from desktop.ui.main_window import MainWindow
@@ -256,3 +256,23 @@ def test_quit_key_reaches_the_quit_action(qtbot: Any) -> None:
     window.quit_action.triggered.connect(lambda: quits.append(True))
     QTest.keySequence(window, QKeySequence("Ctrl+Q"))
     assert quits == [True]
+
+
+def test_help_about_shows_the_version_licence_and_server(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    from desktop import __version__
+
+    window = desk.window
+    assert desk.window.about_action in window.help_menu.actions()
+    window.about_action.trigger()
+    box = window.findChild(QMessageBox, "aboutDialog")
+    assert box is not None
+    qtbot.waitExposed(box)
+    label = box.findChild(QLabel, "qt_msgbox_label")
+    assert label is not None and label.isVisible()
+    shown = QTextDocumentFragment.fromHtml(label.text()).toPlainText()
+    assert f"Ollama Desk {__version__}" in shown
+    assert "Licence: MIT" in shown
+    assert f"Ollama 0.33.0 at {fault_server.url}" in shown
+    box.close()
