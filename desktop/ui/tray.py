@@ -79,17 +79,17 @@ def build_tray_menu(menu: QMenu, state: TrayState, signals: TrayMenuSignals) -> 
 
     acts.quick_ask = menu.addAction(QCoreApplication.translate("Tray", "Quick Ask…"))
     acts.quick_ask.triggered.connect(signals.quick_ask_requested)
-    acts.new_chat = menu.addAction(QCoreApplication.translate("Tray", "New Chat"))
+    acts.new_chat = menu.addAction(QCoreApplication.translate("Tray", "New chat"))
     acts.new_chat.triggered.connect(signals.new_chat_requested)
     if state.window_visible:
-        acts.toggle_window = menu.addAction(QCoreApplication.translate("Tray", "Hide Window"))
+        acts.toggle_window = menu.addAction(QCoreApplication.translate("Tray", "Hide window"))
         acts.toggle_window.triggered.connect(signals.hide_window_requested)
     else:
         acts.toggle_window = menu.addAction(QCoreApplication.translate("Tray", "Open Ollama Desk"))
         acts.toggle_window.triggered.connect(signals.show_window_requested)
     menu.addSeparator()
 
-    models_menu = menu.addMenu(QCoreApplication.translate("Tray", "Default Model"))
+    models_menu = menu.addMenu(QCoreApplication.translate("Tray", "Default model"))
     if state.models:
         group = QActionGroup(models_menu)
         group.setExclusive(True)
@@ -110,13 +110,13 @@ def build_tray_menu(menu: QMenu, state: TrayState, signals: TrayMenuSignals) -> 
 
     if state.engine_available:
         if state.engine_running:
-            acts.engine = menu.addAction(QCoreApplication.translate("Tray", "Stop Engine"))
+            acts.engine = menu.addAction(QCoreApplication.translate("Tray", "Stop engine"))
             acts.engine.triggered.connect(signals.engine_stop_requested)
         else:
             acts.engine = menu.addAction(
-                QCoreApplication.translate("Tray", "Starting Engine…")
+                QCoreApplication.translate("Tray", "Starting engine…")
                 if state.server == "engine-starting"
-                else QCoreApplication.translate("Tray", "Start Engine")
+                else QCoreApplication.translate("Tray", "Start engine")
             )
             acts.engine.setEnabled(state.server != "engine-starting")
             acts.engine.triggered.connect(signals.engine_start_requested)

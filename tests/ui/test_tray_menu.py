@@ -19,8 +19,8 @@ def test_online_with_models(qtbot: Any) -> None:
     state = TrayState(server="online", models=("llama3.2:3b", "smollm2:135m"), default_model="smollm2:135m",
                       engine_running=True)
     acts = build_tray_menu(menu, state, signals)
-    assert texts(menu) == ["Ollama Desk — model server online", "Quick Ask…", "New Chat", "Open Ollama Desk",
-                           "Default Model", "Stop Engine", "Quit Ollama Desk"]
+    assert texts(menu) == ["Ollama Desk — model server online", "Quick Ask…", "New chat", "Open Ollama Desk",
+                           "Default model", "Stop engine", "Quit Ollama Desk"]
     assert not menu.actions()[0].isEnabled()  # the status line is not clickable
     models = acts.models
     assert list(models) == ["llama3.2:3b", "smollm2:135m"]
@@ -44,10 +44,10 @@ def test_rebuilt_from_new_state_without_leftovers(qtbot: Any) -> None:
     build_tray_menu(menu, TrayState(server="online", models=("a", "b", "c")), signals)
     offline = TrayState(server="offline", window_visible=True, engine_running=False)
     acts = build_tray_menu(menu, offline, signals)
-    assert texts(menu) == ["Ollama Desk — model server offline", "Quick Ask…", "New Chat", "Hide Window",
-                           "Default Model", "Start Engine", "Quit Ollama Desk"]
+    assert texts(menu) == ["Ollama Desk — model server offline", "Quick Ask…", "New chat", "Hide window",
+                           "Default model", "Start engine", "Quit Ollama Desk"]
     assert acts.models == {}
-    submenu = next(a.menu() for a in menu.actions() if a.text() == "Default Model")
+    submenu = next(a.menu() for a in menu.actions() if a.text() == "Default model")
     assert [(a.text(), a.isEnabled()) for a in submenu.actions()] == [("Model server offline", False)]
     with qtbot.waitSignal(signals.engine_start_requested, timeout=1000):
         acts.engine.trigger()
@@ -59,12 +59,12 @@ def test_states_in_between() -> None:
     menu = QMenu()
     signals = TrayMenuSignals()
     acts = build_tray_menu(menu, TrayState(server="engine-starting"), signals)
-    assert acts.engine.text() == "Starting Engine…" and not acts.engine.isEnabled()
+    assert acts.engine.text() == "Starting engine…" and not acts.engine.isEnabled()
     build_tray_menu(menu, TrayState(server="online", generating=True), signals)
     assert texts(menu)[0] == "Ollama Desk — answering…"
     acts = build_tray_menu(menu, TrayState(server="online", engine_available=False), signals)
-    assert acts.engine is None and "Start Engine" not in texts(menu)
-    submenu = next(a.menu() for a in menu.actions() if a.text() == "Default Model")
+    assert acts.engine is None and "Start engine" not in texts(menu)
+    submenu = next(a.menu() for a in menu.actions() if a.text() == "Default model")
     assert [a.text() for a in submenu.actions()] == ["No models installed"]
 
 
