@@ -70,6 +70,16 @@ def _before(thread: Sequence[Message], message: Message) -> list[Message]:
     raise ValueError("This reply is not part of the conversation as shown; open it first.")
 
 
+def switch_version(store: Store, message_id: int, step: int) -> Message:
+    """Show the version `step` away from `message_id` among its versions (-1 older, +1 newer,
+    clamped); returns the version now shown. Its conversation's active thread follows it."""
+    versions = store.versions(message_id)
+    ids = [v.id for v in versions]
+    index = min(max(ids.index(message_id) + step, 0), len(ids) - 1)
+    store.select_version(ids[index])
+    return versions[index]
+
+
 def metrics_dict(metrics: Metrics, done_reason: str = "") -> dict[str, Any]:
     """The stored form of a reply's figures: the raw nanoseconds plus readable ones."""
     stored: dict[str, Any] = dataclasses.asdict(metrics)

@@ -294,3 +294,20 @@ def test_chat_edit_adds_a_user_version_and_answers_it_keeping_the_old_turns(
     with pytest.raises(ValueError, match="Type the new text"):
         asyncio.run(_service_call(fault_server, store, "edit", q1.id, "  "))
     assert outcome.status == Status.COMPLETE
+
+
+def test_switch_version_steps_through_the_versions_and_stops_at_the_ends(store: Store) -> None:
+    from desktop.core.chat import switch_version
+
+    c = store.create_conversation()
+    store.add_message(c.id, Role.USER, "q")
+    a1 = store.add_message(c.id, Role.ASSISTANT, "one")
+    a2 = store.add_version(a1.id, "two")
+    a3 = store.add_version(a1.id, "three")
+    assert switch_version(store, a3.id, -1).id == a2.id
+    assert store.messages(c.id)[-1].content == "two"
+    assert switch_version(store, a2.id, -1).id == a1.id
+    assert switch_version(store, a1.id, -1).id == a1.id  # the oldest: stays
+    assert switch_version(store, a1.id, +2).id == a3.id
+    assert switch_version(store, a3.id, +1).id == a3.id
+    assert [(m.content, m.version, m.version_count) for m in store.messages(c.id)][-1] == ("three", 3, 3)
