@@ -281,6 +281,10 @@ class Tray(QObject):
         )
 
     def on_pull_finished(self, name: str, ok: bool) -> None:
+        # With the window on screen the Models page shows the outcome (and its Retry); a
+        # balloon saying "open the Models page" over that page would be noise.
+        if self.state.window_visible:
+            return
         if ok:
             self.notify(self.tr("Download finished"), self.tr("{0} is ready to use.").format(name))
         else:

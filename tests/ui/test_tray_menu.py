@@ -108,3 +108,9 @@ def test_notifications_only_when_the_window_is_hidden(monkeypatch: Any) -> None:
     assert sent[-1] == ("Download finished", "qwen2.5:7b is ready to use.", False)
     tray.on_pull_finished("qwen2.5:7b", False)
     assert sent[-1][0] == "Download failed" and sent[-1][2] is True
+    # With the window shown, its Models page tells the outcome: no balloon over it.
+    tray.update_state(window_visible=True)
+    count = len(sent)
+    tray.on_pull_finished("qwen2.5:7b", False)
+    tray.on_pull_finished("qwen2.5:7b", True)
+    assert len(sent) == count
