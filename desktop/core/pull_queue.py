@@ -2,7 +2,10 @@
 
 The server keeps partial blobs, so every retry is a new /api/pull of the same tag that
 continues where the bytes stopped. Pending pulls are written to a small JSON file (atomic
-replace, so a kill never leaves half a file) and queued again on the next start.
+replace, so a kill never leaves half a file). On the next start a pull that quitting
+interrupted is queued again; one that had failed is listed as failed, with its error, and
+waits for the user's Retry: retrying it at every launch would only fail again (offline) and
+pop up a notification each time.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import re
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,6 +52,7 @@ class PendingPull:
     expected_total: int = 0
     added_at: float = 0.0
     insecure: bool = False  # a plain-HTTP registry the user named with http://
+    failed: str = ""  # the error it failed with (not resumed at start-up); "" while it is wanted
 
 
 class PendingStore:
@@ -75,6 +79,7 @@ class PendingStore:
                         int(item.get("expected_total") or 0),
                         float(item.get("added_at") or 0.0),
                         item.get("insecure") is True,
+                        str(item.get("failed") or ""),
                     )
                 )
         return pending
@@ -88,6 +93,7 @@ class PendingStore:
                     "expected_total": p.expected_total,
                     "added_at": p.added_at,
                     "insecure": p.insecure,
+                    "failed": p.failed,
                 }
                 for p in pulls
             ],
@@ -185,14 +191,33 @@ class PullQueue:
         return True
 
     def resume_pending(self) -> list[str]:
-        """Queue the pulls left over from the last run; returns their names."""
+        """Queue the pulls that quitting interrupted last time; returns their names. Those that had
+        failed come back as failed rows (no request, no on_finished) until the user retries."""
         if self.store is None:
             return []
         resumed = []
         for pending in self.store.load():
+            if pending.failed:
+                self._restore_failed(pending)
+                continue
             if self.enqueue(pending.model, expected_total=pending.expected_total, insecure=pending.insecure):
                 resumed.append(pending.model)
         return resumed
+
+    def _restore_failed(self, pending: PendingPull) -> None:
+        if pending.model in self._trackers:
+            return
+        tracker = PullTracker(
+            pending.model,
+            clock=self.clock,
+            stall_after=self.stall_after,
+            expected_total=pending.expected_total,
+        )
+        tracker.fail(pending.failed)
+        self._trackers[pending.model] = tracker
+        self._insecure[pending.model] = pending.insecure
+        self._pending[pending.model] = pending
+        self._emit(pending.model, force=True)
 
     def cancel(self, model: str) -> None:
         """Stop a pull (closing its stream) and forget it; the server keeps what it has."""
@@ -214,7 +239,7 @@ class PullQueue:
         if tracker is None or not tracker.state.is_final or tracker.state is PullState.SUCCEEDED:
             return False
         tracker.reset_for_retry()
-        if model not in self._pending:
+        if model not in self._pending or self._pending[model].failed:
             insecure = self._insecure.get(model, False)
             self._pending[model] = PendingPull(model, tracker.expected_total, time.time(), insecure)
             self._persist()
@@ -282,6 +307,9 @@ class PullQueue:
             return
         if state is PullState.SUCCEEDED or (state is PullState.FAILED and is_permanent_error(tracker.error)):
             self._forget_pending(model)
+        elif state is PullState.FAILED and model in self._pending:
+            self._pending[model] = replace(self._pending[model], failed=tracker.error)
+            self._persist()
         self._emit(model, force=True)
         if self.on_finished is not None:
             self.on_finished(model, state is PullState.SUCCEEDED, tracker.error)

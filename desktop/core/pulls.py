@@ -345,6 +345,51 @@ class PullTracker:
         )
 
 
+# What servers say when the registry cannot be reached (Go's net package, Python's socket errors,
+# Windows' WSA codes), lower case.
+_OFFLINE_MARKERS = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "no such host",
+    "server misbehaving",
+    "network is unreachable",
+    "no route to host",
+    "errno -2",
+    "errno -3",
+    "11001",
+)
+_UNREACHABLE_MARKERS = (
+    "all connection attempts failed",
+    "connection refused",
+    "connection reset",
+    "i/o timeout",
+    "timed out",
+    "timeout",
+    "tls handshake",
+    "certificate",
+    "dial tcp",
+    "proxyconnect",
+)
+_MISSING_MARKERS = ("file does not exist", "not found", "invalid model name", "manifest unknown")
+
+
+def error_kind(message: str) -> str:
+    """Sort a pull error for a plain message: "offline" (no network / DNS), "unreachable" (the
+    registry did not answer), "missing" (no such model or tag), "disk" (no space), or ""."""
+    text = message.lower()
+    if any(marker in text for marker in _OFFLINE_MARKERS):
+        return "offline"
+    if "no space left" in text or "not enough space" in text or "disk full" in text:
+        return "disk"
+    if any(marker in text for marker in _MISSING_MARKERS):
+        return "missing"
+    if any(marker in text for marker in _UNREACHABLE_MARKERS):
+        return "unreachable"
+    return ""
+
+
 def format_bytes(n: float) -> str:
     """1536 -> '1.5 KB' (decimal units, as Ollama and the catalog show sizes)."""
     value = float(n)
