@@ -266,3 +266,34 @@ def test_any_chunking_of_a_stream_gives_the_reloaded_documents(qtbot: Any) -> No
                     view.flush()
             view.set_message(message(text, "complete"))
             assert signature(view) == expected, text
+
+
+def test_an_edited_question_and_its_answer_are_shown_and_match_their_reload(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    first, _ = stream_reply(qtbot, desk, fault_server, ["First answer."], prompt="First question")
+    user = desk.store.messages(desk.chat.current.id)[0]
+    fault_server.route("POST", "/api/chat", lines=[chunk("Edited"), chunk(" answer."), FINAL], delay=0.01)
+    view = desk.page.view_for(user.id)
+    view.edit_button.click()
+    view.editor.setPlainText("Second question,\non two lines")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reply_is(desk, "complete") and last_message(desk).content == "Edited answer.")
+    edited_user, reply = desk.store.messages(desk.chat.current.id)
+    user_view = desk.page.view_for(edited_user.id)
+    reply_view = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: reply_view.message.status == "complete")
+    qtbot.wait(50)
+    assert_on_screen(user_view, "Second question,\non two lines")
+    assert_on_screen(reply_view, "Edited answer.")
+    assert desk.page.shown_text() == "Second question,\non two lines\nEdited answer."
+    streamed = signature(reply_view)
+    conv_id = desk.chat.current.id
+    desk.chat.new_conversation()
+    desk.chat.open(conv_id)
+    qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None)
+    reloaded = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: reloaded.isVisible())
+    qtbot.wait(50)
+    assert_on_screen(reloaded, "Edited answer.")
+    assert signature(reloaded) == streamed

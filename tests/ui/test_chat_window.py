@@ -212,7 +212,9 @@ def test_search_jumps_to_the_matching_message(qtbot: Any, desk: Any) -> None:
     qtbot.waitUntil(lambda: view.property("highlight") is True, timeout=3000)
 
 
-def test_edit_and_regenerate(qtbot: Any, desk: Any, fault_server: FaultServer) -> None:
+def test_edit_and_regenerate_keep_the_earlier_versions(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
     send(desk, "original question")
     qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
     conv_id = desk.chat.current.id
@@ -223,9 +225,29 @@ def test_edit_and_regenerate(qtbot: Any, desk: Any, fault_server: FaultServer) -
         lambda: reply_is(desk, "complete") and last_message(desk).content == "A new answer", timeout=10000
     )
     assert [m.role for m in desk.store.messages(conv_id)] == ["user", "assistant"]
-    desk.page.view_for(user.id).edit_button.click()
-    assert desk.page.prompt() == "original question"
-    assert desk.store.messages(conv_id) == []
+    assert [v.content for v in desk.store.versions(last_message(desk).id)] == ["".join(WORDS), "A new answer"]
+    assert desk.page.view_for(reply.id) is None  # the old version left the screen
+
+    # Edit in place: nothing changes until Save, and Cancel keeps everything.
+    view = desk.page.view_for(user.id)
+    view.edit_button.click()
+    assert view.is_editing() and view.editor.toPlainText() == "original question"
+    view.editor.setPlainText("a question I did not send")
+    view.cancel_edit()
+    assert len(desk.store.messages(conv_id)) == 2 and desk.page.prompt() == ""
+    fault_server.route("POST", "/api/chat", lines=[chunk("Answer to the edit"), FINAL])
+    view.edit_button.click()
+    view.editor.setPlainText("edited question")
+    view.save_button.click()
+    qtbot.waitUntil(
+        lambda: reply_is(desk, "complete") and last_message(desk).content == "Answer to the edit",
+        timeout=10000,
+    )
+    shown = desk.store.messages(conv_id)
+    assert [m.content for m in shown] == ["edited question", "Answer to the edit"]
+    assert [v.content for v in desk.store.versions(shown[0].id)] == ["original question", "edited question"]
+    assert desk.page.view_for(user.id) is None
+    assert desk.page.shown_text() == "edited question\nAnswer to the edit"
 
 
 def test_a_closed_settings_dialog_no_longer_receives_model_lists(

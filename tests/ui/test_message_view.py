@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.core.store import Message
-from desktop.ui.widgets import message_view
 from desktop.ui.widgets.message_body import CodeView, ProseView
 from desktop.ui.widgets.message_view import MessageView
 
@@ -75,8 +73,7 @@ def test_loading_then_writing(qtbot: QtBot) -> None:
     assert view.status_label.text() == "Writing…"
 
 
-def test_edit_in_place_changes_nothing_until_save(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(message_view, "EDIT_IN_PLACE", True)
+def test_edit_in_place_changes_nothing_until_save(qtbot: QtBot) -> None:
     view = MessageView(_msg(role="user", content="Vec<String> & 中文 😀"))
     qtbot.addWidget(view)
     view.set_latest(True)

@@ -17,7 +17,7 @@ from desktop.core.messages import Role, Status
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
 from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
-from desktop.core.store import Conversation, NotFound, Store, StoreError
+from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
 from desktop.ui.tasks import TaskRunner
 
 # The sidebar is narrower than a Quick Ask title.
@@ -54,6 +54,8 @@ class ChatController(QObject):
         self._reply_id = 0
         self._got_text = False
         self._restore: tuple[int, str] | None = None  # user message id and text, for Stop before any text
+        self._replacing = 0  # a reply being regenerated: its view makes way for the new version
+        self._edited_id = 0  # a user message being edited: its view makes way for the new text
         self._unsubscribe = session.subscribe(self._on_session)
 
     # ----- state -----
@@ -177,23 +179,27 @@ class ChatController(QObject):
         self._start(restore=(message.id, text))
 
     def regenerate(self, message_id: int) -> None:
+        """A new version of this reply; the old one is kept (ChatService.regenerate)."""
         if self.generating or self._current is None:
             return
-        self._store.delete_messages_from(message_id)
-        self.messages_removed.emit(message_id)
-        self._start()
+        self._start(regenerate_id=message_id)
 
-    def edit(self, message_id: int) -> None:
-        """Take a user message back into the composer; it and what followed are removed."""
+    def edit(self, message_id: int, text: str = "") -> None:
+        """Save `text` as a new version of this user message and answer it; nothing is deleted,
+        the earlier text and its answers stay as the other version. Without text (an older
+        caller), the message is only offered back in the composer."""
         if self.generating:
             return
         try:
             message = self._store.message(message_id)
         except NotFound:
             return
-        self._store.delete_messages_from(message_id)
-        self.messages_removed.emit(message_id)
-        self.prompt_restored.emit(message.content)
+        if not text.strip():
+            self.prompt_restored.emit(message.content)
+            return
+        if self._current is None or self._current.id != message.conversation_id:
+            return
+        self._start(edit=(message_id, text))
 
     def continue_reply(self, message_id: int) -> None:
         if self.generating or self._current is None:
@@ -220,19 +226,37 @@ class ChatController(QObject):
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
-    def _start(self, *, continue_id: int | None = None, restore: tuple[int, str] | None = None) -> None:
+    def _start(
+        self,
+        *,
+        continue_id: int | None = None,
+        restore: tuple[int, str] | None = None,
+        regenerate_id: int = 0,
+        edit: tuple[int, str] | None = None,
+    ) -> None:
         assert self._current is not None
         self._reply_id = continue_id or 0
         self._got_text = False
         self._restore = restore
+        self._replacing = regenerate_id
         # The client in use now: a server switch later does not cut this reply (the session
         # closes the old client once the runner's tasks have ended).
-        coro = ChatService(self._session.client, self._store).reply(
-            self._current.id,
-            on_delta=self._on_delta,
-            on_start=self._on_start,
-            continue_message_id=continue_id,
-        )
+        service = ChatService(self._session.client, self._store)
+        coro: Any
+        if edit is not None:
+            self._edited_id = edit[0]
+            coro = service.edit(
+                edit[0], edit[1], on_delta=self._on_delta, on_start=self._on_start, on_edited=self._on_edited
+            )
+        elif regenerate_id:
+            coro = service.regenerate(regenerate_id, on_delta=self._on_delta, on_start=self._on_start)
+        else:
+            coro = service.reply(
+                self._current.id,
+                on_delta=self._on_delta,
+                on_start=self._on_start,
+                continue_message_id=continue_id,
+            )
         self._task = self._tasks.start(coro, on_finished=self._on_done)
         self.generating_changed.emit(True)
 
@@ -254,8 +278,18 @@ class ChatController(QObject):
         if messages and messages[-1].role == Role.USER:
             self.retry_last()
 
+    def _on_edited(self, edited: Message) -> None:
+        """The edited text is a new version: the old one and its answers leave the screen."""
+        old, self._edited_id = self._edited_id, 0
+        if old:
+            self.messages_removed.emit(old)
+        self.message_added.emit(edited)
+
     def _on_start(self, message_id: int) -> None:
         self._reply_id = message_id
+        if self._replacing:  # a regenerated reply takes the old version's place on screen
+            self.messages_removed.emit(self._replacing)
+            self._replacing = 0
         self.reply_started.emit(self._store.message(message_id))
 
     def _on_delta(self, text: str) -> None:

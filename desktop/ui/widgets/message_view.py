@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.messages import UNFINISHED, Role, Status
 from desktop.core.store import Message
 from desktop.ui.widgets.message_body import MessageBody
+from desktop.ui.widgets.version_switcher import VersionSwitcher
 
 # About 30 renders a second at most while a reply streams.
 RENDER_INTERVAL_MS = 33
 # Below this a model load is not worth a figure ("load 0.00 s" says nothing).
 SHOWN_LOAD_SECONDS = 0.05
-# Until the chat controller takes an edited text, Edit hands the message back to the composer.
-EDIT_IN_PLACE = False
 
 
 def is_dark(widget: QWidget) -> bool:
@@ -36,6 +36,7 @@ class MessageView(QFrame):
     regenerate_requested = Signal(int)
     edit_requested = Signal(int, str)  # message id, the edited text (sent on Save only)
     continue_requested = Signal(int)
+    version_step_requested = Signal(int, int)  # message id, -1 (older version) or +1 (newer)
 
     def __init__(self, message: Message, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,7 +52,7 @@ class MessageView(QFrame):
         self._timer.setInterval(RENDER_INTERVAL_MS)
         self._timer.timeout.connect(self._render)
 
-        self.setObjectName("userMessage" if message.role == "user" else "assistantMessage")
+        self.setObjectName("userMessage" if message.role == Role.USER else "assistantMessage")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
@@ -77,7 +78,7 @@ class MessageView(QFrame):
         self.copy_button = self._button(self.tr("Copy"), self.tr("Copy this message"))
         self.copy_button.clicked.connect(self._copy_all)
         self.edit_button = self._button(self.tr("Edit"), self.tr("Edit this message and send it again"))
-        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.edit_button.clicked.connect(self.start_edit)
         self.regenerate_button = self._button(self.tr("Regenerate"), self.tr("Ask for a new reply"))
         self.regenerate_button.clicked.connect(lambda: self.regenerate_requested.emit(self._message.id))
         self.continue_button = self._button(self.tr("Continue"), self.tr("Continue this reply"))
@@ -87,8 +88,12 @@ class MessageView(QFrame):
         for button in (self.continue_button, self.regenerate_button, self.edit_button, self.copy_button):
             buttons.addWidget(button)
 
+        self.versions = VersionSwitcher(self)
+        self.versions.step_requested.connect(self.version_step_requested)
+
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.versions)
         row.addWidget(self.status_label, 1)
         row.addWidget(self.actions)
 
@@ -140,7 +145,7 @@ class MessageView(QFrame):
 
     def _render(self) -> None:
         self._dark = is_dark(self)
-        self.body.show_text(self._text, dark=self._dark, streaming=self._message.status == "streaming")
+        self.body.show_text(self._text, dark=self._dark, streaming=self._message.status == Status.STREAMING)
 
     # ----- actions: hover, focus, newest -----
 
@@ -155,6 +160,7 @@ class MessageView(QFrame):
     def set_busy(self, busy: bool) -> None:
         """A reply is being written: an edit cannot be sent until it ends."""
         self._busy = busy
+        self.versions.set_message(self._message, enabled=not busy)
         if self.save_button is not None:
             self.save_button.setEnabled(not busy)
             if busy:
@@ -182,25 +188,26 @@ class MessageView(QFrame):
 
     def _update_actions(self) -> None:
         editing = self._edit_box is not None and not self._edit_box.isHidden()
-        streaming = self._message.status == "streaming"
+        streaming = self._message.status == Status.STREAMING
         wanted = (self._hovered or self._focused or self._latest) and not streaming and not editing
         self.actions.setVisible(wanted)
 
     def _update_chrome(self) -> None:
         m = self._message
-        user = m.role == "user"
+        user = m.role == Role.USER
         self.role_label.setText(self.tr("You") if user else (m.model or self.tr("Assistant")))
-        streaming = m.status == "streaming"
-        unfinished = m.status in ("interrupted", "stopped", "error")
+        streaming = m.status == Status.STREAMING
+        unfinished = m.status in UNFINISHED
         self.edit_button.setVisible(user)
         self.regenerate_button.setVisible(not user and not streaming)
-        cut_short = m.status in ("interrupted", "stopped") and bool(m.content)
+        cut_short = m.status in (Status.INTERRUPTED, Status.STOPPED) and bool(m.content)
         self.continue_button.setVisible(not user and cut_short)
         self.copy_button.setVisible(not streaming and bool(m.content))
+        self.versions.set_message(m, enabled=not streaming and not self._busy)
         if unfinished:
-            if m.status == "stopped":
+            if m.status == Status.STOPPED:
                 note = self.tr("Stopped. The text so far is kept.")
-            elif m.status == "error":
+            elif m.status == Status.ERROR:
                 note = self.tr("No reply: %1").replace("%1", m.error or self.tr("the request failed"))
             else:
                 note = self.tr("Interrupted: %1").replace("%1", m.error or self.tr("the connection was lost"))
@@ -218,7 +225,7 @@ class MessageView(QFrame):
 
     def _figures(self) -> str:
         metrics = self._message.metrics or {}
-        if not metrics or self._message.role == "user":
+        if not metrics or self._message.role == Role.USER:
             return ""
         rate = f"{float(metrics.get('tokens_per_second') or 0.0):.1f}"
         tokens = str(int(metrics.get("eval_count") or 0))
@@ -233,12 +240,6 @@ class MessageView(QFrame):
         )
 
     # ----- edit in place -----
-
-    def _on_edit_clicked(self) -> None:
-        if EDIT_IN_PLACE:
-            self.start_edit()
-        else:
-            self.edit_requested.emit(self._message.id, "")
 
     def is_editing(self) -> bool:
         return self._edit_box is not None and not self._edit_box.isHidden()
