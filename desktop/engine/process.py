@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -72,14 +73,22 @@ def exit_reason(code: int | None) -> str:
     return f"exit status {code}"
 
 
+_LEVEL = re.compile(r"^[0-9.]+ ([EW]) (.*)$")
+
+
 def _log_clue(path: Path) -> str:
-    """The last error-looking line llama.cpp wrote before the child died."""
+    """What llama.cpp said before the child failed: its first error line (the cause; later
+    ones are the consequences), else the last line that looks like one."""
     try:
         with path.open("rb") as handle:
-            handle.seek(max(0, path.stat().st_size - 8192))
+            handle.seek(max(0, path.stat().st_size - 16384))
             lines = handle.read().decode("utf-8", "replace").splitlines()
     except OSError:
         return ""
+    for line in lines:
+        match = _LEVEL.match(line.strip())
+        if match and match.group(1) == "E":
+            return match.group(2).strip()[:300]
     for line in reversed(lines):
         low = line.lower()
         if any(w in low for w in ("error", "assert", "failed", "exception", "terminate")):
@@ -231,7 +240,8 @@ async def start_child(settings: ChildSettings) -> Child:
         error = ready.get("error") if isinstance(ready, dict) else None
         await asyncio.to_thread(_wait_quietly, process)
         child.reason = exit_reason(process.poll())
-        message = str(error) if error else child.death_message()
+        clue = _log_clue(log)
+        message = clue or str(error or child.death_message())
         child.stop()
         raise RequestError(f"unable to load model: {message}", 500)
     child.url = ready["url"].rstrip("/")

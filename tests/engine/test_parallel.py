@@ -3,6 +3,7 @@ bound, a client that leaves, a child killed mid-stream, and the children's own l
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -188,3 +189,41 @@ def test_the_children_never_outlive_the_front(tmp_path: Path, pdeathsig: str) ->
         assert not alive
     finally:
         engine.stop()
+
+
+def test_a_model_llama_cpp_refuses_to_load_fails_clearly(four_slots: EngineProcess) -> None:
+    from desktop.engine.starter import starter_gguf
+
+    source = starter_gguf()
+    assert source is not None
+    data = bytearray(source.read_bytes())
+    at = data.find(b"llama", data.find(b"general.architecture") + 20)
+    data[at : at + 5] = b"llamb"  # same length: the file parses, llama.cpp knows no such model
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    url = four_slots.url
+    assert httpx.post(f"{url}/api/blobs/{digest}", content=bytes(data), timeout=60).status_code == 201
+    created = httpx.post(
+        url + "/api/create", json={"model": "llamb", "files": {"m.gguf": digest}, "stream": False}, timeout=60
+    )
+    assert created.status_code == 200, created.text
+    body = {"model": "llamb", "prompt": "Hi", "options": {"num_predict": 2}}
+    failed = httpx.post(url + "/api/generate", json=body, timeout=60)
+    assert failed.status_code == 500
+    assert failed.json() == {
+        "error": "unable to load model: llama_model_load: error loading model: "
+        "unknown model architecture: 'llamb'"
+    }
+    assert httpx.get(url + "/api/version", timeout=5).status_code == 200
+    short(url)
+    assert httpx.request("DELETE", url + "/api/delete", json={"model": "llamb"}).status_code == 200
+
+
+def test_keep_alive_unloads_the_model_and_ends_its_child(four_slots: EngineProcess) -> None:
+    short(four_slots.url)
+    body = {"model": MODEL, "prompt": "Hi", "stream": False, "keep_alive": "1s"}
+    assert httpx.post(four_slots.url + "/api/generate", json=body, timeout=60).status_code == 200
+    found = children(four_slots)
+    assert found
+    _, alive = psutil.wait_procs(found, timeout=10)
+    assert not alive
+    assert all(m["name"] != MODEL for m in httpx.get(four_slots.url + "/api/ps").json()["models"])
