@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -13,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from desktop.engine.gguf import GGUFError, GGUFFile
-from desktop.engine.options import DEFAULT_KEEP_ALIVE, RequestError, parse_keep_alive
+from desktop.engine.options import DEFAULT_KEEP_ALIVE, RequestError, parse_keep_alive, read_request_json
 from desktop.engine.registry import ModelEntry, Registry
 from desktop.engine.responses import error_response
 from desktop.engine.runner import ModelSlot, Runner
@@ -75,16 +74,8 @@ class Engine:
 
 
 async def read_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw:
-        raise RequestError("missing request body")
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise RequestError(f"invalid character in request body: {exc}") from exc
-    if not isinstance(value, dict):
-        raise RequestError("json: cannot unmarshal request body into an object")
-    return value
+    # Size cap, strict JSON (no NaN), bounded nesting: every failure a JSON 400 (options.py).
+    return await read_request_json(request)
 
 
 Handler = Callable[[Request], Awaitable[Response]]

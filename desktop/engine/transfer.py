@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.engine import hf, ollama_registry
+from desktop.engine.create_input import model_file_of, source_of
 from desktop.engine.gguf import GGUFError, GGUFFile, read_gguf
 from desktop.engine.options import RequestError, parse_options
 from desktop.engine.registry import (
@@ -20,7 +21,7 @@ from desktop.engine.registry import (
     ModelEntry,
     config_for,
 )
-from desktop.engine.security import InvalidName, ModelName, parse_digest, parse_name
+from desktop.engine.security import ModelName, parse_digest
 from desktop.engine.service import Engine
 
 
@@ -95,7 +96,7 @@ async def pull_chunks(
 
 
 async def create_chunks(
-    engine: Engine, name: ModelName, body: dict[str, Any]
+    engine: Engine, name: ModelName, body: dict[str, Any], *, allow_local_path: bool = False
 ) -> AsyncIterator[dict[str, Any]]:
     registry = engine.registry
     source = body.get("from")
@@ -104,25 +105,16 @@ async def create_chunks(
     extra: list[dict[str, Any]] = []
     base: ModelEntry | None = None
     if files:
-        if not isinstance(files, dict) or not files:
-            raise RequestError("files must be an object of file names and digests")
-        ggufs = [(k, v) for k, v in files.items() if str(k).lower().endswith(".gguf")]
-        if len(ggufs) != 1:
-            raise RequestError("exactly one .gguf file is needed")
-        filename, digest = ggufs[0]
-        if "/" in filename or "\\" in filename or filename.startswith("."):
-            raise RequestError("file path must be relative")
-        if not isinstance(digest, str):
-            raise RequestError("invalid digest format")
+        _, digest = model_file_of(files)
         blob = registry.blob_path(digest)
         if not blob.is_file():
             raise RequestError(f"blob {digest} not found; upload it to /api/blobs first", 400)
         model_layer = {"digest": f"sha256:{parse_digest(digest)}", "size": blob.stat().st_size}
         model_file = blob
-    elif isinstance(source, str) and source:
-        candidate = Path(source).expanduser()
-        if candidate.is_absolute() or source.lower().endswith(".gguf"):
-            if not candidate.is_absolute() or not candidate.is_file():
+    elif source:
+        candidate = source_of(source, allow_local_path=allow_local_path)
+        if isinstance(candidate, Path):
+            if not candidate.is_file():
                 raise RequestError(f"the file {source} does not exist or is not readable")
             yield {"status": "parsing GGUF"}
             try:
@@ -132,11 +124,7 @@ async def create_chunks(
             model_layer = await asyncio.to_thread(registry.import_file, candidate)
             model_file = registry.blob_path(model_layer["digest"])
         else:
-            try:
-                base_name = parse_name(source)
-            except InvalidName:
-                raise RequestError("invalid model name") from None
-            base = registry.get(base_name)
+            base = registry.get(candidate)
             if base is None:
                 raise RequestError(f"model '{source}' not found", 404)
             found = registry.model_path(base)

@@ -1,5 +1,5 @@
-"""create (from a GGUF path, an uploaded blob, or another model), copy, delete, and a model
-whose file went bad after it was registered."""
+"""create (from an uploaded blob or another model; a local path is refused, see
+test_hostile_routes), copy, delete, and a model whose file went bad after it was registered."""
 
 from __future__ import annotations
 
@@ -27,11 +27,19 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
         process.stop()
 
 
+def upload(url: str, path: Path) -> str:
+    """The app's import: the GGUF's bytes to /api/blobs, then named in create's `files`."""
+    data = path.read_bytes()
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    assert httpx.post(f"{url}/api/blobs/{digest}", content=data, timeout=120).status_code in (200, 201)
+    return digest
+
+
 def names(url: str) -> list[str]:
     return [m["name"] for m in httpx.get(url + "/api/tags").json()["models"]]
 
 
-def test_create_from_path_with_system_and_parameters(engine: EngineProcess) -> None:
+def test_create_from_an_uploaded_file_with_system_and_parameters(engine: EngineProcess) -> None:
     source = starter_gguf()
     assert source is not None
     with httpx.stream(
@@ -39,7 +47,7 @@ def test_create_from_path_with_system_and_parameters(engine: EngineProcess) -> N
         engine.url + "/api/create",
         json={
             "model": "pirate:1",
-            "from": str(source),
+            "files": {"model.gguf": upload(engine.url, source)},
             "system": "You are a pirate.",
             "parameters": {"temperature": 0.1, "stop": ["<|im_end|>", "Arr"]},
         },
@@ -118,8 +126,9 @@ def test_a_model_whose_file_went_bad_fails_with_a_clear_error(engine: EngineProc
     shutil.copyfile(source, copy)
     with copy.open("ab") as handle:
         handle.write(b"\1" * 64)  # a blob of its own, shared with no other model
+    files = {"fragile.gguf": upload(engine.url, copy)}
     created = httpx.post(
-        engine.url + "/api/create", json={"model": "fragile", "from": str(copy), "stream": False}, timeout=120
+        engine.url + "/api/create", json={"model": "fragile", "files": files, "stream": False}, timeout=120
     )
     assert created.status_code == 200
     manifest = json.loads(

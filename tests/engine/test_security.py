@@ -157,10 +157,12 @@ def test_malformed_gguf_fails_that_request_and_the_engine_keeps_serving(
     )
     assert created.status_code == 400
     assert "truncated" in created.json()["error"]
-    garbage = tmp_path / "garbage.gguf"
-    garbage.write_bytes(b"GGUF" + b"\xff" * 4000)
+    garbage = b"GGUF" + b"\xff" * 4000
+    digest = "sha256:" + hashlib.sha256(garbage).hexdigest()
+    assert httpx.post(f"{engine_url}/api/blobs/{digest}", content=garbage).status_code == 201
     created = httpx.post(
-        engine_url + "/api/create", json={"model": "broken:2", "from": str(garbage), "stream": False}
+        engine_url + "/api/create",
+        json={"model": "broken:2", "files": {"garbage.gguf": digest}, "stream": False},
     )
     assert created.status_code == 400 and "GGUF" in created.json()["error"]
     names = [m["name"] for m in httpx.get(engine_url + "/api/tags").json()["models"]]
