@@ -398,7 +398,8 @@ def test_unknown_tag_fails_with_the_servers_plain_message(
     assert finished.args == [tag, False]
     row = row_of(page, tag)
     assert row.state_label.text() == "Failed"
-    assert row.error_label.isVisible() and row.error_label.text().startswith("pull model manifest")
+    assert row.error_label.isVisible() and row.error_label.text().startswith(f"{tag} is not in the registry.")
+    assert "Details: pull model manifest" in row.error_label.text()
     assert row.retry_button.isVisible()
     snap = row.snapshot
     assert snap is not None and snap.state is PullState.FAILED
