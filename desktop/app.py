@@ -93,6 +93,7 @@ class Desk:
         page.regenerate_requested.connect(chat.regenerate)
         page.edit_requested.connect(chat.edit)
         page.continue_requested.connect(chat.continue_reply)
+        page.version_step_requested.connect(chat.show_version)
         page.retry_requested.connect(banner.retry)
         page.banner_action_requested.connect(banner.act)
         banner.shown.connect(lambda text, action, retry: page.banner.show_message(

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.chat import ChatService, title_from
+from desktop.core.chat import ChatService, switch_version, title_from
 from desktop.core.messages import Role, Status
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
 from desktop.core.server_manager import ServerState
@@ -200,6 +200,24 @@ class ChatController(QObject):
         if self._current is None or self._current.id != message.conversation_id:
             return
         self._start(edit=(message_id, text))
+
+    def show_version(self, message_id: int, step: int) -> None:
+        """The < 2/3 > switcher: show another version of a message and the turns after it."""
+        if self.generating or self._current is None:
+            return
+        try:
+            shown = switch_version(self._store, message_id, step)
+            thread = self._store.messages(self._current.id)
+        except StoreError as err:
+            self.failed.emit(str(err))
+            return
+        index = next((i for i, m in enumerate(thread) if m.id == shown.id), None)
+        if shown.id == message_id or index is None:
+            return
+        # Only the switched turn and what follows it change on screen.
+        self.messages_removed.emit(message_id)
+        for message in thread[index:]:
+            self.message_added.emit(message)
 
     def continue_reply(self, message_id: int) -> None:
         if self.generating or self._current is None:

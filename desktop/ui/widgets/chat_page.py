@@ -71,6 +71,7 @@ class ChatPage(QWidget):
     regenerate_requested = Signal(int)
     edit_requested = Signal(int, str)  # a user message's id and its edited text (on Save)
     continue_requested = Signal(int)
+    version_step_requested = Signal(int, int)  # message id, -1 (older version) or +1 (newer)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +193,7 @@ class ChatPage(QWidget):
         view.regenerate_requested.connect(self.regenerate_requested)
         view.edit_requested.connect(self.edit_requested)
         view.continue_requested.connect(self.continue_requested)
+        view.version_step_requested.connect(self.version_step_requested)
         view.set_busy(self._generating)
         self._views[message.id] = view
         return view
