@@ -2733,6 +2733,29 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>VersionSwitcher</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/version_switcher.py" line="20"/>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/version_switcher.py" line="24"/>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/version_switcher.py" line="49"/>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/version_switcher.py" line="51"/>
+        <source>Version %1 of %2</source>
+        <translation>第 %1 个版本，共 %2 个</translation>
+    </message>
+</context>
+<context>
     <name>WelcomeDialog</name>
     <message>
         <location filename="../../desktop/ui/welcome.py" line="84"/>
