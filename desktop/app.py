@@ -150,6 +150,8 @@ class Desk:
         self.connection.start()
         self.hardware.refresh()
         self.welcome.maybe_show()
+        if self.welcome.dialog is not None:  # its button follows the download it started
+            self.welcome.dialog.follow_pulls(self.models)
         QTimer.singleShot(300, markdown.warm_up)
 
     def request_quit(self) -> None:

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.core.hardware.machine import gb
-from desktop.core.pulls import format_bytes
+from desktop.core.hardware.speed import format_speed
+from desktop.core.pulls import PullSnapshot, PullState, error_kind, format_bytes
+from desktop.ui.widgets import hardware_text as words
 
 KEY_WELCOME_SHOWN = "welcome.shown"
 
@@ -89,6 +91,7 @@ class WelcomeDialog(QDialog):
         self._server: ServerSummary | None = None
         self._recommended: tuple[str, int] | None = None
         self._requested = False
+        self._pull: PullSnapshot | None = None  # the latest state of the recommended tag's pull
 
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
@@ -121,18 +124,23 @@ class WelcomeDialog(QDialog):
         self.pull_button.setAccessibleName(self.tr("Download the recommended model"))
         self.pull_button.clicked.connect(self._on_pull)
         self.pull_button.setVisible(False)
+        self.pull_status = QLabel()
+        self.pull_status.setObjectName("welcomePullStatus")
+        self.pull_status.setWordWrap(True)
+        self.pull_status.setVisible(False)
         row = QHBoxLayout()
         row.addWidget(self.pull_button)
         row.addStretch(1)
         box = model_frame.layout()
         assert isinstance(box, QVBoxLayout)
         box.addLayout(row)
+        box.addWidget(self.pull_status)
         layout.addWidget(model_frame)
 
         layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.start_button = QPushButton(self.tr("Start Chatting"))
+        self.start_button = QPushButton(self.tr("Start chatting"))
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.accept)
         buttons.addWidget(self.start_button)
@@ -183,9 +191,11 @@ class WelcomeDialog(QDialog):
         else:
             machine = self.tr(
                 "{0} of RAM and no GPU that models can use, so they run on the processor.").format(ram)
-        tier = self.tr("It suits models of about {0} parameters (the {0} class).").format(report.tier.label)
-        # Two sentences in a row: a space in English, none in Chinese.
-        self.hardware_label.setText(self.tr("{0} {1}", "two sentences in a row").format(machine, tier))
+        # The hardware page's sentences, so both pages say the same: the table's class, and why
+        # the suggestion is smaller where that class would answer too slowly here.
+        text = words.two_sentences(machine, words.tier_sentence(report))
+        smaller = words.smaller_sentence(report)
+        self.hardware_label.setText(words.two_sentences(text, smaller) if smaller else text)
 
         suggestion = self._pick(report.suggestions)
         if suggestion is None:
@@ -196,8 +206,26 @@ class WelcomeDialog(QDialog):
             description = (suggestion.description_zh if chinese and suggestion.description_zh
                            else suggestion.description)
             self._recommended = (suggestion.tag, int(suggestion.download_size))
-            self.model_label.setText(self.tr("{0} ({1} download): {2}").format(
-                suggestion.tag, format_bytes(suggestion.download_size), description))
+            text = self.tr("{0} ({1} download, about {2} tokens/s here): {3}").format(
+                suggestion.tag, format_bytes(suggestion.download_size),
+                format_speed(suggestion.verdict.tokens_per_second), description)
+            if suggestion.slower is not None:
+                slower = self.tr("{0} also fits, slow: about {1} tokens/s.").format(
+                    suggestion.slower[0], format_speed(suggestion.slower[1].tokens_per_second))
+                text = words.two_sentences(text, slower)
+            self.model_label.setText(text)
+        self._update_pull_button()
+
+    def follow_pulls(self, models: Any) -> None:
+        """Show how the recommended model's download goes (ModelsController.pull_progressed)."""
+        models.pull_progressed.connect(self.set_pull_snapshot)
+
+    def set_pull_snapshot(self, snap: PullSnapshot) -> None:
+        if self._recommended is None or snap.model != self._recommended[0]:
+            return
+        self._pull = snap
+        if snap.state is PullState.CANCELLED:
+            self._requested = False
         self._update_pull_button()
 
     def set_probe_failed(self, message: str) -> None:
@@ -220,11 +248,22 @@ class WelcomeDialog(QDialog):
         tag = self._recommended[0]
         self.pull_button.setVisible(True)
         installed = self._server is not None and tag in self._server.models
-        if installed:
+        snap = self._pull
+        self.pull_status.setVisible(False)
+        if installed or (snap is not None and snap.state is PullState.SUCCEEDED):
             self.pull_button.setText(self.tr("{0} is installed").format(tag))
             self.pull_button.setEnabled(False)
+        elif snap is not None and snap.state is PullState.FAILED:
+            self.pull_button.setText(self.tr("Retry downloading {0}").format(tag))
+            self.pull_button.setEnabled(True)
+            self.pull_status.setText(self._failure_text(snap))
+            self.pull_status.setVisible(True)
         elif self._requested:
-            self.pull_button.setText(self.tr("Downloading {0}; see Models").format(tag))
+            if snap is not None and snap.fraction is not None:
+                percent = int(snap.fraction * 100)
+                self.pull_button.setText(self.tr("Downloading {0}: {1} %").format(tag, percent))
+            else:
+                self.pull_button.setText(self.tr("Downloading {0}; see Models").format(tag))
             self.pull_button.setEnabled(False)
         else:
             self.pull_button.setText(self.tr("Download {0}").format(tag))
@@ -232,10 +271,22 @@ class WelcomeDialog(QDialog):
             if self._server is None:
                 self.pull_button.setToolTip(self.tr("The download starts once a model server runs."))
 
+    def _failure_text(self, snap: PullSnapshot) -> str:
+        kind = error_kind(snap.error)
+        if kind == "offline":
+            return self.tr("The download failed: this computer is offline. Connect to the internet, then press Retry. You can chat with the starter model meanwhile.")  # noqa: E501
+        if kind == "unreachable":
+            return self.tr("The download failed: the model registry did not answer. Check the connection, then press Retry.")  # noqa: E501
+        if kind == "disk":
+            return self.tr("The download failed: the disk is full. Free some space, then press Retry.")
+        return self.tr("The download failed: {0}").format(snap.error)
+
     def _on_pull(self) -> None:
-        if self._recommended is None or self._requested:
+        failed = self._pull is not None and self._pull.state is PullState.FAILED
+        if self._recommended is None or (self._requested and not failed):
             return
         self._requested = True
+        self._pull = None
         self._update_pull_button()
         self.pull_requested.emit(*self._recommended)
 

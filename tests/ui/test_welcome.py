@@ -47,7 +47,7 @@ def test_engine_with_the_starter_model_and_a_gpu_machine(qtbot: Any, store: Stor
     assert "smollm2:135m" in w.server_label.text()
     assert "offline" in w.server_label.text()
     text = w.hardware_label.text()
-    assert "16.0 GB of RAM" in text and "a GPU" in text and "7B class" in text
+    assert "16.0 GB of RAM" in text and "a GPU" in text and "It suits 7B models" in text
     assert w.recommended is not None and w.recommended[0].startswith("llama3.1:8b")
     assert w.pull_button.isVisibleTo(w) and w.pull_button.isEnabled()
     assert w.pull_button.text() == f"Download {w.recommended[0]}"
@@ -60,7 +60,7 @@ def test_chinese_users_get_the_chinese_chat_model_and_description(qtbot: Any) ->
     assert w.recommended is not None and w.recommended[0].startswith("qwen2.5:")
     zh = next(s for s in r.suggestions if s.use == "chat_zh")
     assert zh.description_zh and zh.description_zh in w.model_label.text()
-    assert "no GPU" in w.hardware_label.text() and "3B class" in w.hardware_label.text()
+    assert "no GPU" in w.hardware_label.text() and "It suits 3B models" in w.hardware_label.text()
 
 
 def test_pull_is_requested_once_with_the_catalog_size(qtbot: Any) -> None:
@@ -127,3 +127,64 @@ def test_should_show_without_a_store_and_with_a_broken_one() -> None:
 
     assert should_show(None)
     assert not should_show(Broken())
+
+
+def test_the_two_core_machine_is_not_told_13b(qtbot: Any) -> None:
+    # The issue: "suits models of about 13B" and qwen2.5:14b "at roughly 2 tokens a second".
+    from desktop.core.hardware.machine import Cpu, Machine, Memory
+
+    machine = Machine(memory=Memory(int(23.5 * GIB), 22 * GIB), cpu=Cpu("AMD EPYC", 2, 2), os="Linux")
+    r = build_report(machine, load_catalog())
+    w = WelcomeDialog(None, server=ENGINE, report=r, language="zh_CN")
+    qtbot.addWidget(w)
+    hardware = w.hardware_label.text()
+    assert "13B" not in hardware and "It suits 7B models" in hardware
+    assert "so the suggestions are smaller models that reach at least 8 tokens/s" in hardware
+    assert w.recommended is not None and w.recommended[0] != "qwen2.5:14b"
+    text = w.model_label.text()
+    assert text.startswith(f"{w.recommended[0]} (") and "tokens/s here" in text
+    speed = float(text.split("about ")[1].split(" tokens/s")[0])
+    assert speed >= 8
+    assert "qwen2.5:7b also fits, slow: about 2.3 tokens/s." in text
+
+
+def test_a_failed_download_turns_the_button_into_retry(
+    qtbot: Any, qloop: Any, fault_server: Any, tmp_path: Path
+) -> None:
+    from desktop.core.ollama.client import OllamaClient
+    from desktop.ui.controllers.models_controller import ModelsController
+    from tests.ui.test_model_manager import run
+
+    offline = "pull model manifest: [Errno -2] Name or service not known"
+    fault_server.route("GET", "/api/tags", body={"models": []})
+    fault_server.route("GET", "/api/ps", body={"models": []})
+    fault_server.route(
+        "POST", "/api/pull", lines=[{"status": "pulling manifest"}, {"error": offline}], once=True
+    )
+    fault_server.route("POST", "/api/pull", lines=[{"status": "pulling manifest"}, {"status": "success"}])
+    client = OllamaClient(fault_server.url)
+    models = ModelsController(client, retry_delay=0.05, pending_path=tmp_path / "pending.json")
+    try:
+        w = WelcomeDialog(None, server=ENGINE, report=report(16, 8), language="en")
+        qtbot.addWidget(w)
+        w.follow_pulls(models)
+        w.pull_requested.connect(lambda tag, size: models.pull(tag, int(size)))
+        w.show()
+        qtbot.waitExposed(w)
+        assert w.recommended is not None
+        tag = w.recommended[0]
+        with qtbot.waitSignal(models.pull_finished, timeout=10_000):
+            w.pull_button.click()
+        # What the user sees: a Retry button and the reason in plain words, not "Downloading…".
+        assert w.pull_button.text() == f"Retry downloading {tag}" and w.pull_button.isEnabled()
+        assert w.pull_status.isVisible() and w.pull_status.height() > 0
+        assert w.pull_status.text().startswith("The download failed: this computer is offline.")
+        assert "Errno" not in w.pull_status.text()
+        with qtbot.waitSignal(models.pull_finished, timeout=10_000) as done:
+            w.pull_button.click()
+        assert done.args == [tag, True]
+        assert w.pull_button.text() == f"{tag} is installed" and not w.pull_button.isEnabled()
+        assert not w.pull_status.isVisible()
+    finally:
+        run(qtbot, qloop, models.aclose())
+        run(qtbot, qloop, client.aclose())
