@@ -98,6 +98,8 @@ class InstalledModelsModel(QAbstractTableModel):
             return tuple(c for c in SHOWN_CAPABILITIES if c in model.capabilities)
         if role == Qt.ItemDataRole.ToolTipRole and column == "name":
             return model.name
+        if role == Qt.ItemDataRole.ToolTipRole and column == "modified":
+            return model.modified_at[:19].replace("T", " ")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == "size":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
@@ -114,7 +116,8 @@ class InstalledModelsModel(QAbstractTableModel):
         if column == "family":
             return d.family
         if column == "modified":
-            return model.modified_at if sort else model.modified_at[:16].replace("T", " ")
+            # The day is what tells models apart; the time is in the tooltip.
+            return model.modified_at if sort else model.modified_at[:10]
         if column == "capabilities":
             return " ".join(model.capabilities) if sort else ""
         return None
