@@ -4,12 +4,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="421"/>
+        <location filename="../../desktop/app.py" line="230"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="422"/>
+        <location filename="../../desktop/app.py" line="231"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -21,7 +21,7 @@ Your data folder is %2.</source>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="55"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="45"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
@@ -72,150 +72,160 @@ Your data folder is %2.</source>
 <context>
     <name>CatalogBrowser</name>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="169"/>
-        <source>Runs on your GPU</source>
-        <translation>在 GPU 上运行</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="170"/>
-        <source>Partly on GPU</source>
-        <translation>部分在 GPU 上</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="171"/>
-        <source>CPU only (slow)</source>
-        <translation>仅 CPU（较慢）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="172"/>
-        <source>Too large</source>
-        <translation>过大</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="173"/>
-        <source>Unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="176"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="60"/>
         <source>Search models, e.g. qwen, code, vision, 中文</source>
         <translation>搜索模型，例如 qwen、code、vision、中文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="180"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="64"/>
         <source>All uses</source>
         <translation>全部用途</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="181"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="65"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="182"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="66"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="183"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="67"/>
         <source>Vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="68"/>
         <source>Embedding</source>
         <translation>嵌入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="185"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="69"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="188"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="72"/>
         <source>Only what runs well here</source>
         <translation>只看适合本机的</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="194"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="74"/>
+        <source>Tags that fit this computer and answer at {0} tokens/s or more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="83"/>
         <source>Model / tag</source>
         <translation>模型 / 标签</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="195"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="84"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="196"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="85"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="197"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="86"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="87"/>
         <source>On this computer</source>
         <translation>本机情况</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="199"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="88"/>
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="96"/>
         <source>Pull selected</source>
         <translation>下载所选</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="210"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="99"/>
         <source>Catalog dated {0}; works offline.</source>
         <translation>目录更新于 {0}，可离线使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="214"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="103"/>
         <source>The model catalog is not available. You can still type any tag in Downloads.</source>
         <translation>模型目录不可用。你仍可以在“下载”中输入任意标签。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="249"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="146"/>
         <source>Needs about {0}; it fits in your GPU memory ({1} usable).</source>
         <translation>约需 {0}，可完全放入 GPU 显存（可用 {1}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="254"/>
-        <source>Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU, about {2}x slower.</source>
-        <translation>约需 {0}；GPU 能容纳其中 {1}%，其余在 CPU 上运行，速度约慢 {2} 倍。</translation>
-    </message>
-    <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="258"/>
-        <source>Needs about {0}; it runs on the CPU from system memory ({1} usable), slowly.</source>
-        <translation>约需 {0}；将使用系统内存在 CPU 上运行（可用 {1}），速度较慢。</translation>
+        <source>Tags listed: {0}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/catalog_browser.py" line="260"/>
+        <source>No tags: the catalog is not available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="266"/>
+        <source>None of the {0} matching tags runs at {1} tokens/s or more here. Untick “Only what runs well here” to see them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="269"/>
+        <source>No tag matches “{0}”. Try a shorter word, or another use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="270"/>
+        <source>No tag has this use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="142"/>
         <source>Needs about {0}, more than this computer can give a model ({1}).</source>
         <translation>约需 {0}，超出本机可分配给模型的内存（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="277"/>
-        <source>Available once the hardware check has looked at this computer.</source>
-        <translation>完成本机硬件检查后显示。</translation>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="151"/>
+        <source>Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="350"/>
-        <source>{0} tags</source>
-        <translation>{0} 个标签</translation>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="154"/>
+        <source>Needs about {0}; it runs on the CPU from system memory ({1} usable).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="159"/>
+        <source>About {0} tokens/s: it fits, but answers slower than the {1} tokens/s a chat needs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="162"/>
+        <source>About {0} tokens/s, fast enough for a chat ({1} tokens/s or more).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="178"/>
+        <source>Available once the hardware check has looked at this computer.</source>
+        <translation>完成本机硬件检查后显示。</translation>
     </message>
 </context>
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="248"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="335"/>
         <source>The reply failed: %1</source>
         <translation>回复失败：%1</translation>
     </message>
@@ -223,91 +233,147 @@ Your data folder is %2.</source>
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="98"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="90"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="91"/>
         <source>The model that answers in this conversation</source>
         <translation>在此对话中回答的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="101"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="93"/>
         <source>Options…</source>
         <translation>选项…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="102"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="94"/>
         <source>System prompt, temperature, context length and seed</source>
         <translation>系统提示词、温度、上下文长度和随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="107"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="99"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="115"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="107"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="118"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="110"/>
         <source>Ask anything. Your conversation stays on this computer.</source>
         <translation>随便问。您的对话只保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="142"/>
-        <source>Message the model (Enter sends, Shift+Enter for a new line)</source>
-        <translation>给模型发消息（Enter 发送，Shift+Enter 换行）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="144"/>
-        <source>Message</source>
-        <translation>消息</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="147"/>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="333"/>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="172"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="164"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="276"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="278"/>
         <source>No model installed</source>
         <translation>未安装模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="283"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="285"/>
         <source>%1 (not installed)</source>
         <translation>%1（未安装）</translation>
     </message>
+</context>
+<context>
+    <name>CodeView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="333"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="158"/>
+        <source>Wrap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="159"/>
+        <source>Wrap long lines of this code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="164"/>
+        <source>Copy</source>
+        <translation type="unfinished">复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="165"/>
+        <source>Copy this code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="169"/>
+        <source>Code</source>
+        <translation type="unfinished">编程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="185"/>
+        <source>text</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ComposerBox</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="41"/>
+        <source>Message the model (Enter sends, Shift+Enter for a new line)</source>
+        <translation type="unfinished">给模型发消息（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="43"/>
+        <source>Message</source>
+        <translation type="unfinished">消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="47"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="133"/>
+        <source>Send</source>
+        <translation type="unfinished">发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="55"/>
+        <source>Edit</source>
+        <translation type="unfinished">编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="57"/>
+        <source>Take the waiting messages back into the box</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="133"/>
         <source>Stop</source>
-        <translation>停止</translation>
+        <translation type="unfinished">停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="135"/>
         <source>Stop the reply (Esc)</source>
-        <translation>停止回复 (Esc)</translation>
+        <translation type="unfinished">停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="135"/>
         <source>Send (Enter)</source>
-        <translation>发送 (Enter)</translation>
+        <translation type="unfinished">发送 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="145"/>
+        <source>Sent when this reply ends: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="148"/>
+        <source>%1 messages wait for this reply to end, the first: %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ConnectionController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/connection_controller.py" line="96"/>
+        <location filename="../../desktop/ui/controllers/connection_controller.py" line="102"/>
         <source>Could not start a model server: %1</source>
         <translation>无法启动模型服务器：%1</translation>
     </message>
@@ -364,73 +430,73 @@ Your data folder is %2.</source>
 <context>
     <name>ConversationSidebar</name>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="37"/>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="38"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="84"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="39"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="40"/>
         <source>Start a new conversation (Ctrl+N)</source>
         <translation>开始新的对话 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="42"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="43"/>
         <source>Search all messages</source>
         <translation>搜索所有消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="43"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="44"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="52"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="53"/>
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="59"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="60"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="79"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="83"/>
         <source>Could not load this conversation</source>
         <translation>无法加载此对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="107"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="111"/>
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="180"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="181"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="143"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="190"/>
         <source>Rename conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="143"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="190"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="150"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="197"/>
         <source>Delete conversation</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="151"/>
+        <location filename="../../desktop/ui/widgets/conversation_sidebar.py" line="198"/>
         <source>Delete “%1” for good? This cannot be undone.</source>
         <translation>要永久删除“%1”吗？此操作无法撤销。</translation>
     </message>
@@ -438,43 +504,42 @@ Your data folder is %2.</source>
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../desktop/app.py" line="59"/>
+        <location filename="../../desktop/app.py" line="56"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="61"/>
+        <location filename="../../desktop/app.py" line="58"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="224"/>
+        <location filename="../../desktop/ui/controllers/banner_controller.py" line="115"/>
         <source>No model is installed yet. Download one to start chatting.</source>
         <translation>尚未安装任何模型。下载一个即可开始对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="227"/>
+        <location filename="../../desktop/ui/controllers/banner_controller.py" line="86"/>
         <source>Get a model</source>
         <translation>获取模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="292"/>
+        <location filename="../../desktop/ui/controllers/banner_controller.py" line="108"/>
         <source>The model %1 is not installed on this server.</source>
         <translation>此服务器上未安装模型 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="295"/>
+        <location filename="../../desktop/ui/controllers/banner_controller.py" line="89"/>
         <source>Download %1</source>
         <translation>下载 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="328"/>
+        <location filename="../../desktop/ui/controllers/banner_controller.py" line="94"/>
         <source>Cannot reach a model server at %1. Your conversations are still here; start the built-in engine or Ollama, then retry.</source>
         <translation>无法连接 %1 上的模型服务器。你的对话都还在；请启动内置引擎或 Ollama，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="333"/>
-        <location filename="../../desktop/app.py" line="348"/>
+        <location filename="../../desktop/ui/controllers/banner_controller.py" line="84"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
     </message>
@@ -487,7 +552,7 @@ Your data folder is %2.</source>
         <translation>无法检查本机硬件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="99"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="98"/>
         <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
         <translation>无法检查本机硬件，暂无法给出模型建议。</translation>
     </message>
@@ -495,283 +560,368 @@ Your data folder is %2.</source>
 <context>
     <name>HardwarePanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="55"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="45"/>
         <source>Your computer and the models it can run</source>
         <translation>你的电脑及其可运行的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="60"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="176"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="50"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="137"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="62"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="52"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="66"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="118"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="86"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="213"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="66"/>
         <source>Free</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="66"/>
         <source>Driver</source>
         <translation>驱动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="66"/>
         <source>Used by Ollama</source>
         <translation>Ollama 使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="86"/>
-        <source>Size</source>
-        <translation>规模</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="87"/>
-        <source>Rule of thumb</source>
-        <translation>经验值</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="88"/>
-        <source>Example</source>
-        <translation>示例</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="89"/>
-        <source>Needs here</source>
-        <translation>本机需要</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="90"/>
-        <source>On this computer</source>
-        <translation>本机情况</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="115"/>
-        <source>Suggested models</source>
-        <translation>推荐模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="124"/>
-        <source>Model sizes</source>
-        <translation>模型规格</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="151"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="66"/>
         <source>Runs on your GPU</source>
         <translation>在 GPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="152"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="67"/>
         <source>Partly on GPU</source>
         <translation>部分在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="153"/>
-        <source>CPU only (slow)</source>
-        <translation>仅 CPU（较慢）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="154"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="70"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="81"/>
         <source>Too large</source>
         <translation>过大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="191"/>
-        <source>{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU.</source>
-        <translation>{0} 约需 {1}；你的 Mac 允许 GPU 使用 {2}，因此可完全在 GPU 上运行。</translation>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="68"/>
+        <source>Runs on the CPU</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="193"/>
-        <source>{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU.</source>
-        <translation>{0} 约需 {1}；你的 GPU 有 {2} 可用，因此可完全在 GPU 上运行。</translation>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="69"/>
+        <source>Fits, slow</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="198"/>
-        <source>{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, about {3}x slower.</source>
-        <translation>{0} 约需 {1}；你的 GPU 只有 {2} 可用，部分将在 CPU 上运行，速度约慢 {3} 倍。</translation>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="71"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="82"/>
+        <source>Unknown</source>
+        <translation type="unfinished">未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="208"/>
-        <source>{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, slowly.</source>
-        <translation>{0} 约需 {1}，超出 GPU 可提供的容量（{2}），因此将在 CPU 上运行，速度较慢。</translation>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="73"/>
+        <source>Runs on your GPU, about {0} tokens/s</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="211"/>
-        <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at roughly {3} tokens a second.</source>
-        <translation>{0} 约需 {1}；没有可用的 GPU，将在 CPU 上运行（可供模型使用的内存为 {2}），约每秒 {3} 个词元。</translation>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="75"/>
+        <source>Partly on GPU, about {0} tokens/s</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="216"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="77"/>
+        <source>Runs on the CPU, about {0} tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="79"/>
+        <source>Fits, slow: about {0} tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="95"/>
+        <source>{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU, at about {3} tokens/s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="100"/>
+        <source>{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU, at about {3} tokens/s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="105"/>
+        <source>{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, at about {3} tokens/s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="111"/>
+        <source>{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, at about {3} tokens/s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="116"/>
+        <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at about {3} tokens/s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="121"/>
         <source>{0} needs about {1}, more than this computer can give a model, so it will not load.</source>
         <translation>{0} 约需 {1}，超出本机可分配给模型的内存，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="223"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="126"/>
+        <source>That is below the {0} tokens/s a chat needs: it fits, but answers slowly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="141"/>
         <source>This computer has {0} of memory shared by the CPU and GPU; the GPU may use {1}.</source>
         <translation>本机有 {0} 内存，由 CPU 和 GPU 共享；GPU 最多可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="227"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="145"/>
         <source>This computer has {0} of RAM ({1} usable for models) and {2} with {3} free.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），以及 {2}（{3} 可用）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="230"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="148"/>
         <source>This computer has {0} of RAM ({1} usable for models) and no GPU that Ollama can use, so models run on the CPU.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），没有 Ollama 可用的 GPU，因此模型将在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="158"/>
+        <source>It suits {0} models: its GPU has the {1} the table asks for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="161"/>
+        <source>It suits {0} models: it has the {1} of RAM the table asks for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="171"/>
+        <source>A {0} model would answer here at about {1} tokens/s, so the suggestions are smaller models that reach at least {2} tokens/s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="212"/>
+        <source>Processor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="214"/>
+        <source>Graphics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="215"/>
+        <source>Disk (models folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="221"/>
+        <source>4 cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="222"/>
+        <source>8 GB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="223"/>
+        <source>none needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="224"/>
+        <source>10 GB free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="230"/>
+        <source>8 cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="231"/>
+        <source>32 GB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="232"/>
+        <source>RTX 3060 (12 GB) or Apple M1 Pro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="233"/>
+        <source>50 GB free on an SSD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="240"/>
+        <source>{0} cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="245"/>
+        <source>{0}, sharing {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="247"/>
+        <source>{0}, {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="248"/>
+        <source>none that models can use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="251"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="264"/>
+        <source>not known</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="253"/>
+        <source>{0} free on an SSD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="255"/>
+        <source>{0} free on a spinning disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="256"/>
+        <source>{0} free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="261"/>
+        <source>meets the recommendation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="262"/>
+        <source>meets the minimum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="263"/>
+        <source>below the minimum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="268"/>
+        <source>{0}: {1}</source>
+        <comment>a part of this computer: its verdict</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="280"/>
+        <source>{0} is a {1} download and needs about {2} of disk space.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="284"/>
+        <source>{0} is a {1} download and needs about {2} of disk space; {3} is free, enough.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="292"/>
+        <source>{0} is a {1} download and needs about {2} of disk space, but only {3} is free: free some space first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="135"/>
         <source>{0} {1}</source>
         <comment>two sentences in a row</comment>
         <translation>{0}{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="240"/>
-        <source>It suits {0} models.</source>
-        <translation>适合 {0} 级别的模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="249"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="190"/>
         <source>On battery: the suggestions are one size smaller, with a {0}-token context, to save power.</source>
         <translation>正在使用电池：为节省电量，建议的模型小一档，上下文为 {0} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="254"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="198"/>
         <source>A container limit ({0}) caps memory at {1}; the computer itself has {2}.</source>
         <translation>容器限制（{0}）将内存限定为 {1}；本机实际有 {2}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="279"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="170"/>
         <source>RAM: {0} free of {1}</source>
         <translation>内存：{0} 可用，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="287"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="288"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="324"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="178"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="215"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="291"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="182"/>
         <source>shares system memory</source>
         <translation>共享系统内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="295"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="186"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="295"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="314"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="186"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="205"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="304"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="195"/>
         <source>{0}: {1} of GPU memory</source>
         <translation>{0}：{1} 显存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="307"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="198"/>
         <source>{0}: {1} free of {2}</source>
         <translation>{0}：{1} 可用，共 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="314"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="205"/>
         <source>No GPU found</source>
         <translation>未找到 GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="323"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="214"/>
         <source>Processor: {0}, {1} cores, {2} threads</source>
         <translation>处理器：{0}，{1} 核 {2} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="334"/>
-        <source>{0} ◀ this computer</source>
-        <translation>{0} ◀ 本机</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="335"/>
-        <source>about {0} of RAM</source>
-        <translation>约 {0} 内存</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="337"/>
-        <source>about {0} of RAM and a GPU</source>
-        <translation>约 {0} 内存及一块 GPU</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="368"/>
-        <source>Chinese chat</source>
-        <translation>中文对话</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="369"/>
-        <source>English chat</source>
-        <translation>英文对话</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="370"/>
-        <source>Code</source>
-        <translation>编程</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="371"/>
-        <source>Fast replies</source>
-        <translation>快速回复</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="372"/>
-        <source>Embeddings (search, RAG)</source>
-        <translation>嵌入（搜索、RAG）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="384"/>
-        <source>needs {0}</source>
-        <translation>需要 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="388"/>
-        <source>Also good: {0}</source>
-        <translation>也可考虑：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="393"/>
-        <source>Pull</source>
-        <translation>下载</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="394"/>
-        <source>Download {0} with the model manager</source>
-        <translation>在模型管理器中下载 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="407"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="235"/>
         <source>{0} spilled to the CPU: {1} of {2} is on the GPU, the rest runs on the CPU, so replies are slower. A smaller model or a shorter context would fit.</source>
         <translation>{0} 部分溢出到 CPU：{2} 中有 {1} 在 GPU 上，其余在 CPU 上运行，因此回复较慢。换用更小的模型或更短的上下文即可放下。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="412"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="240"/>
         <source>{0} is running on the CPU only, although this computer has a GPU.</source>
         <translation>本机有 GPU，但 {0} 仅在 CPU 上运行。</translation>
     </message>
@@ -779,29 +929,29 @@ Your data folder is %2.</source>
 <context>
     <name>HotkeyManager</name>
     <message>
-        <location filename="../../desktop/ui/hotkeys/__init__.py" line="79"/>
-        <location filename="../../desktop/ui/hotkeys/__init__.py" line="84"/>
-        <location filename="../../desktop/ui/hotkeys/__init__.py" line="140"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="77"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="82"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="138"/>
         <source>The global shortcut is off.</source>
         <translation>全局快捷键已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/__init__.py" line="116"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="114"/>
         <source>Asking the desktop to allow {0}…</source>
         <translation>正在请求桌面允许 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/__init__.py" line="119"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="117"/>
         <source>No global shortcut method exists on this system.</source>
         <translation>此系统上没有可用的全局快捷键方式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/__init__.py" line="123"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="121"/>
         <source>{0} opens Quick Ask from any application.</source>
         <translation>在任何应用中按 {0} 即可打开快速提问。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/__init__.py" line="151"/>
+        <location filename="../../desktop/ui/hotkeys/__init__.py" line="149"/>
         <source>The global shortcut does not work here: {0} Instead, add a keyboard shortcut in your system settings that runs “{1}”.</source>
         <translation>全局快捷键在这里无法使用：{0} 请改为在系统设置中添加一个键盘快捷键，运行“{1}”。</translation>
     </message>
@@ -917,46 +1067,46 @@ Your data folder is %2.</source>
 <context>
     <name>InstalledModelsPanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="201"/>
         <source>Filter installed models</source>
         <translation>筛选已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="228"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="231"/>
         <source>No models installed yet. Open Downloads to pull one, or import a GGUF file.</source>
         <translation>尚未安装模型。打开“下载”页下载一个，或导入 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="233"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="301"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="309"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="234"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="302"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="237"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="310"/>
         <source>Copy…</source>
         <translation>复制…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="235"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="303"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="311"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="236"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="304"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="312"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="241"/>
         <source>Import GGUF…</source>
         <translation>导入 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="242"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -964,83 +1114,114 @@ Your data folder is %2.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="31"/>
+        <location filename="../../desktop/ui/main_window.py" line="47"/>
         <source>Ollama Desk</source>
         <translation>Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="37"/>
+        <location filename="../../desktop/ui/main_window.py" line="57"/>
         <source>Pages</source>
         <translation>页面</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="52"/>
+        <location filename="../../desktop/ui/main_window.py" line="73"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="96"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="97"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="100"/>
+        <location filename="../../desktop/ui/main_window.py" line="161"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="105"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="108"/>
+        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <source>&amp;Conversation</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="109"/>
-        <source>Keyboard shortcuts</source>
-        <translation>键盘快捷键</translation>
+        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <source>About Ollama Desk</source>
+        <translation>关于 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="117"/>
-        <location filename="../../desktop/ui/main_window.py" line="118"/>
+        <location filename="../../desktop/ui/main_window.py" line="253"/>
+        <source>There is no reply to copy yet.</source>
+        <translation>还没有可复制的回复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <source>Reply copied.</source>
+        <translation>回复已复制。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <source>none yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <source>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;A private assistant for local language models.&lt;/p&gt;&lt;p&gt;Model server in use: %2&lt;/p&gt;&lt;p&gt;Licence: MIT&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;本地语言模型的私人助手。&lt;/p&gt;&lt;p&gt;正在使用的模型服务器：%2&lt;/p&gt;&lt;p&gt;许可证：MIT&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="287"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>Ollama %1 at %2</source>
         <translation>Ollama %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="119"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Ollama %1 (started by Ollama Desk) at %2</source>
         <translation>Ollama %1（由 Ollama Desk 启动），地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="120"/>
+        <location filename="../../desktop/ui/main_window.py" line="290"/>
         <source>Built-in engine %1 at %2</source>
         <translation>内置引擎 %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="126"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Connecting to a model server…</source>
         <translation>正在连接模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="129"/>
+        <location filename="../../desktop/ui/main_window.py" line="300"/>
         <source>No model server at %1</source>
         <translation>%1 上没有模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
         <source>Stop engine</source>
         <translation>停止引擎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="135"/>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
     </message>
@@ -1048,105 +1229,143 @@ Your data folder is %2.</source>
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="62"/>
         <source>Message text</source>
         <translation>消息文本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="97"/>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="166"/>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="171"/>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="176"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="61"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="78"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="97"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="78"/>
         <source>Copy this message</source>
         <translation>复制此消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="80"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="99"/>
-        <source>Edit and resend this message</source>
-        <translation>编辑并重新发送此消息</translation>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="80"/>
+        <source>Edit this message and send it again</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="101"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="82"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="101"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="82"/>
         <source>Ask for a new reply</source>
         <translation>请求新的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="103"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="84"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="103"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="84"/>
         <source>Continue this reply</source>
         <translation>继续此回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="200"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="167"/>
+        <source>Wait for the reply to finish, or stop it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="169"/>
+        <source>Send the edited message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="198"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="200"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="198"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="211"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="209"/>
         <source>Stopped. The text so far is kept.</source>
         <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="211"/>
         <source>No reply: %1</source>
         <translation>没有回复：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="211"/>
         <source>the request failed</source>
         <translation>请求失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
         <source>Interrupted: %1</source>
         <translation>已中断：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
         <source>the connection was lost</source>
         <translation>连接已断开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="217"/>
         <source>Writing…</source>
         <translation>正在输入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="233"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="217"/>
+        <source>Loading the model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="234"/>
+        <source>%1 tokens/s · %2 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="236"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="251"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="278"/>
+        <source>Edit message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="281"/>
+        <source>Save and send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="283"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="284"/>
+        <source>Keep the message as it was (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="319"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="252"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="320"/>
         <source>Open this address in your browser?
 
 %1</source>
@@ -1371,87 +1590,87 @@ Your data folder is %2.</source>
 <context>
     <name>ModelsController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="126"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="125"/>
         <source>Could not read the list of installed models.</source>
         <translation>无法读取已安装模型的列表。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="138"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="137"/>
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="141"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="140"/>
         <source>Could not delete {0}.</source>
         <translation>无法删除 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="146"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="145"/>
         <source>Copied {0} to {1}.</source>
         <translation>已将 {0} 复制为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="149"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="148"/>
         <source>Could not copy {0} to {1}.</source>
         <translation>无法将 {0} 复制为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="157"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="156"/>
         <source>Renamed {0} to {1}.</source>
         <translation>已将 {0} 重命名为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="160"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="159"/>
         <source>Could not rename {0} to {1}.</source>
         <translation>无法将 {0} 重命名为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="169"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="168"/>
         <source>Uploading {0}…</source>
         <translation>正在上传 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="177"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="176"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="179"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="178"/>
         <source>The server stopped before it finished creating {0}.</source>
         <translation>服务器在创建 {0} 完成前停止了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="182"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="181"/>
         <source>Could not import {0}: {1}</source>
         <translation>无法导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="184"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="183"/>
         <source>Could not read {0}: {1}</source>
         <translation>无法读取 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="189"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="188"/>
         <source>Could not import {0}.</source>
         <translation>无法导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="194"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="193"/>
         <source>Unloaded {0} from memory.</source>
         <translation>已从内存中卸载 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="197"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="196"/>
         <source>Could not unload {0}.</source>
         <translation>无法卸载 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="202"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="201"/>
         <source>{0} stays in memory until you unload it.</source>
         <translation>{0} 将一直保留在内存中，直到你卸载它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="205"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="204"/>
         <source>Could not keep {0} loaded.</source>
         <translation>无法让 {0} 保持加载。</translation>
     </message>
@@ -1517,47 +1736,47 @@ Your data folder is %2.</source>
 <context>
     <name>PullPanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="249"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="74"/>
         <source>Model tag, e.g. llama3.2:3b or hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M</source>
         <translation>模型标签，例如 llama3.2:3b 或 hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="252"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="77"/>
         <source>Pull</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="254"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="79"/>
         <source>Browse catalog…</source>
         <translation>浏览目录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="264"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="89"/>
         <source>Pull anyway</source>
         <translation>仍然下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="265"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="90"/>
         <source>Don&apos;t pull</source>
         <translation>不下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="274"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="99"/>
         <source>No downloads yet. Type a model tag above, or pick one from the catalog.</source>
         <translation>还没有下载任务。在上方输入模型标签，或从目录中选择。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="317"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="142"/>
         <source>“{0}” is not a model tag. Use a name like llama3.2:3b or hf.co/user/repo:Q4_K_M.</source>
         <translation>“{0}”不是模型标签。请使用类似 llama3.2:3b 或 hf.co/user/repo:Q4_K_M 的名称。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="328"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="153"/>
         <source>{0} needs about {1} of disk space, but only {2} is free in {3}. Free some space or choose a smaller model.</source>
         <translation>{0} 约需 {1} 磁盘空间，但 {3} 只剩 {2} 可用。请清理空间或选择更小的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="339"/>
+        <location filename="../../desktop/ui/widgets/pull_panel.py" line="164"/>
         <source>{0} is already being downloaded.</source>
         <translation>{0} 已在下载中。</translation>
     </message>
@@ -1565,102 +1784,133 @@ Your data folder is %2.</source>
 <context>
     <name>PullRow</name>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="38"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="73"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="39"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="42"/>
         <source>Remove from the list</source>
         <translation>从列表中移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="100"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="136"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="102"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="136"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="102"/>
         <source>Resuming…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="138"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="104"/>
         <source>Downloading</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="140"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="106"/>
         <source>Stalled, retrying</source>
         <translation>已停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="142"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="108"/>
         <source>Verifying</source>
         <translation>正在校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="144"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="110"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="146"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="112"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="147"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="113"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="154"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="120"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="159"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="125"/>
         <source>{0} of {1} so far</source>
         <translation>{0} / {1}（总量未定）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="164"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="130"/>
         <source>{0}/s</source>
         <translation>{0}/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="166"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="132"/>
         <source>about {0} left</source>
         <translation>剩余约 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="168"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="134"/>
         <source>no data for a while; trying again (attempt {0})</source>
         <translation>一段时间未收到数据；正在重试（第 {0} 次）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="170"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="136"/>
         <source>took {0}</source>
         <translation>用时 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="172"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="138"/>
         <source>starts when the downloads above finish</source>
         <translation>上方下载完成后开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_panel.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="140"/>
+        <source>the downloaded part is kept; Retry continues from there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="151"/>
+        <source>No network connection: the model registry could not be reached. Connect to the internet, then press Retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="155"/>
+        <source>The model registry did not answer. Check the internet connection (or a proxy or firewall), then press Retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="159"/>
+        <source>{0} is not in the registry. Check the name and the tag, e.g. llama3.2:3b.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="162"/>
+        <source>The disk is full. Free some space, then press Retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="165"/>
+        <source>{0}
+Details: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="206"/>
         <source>{0} layers</source>
         <translation>{0} 个层</translation>
     </message>
@@ -1668,13 +1918,13 @@ Your data folder is %2.</source>
 <context>
     <name>QuickAskController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="72"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="73"/>
         <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="105"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="75"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="76"/>
         <source>Wait for the answer, or press Esc to stop it.</source>
         <translation>请等待回答完成，或按 Esc 停止。</translation>
     </message>
@@ -1684,27 +1934,27 @@ Your data folder is %2.</source>
         <translation>尚未选择模型。请打开 Ollama Desk，下载或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="135"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="131"/>
         <source>No model is installed yet. Open Ollama Desk to download one.</source>
         <translation>尚未安装任何模型。请打开 Ollama Desk 下载一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="163"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="158"/>
         <source>The answer ended before the model finished.</source>
         <translation>模型还没说完，回答就中断了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="181"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="176"/>
         <source>The answer failed: {0}</source>
         <translation>回答失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="195"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="190"/>
         <source>The history is not available, so the chat cannot be opened.</source>
         <translation>历史记录不可用，因此无法在对话中打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="207"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="202"/>
         <source>The exchange could not be saved: {0}</source>
         <translation>无法保存这次问答：{0}</translation>
     </message>
@@ -1712,82 +1962,87 @@ Your data folder is %2.</source>
 <context>
     <name>QuickAskSettingsSection</name>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="82"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="67"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="83"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="68"/>
         <source>Use {0}</source>
         <translation>使用 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="87"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="72"/>
         <source>Quick Ask shortcut:</source>
         <translation>快速提问快捷键：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="95"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="80"/>
         <source>Copy the command</source>
         <translation>复制命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="99"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="84"/>
         <source>Add to the applications menu</source>
         <translation>添加到应用程序菜单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="100"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="85"/>
         <source>Installs the launcher with its Quick Ask action</source>
         <translation>安装启动器及其“快速提问”操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="109"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="94"/>
         <source>Keep quick questions in the chat history</source>
         <translation>将快速提问保存到对话历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="115"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="100"/>
         <source>Empty</source>
         <translation>空白</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="116"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="101"/>
         <source>Text from the clipboard</source>
         <translation>剪贴板中的文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="118"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="103"/>
         <source>Selected text (X11 primary selection)</source>
         <translation>选中的文字（X11 主选区）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="122"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="107"/>
         <source>Quick Ask opens with:</source>
         <translation>快速提问打开时填入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="124"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="109"/>
         <source>Keep running in the system tray when the window is closed</source>
         <translation>关闭窗口后继续在系统托盘中运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="128"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="113"/>
         <source>This desktop shows no system tray.</source>
         <translation>此桌面没有系统托盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="152"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="130"/>
+        <source>Could not save the setting: {0}</source>
+        <translation type="unfinished">无法保存设置：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="149"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="158"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="155"/>
         <source>Added to the menu</source>
         <translation>已添加到菜单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="159"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="156"/>
         <source>Could not add it to the menu</source>
         <translation>无法添加到菜单</translation>
     </message>
@@ -1795,73 +2050,73 @@ Your data folder is %2.</source>
 <context>
     <name>QuickAskWindow</name>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="96"/>
-        <location filename="../../desktop/ui/quick_ask.py" line="115"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="97"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="117"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="126"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="128"/>
         <source>Ask anything…</source>
         <translation>想问什么都可以…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="151"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="157"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="152"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="158"/>
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="153"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="159"/>
         <source>Continue in main window</source>
         <translation>在主窗口中继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="154"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="160"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
         <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="193"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="199"/>
         <source>no model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="219"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="225"/>
         <source>Answer copied.</source>
         <translation>回答已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="236"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="254"/>
         <source>Answering…  Esc stops.</source>
         <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="249"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="267"/>
         <source>Done · {0:.1f} tokens/s</source>
         <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="251"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="269"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="253"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="271"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="255"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="273"/>
         <source>The answer failed.</source>
         <translation>回答失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="265"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="283"/>
         <source>Open this address in your browser?
 
 {0}</source>
@@ -1870,24 +2125,52 @@ Your data folder is %2.</source>
 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="266"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="284"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="274"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="292"/>
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="285"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="303"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="308"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="326"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
         <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
+    </message>
+</context>
+<context>
+    <name>RequirementsSection</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="129"/>
+        <source>Minimum and recommended hardware</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="133"/>
+        <source>Part</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="134"/>
+        <source>This computer</source>
+        <translation type="unfinished">本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="135"/>
+        <source>Minimum (7B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="136"/>
+        <source>Recommended (13B)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1964,440 +2247,440 @@ Your data folder is %2.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="149"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="124"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="159"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="134"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="160"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="135"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="161"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="162"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="166"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="141"/>
         <source>Close settings</source>
         <translation>关闭设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="152"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="188"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="163"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="154"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="183"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
         <source>&amp;Theme:</source>
         <translation>主题(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="161"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="193"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="168"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="194"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="169"/>
         <source>A new language is used after Ollama Desk restarts.</source>
         <translation>重新启动 Ollama Desk 后使用新语言。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="202"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="203"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
         <source>Show the data folder in the file manager</source>
         <translation>在文件管理器中显示数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="206"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="181"/>
         <source>Change…</source>
         <translation>更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="211"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
         <source>The data folder is set by the OLLAMA_DESK_HOME environment variable.</source>
         <translation>数据文件夹由环境变量 OLLAMA_DESK_HOME 指定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="215"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="190"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="229"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
         <source>Model server address</source>
         <translation>模型服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="231"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="206"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="240"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="215"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="241"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="216"/>
         <source>Check that a model server answers at this address</source>
         <translation>检查此地址上是否有模型服务器响应</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="243"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="218"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="244"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="219"/>
         <source>Connect to this server from now on</source>
         <translation>从现在起连接到此服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="248"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="223"/>
         <source>&amp;Server:</source>
         <translation>服务器(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="255"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="230"/>
         <source>Connected to {0}.</source>
         <translation>已连接到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="257"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="232"/>
         <source>Leave it empty to use Ollama on this computer, or the built-in engine when Ollama is not installed. Another computer&apos;s Ollama: http://host:11434.</source>
         <translation>留空则使用本机的 Ollama；未安装 Ollama 时使用内置引擎。其他电脑上的 Ollama：http://主机:11434。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="266"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="241"/>
         <source>Default model</source>
         <translation>默认模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="267"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="242"/>
         <source>The first installed model</source>
         <translation>第一个已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="271"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="246"/>
         <source>&amp;Default model:</source>
         <translation>默认模型(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="283"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="258"/>
         <source>Quick Ask shortcut</source>
         <translation>快速提问快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="285"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="260"/>
         <source>Quick Ask shortcut:</source>
         <translation>快速提问快捷键：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="286"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="261"/>
         <source>The new shortcut is registered the next time Ollama Desk starts.</source>
         <translation>新的快捷键将在 Ollama Desk 下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="290"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="265"/>
         <source>Keep quick questions in the chat history</source>
         <translation>将快速提问保存到对话历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="300"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="275"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="302"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="277"/>
         <source>Back Up…</source>
         <translation>备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="303"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="278"/>
         <source>Save a copy of every conversation and setting in one file</source>
         <translation>将所有对话和设置保存到一个文件中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="305"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="280"/>
         <source>Restore…</source>
         <translation>恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="306"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="281"/>
         <source>Replace all conversations with those of a backup</source>
         <translation>用备份中的对话替换全部对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="313"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="288"/>
         <source>Export and import</source>
         <translation>导出与导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="315"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="290"/>
         <source>Export as JSON…</source>
         <translation>导出为 JSON…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="317"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="292"/>
         <source>Every conversation in one file that can be imported again</source>
         <translation>所有对话保存在一个文件中，可再次导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="319"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="294"/>
         <source>Export as Markdown…</source>
         <translation>导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="320"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="295"/>
         <source>One readable file per conversation, in a folder</source>
         <translation>每个对话一个易读的文件，保存在一个文件夹中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="322"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="297"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="324"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="299"/>
         <source>Add the conversations of a JSON export; those already here are skipped</source>
         <translation>添加 JSON 导出文件中的对话；已有的对话会被跳过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="341"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="316"/>
         <source>The conversation history is not available.</source>
         <translation>对话历史不可用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="383"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="358"/>
         <source>Could not save the setting: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="402"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="377"/>
         <source>Choose a folder for Ollama Desk&apos;s data</source>
         <translation>选择 Ollama Desk 的数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="421"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="396"/>
         <source>Cannot use {0}: {1}</source>
         <translation>无法使用 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="430"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="405"/>
         <source>Could not copy the conversations to {0}: {1}</source>
         <translation>无法将对话复制到 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="435"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="410"/>
         <source>Could not save the new location: {0}</source>
         <translation>无法保存新位置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="439"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="414"/>
         <source>Ollama Desk will use {0} after a restart.</source>
         <translation>重新启动后，Ollama Desk 将使用 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="441"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="416"/>
         <source>Your conversations were copied there; downloaded models stay in the old folder until you delete them.</source>
         <translation>您的对话已复制到那里；已下载的模型仍留在旧文件夹中，直到您删除它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="453"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="428"/>
         <source>This address does not work: {0}</source>
         <translation>此地址无法使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="469"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="444"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="476"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="451"/>
         <source>A model server answers at {0} (Ollama API {1}).</source>
         <translation>{0} 上的模型服务器有响应（Ollama API {1}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="494"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="469"/>
         <source>Connecting to {0}.</source>
         <translation>正在连接到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="495"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="470"/>
         <source>Automatic: Ollama on this computer, else the built-in engine.</source>
         <translation>自动：本机的 Ollama，否则使用内置引擎。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="531"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="506"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="554"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="529"/>
         <source>Back up conversations</source>
         <translation>备份对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="556"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="531"/>
         <source>Ollama Desk backup (*.sqlite3)</source>
         <translation>Ollama Desk 备份 (*.sqlite3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="561"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="536"/>
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="562"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="537"/>
         <source>Ollama Desk backup (*.sqlite3);;All files (*)</source>
         <translation>Ollama Desk 备份 (*.sqlite3);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="566"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="541"/>
         <source>Restore a backup?</source>
         <translation>要恢复备份吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="567"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="542"/>
         <source>Every conversation and setting will be replaced by those in {0}. A copy of the current ones is kept next to the database.</source>
         <translation>所有对话和设置都将被 {0} 中的内容替换。当前内容的副本会保存在数据库旁边。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="575"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="550"/>
         <source>Export conversations</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="576"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="551"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="581"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="556"/>
         <source>Export conversations as Markdown into</source>
         <translation>将对话以 Markdown 格式导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="587"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="562"/>
         <source>Import conversations</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="588"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="563"/>
         <source>JSON (*.json);;All files (*)</source>
         <translation>JSON (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="596"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="571"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="600"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="575"/>
         <source>The backup failed: {0}</source>
         <translation>备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="602"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="577"/>
         <source>Backed up to {0}.</source>
         <translation>已备份到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="610"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="585"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="614"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="589"/>
         <source>Nothing was changed: {0}</source>
         <translation>未做任何更改：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="617"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="592"/>
         <source>Restored. The conversations you had before are saved in {0}.</source>
         <translation>已恢复。之前的对话保存在 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="626"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="641"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="601"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="616"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="630"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="645"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="605"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="620"/>
         <source>The export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="633"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="608"/>
         <source>Exported {0} conversations to {1}.</source>
         <translation>已将 {0} 个对话导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="647"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="622"/>
         <source>Exported {0} conversations as Markdown to {1}.</source>
         <translation>已将 {0} 个对话以 Markdown 格式导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="656"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="631"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="660"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="635"/>
         <source>Nothing was imported: {0}</source>
         <translation>未导入任何内容：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="662"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="637"/>
         <source>Imported {0} conversations; {1} were already here.</source>
         <translation>已导入 {0} 个对话；{1} 个已存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="665"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="640"/>
         <source>{0} could not be read: {1}</source>
         <translation>{0} 个无法读取：{1}</translation>
     </message>
@@ -2438,117 +2721,117 @@ Your data folder is %2.</source>
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="63"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="64"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="64"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="65"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="65"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="66"/>
         <source>Next conversation</source>
         <translation>下一个对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="66"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="67"/>
         <source>Previous conversation</source>
         <translation>上一个对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="67"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="68"/>
         <source>Rename the conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="68"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="69"/>
         <source>Delete the conversation</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="69"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="70"/>
         <source>Go to the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="70"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="71"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="71"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="72"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="72"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="73"/>
         <source>Stop the reply</source>
         <translation>停止回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="73"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="74"/>
         <source>Regenerate the last reply</source>
         <translation>重新生成最后的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="74"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="75"/>
         <source>Copy the last reply</source>
         <translation>复制最后的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="75"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="76"/>
         <source>Switch model</source>
         <translation>切换模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="76"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="77"/>
         <source>Manage models</source>
         <translation>管理模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="77"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="78"/>
         <source>Quick Ask from anywhere (global)</source>
         <translation>随处快速提问（全局）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="78"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="79"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="79"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="80"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="80"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="81"/>
         <source>Show or hide the conversation list</source>
         <translation>显示或隐藏对话列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="81"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="82"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="88"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="89"/>
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="89"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="90"/>
         <source>Writing</source>
         <translation>输入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="90"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="91"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="91"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="92"/>
         <source>Application</source>
         <translation>应用程序</translation>
     </message>
@@ -2556,34 +2839,141 @@ Your data folder is %2.</source>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="147"/>
-        <source>Keyboard Shortcuts</source>
-        <translation>键盘快捷键</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="152"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="181"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="186"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="153"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="187"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="153"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="187"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="172"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="207"/>
         <source>Quick Ask works from any application while Ollama Desk runs; change its keys in Settings.</source>
         <translation>Ollama Desk 运行时，可在任何应用中使用快速提问；可在设置中更改其按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="199"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="162"/>
         <source>off</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionsSection</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="179"/>
+        <source>Suggested models</source>
+        <translation type="unfinished">推荐模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="201"/>
+        <source>Each suggestion fits this computer and answers at {0} tokens/s or more, fast enough to read along in a chat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
+        <source>Chinese chat</source>
+        <translation type="unfinished">中文对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
+        <source>English chat</source>
+        <translation type="unfinished">英文对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
+        <source>Code</source>
+        <translation type="unfinished">编程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
+        <source>Fast replies</source>
+        <translation type="unfinished">快速回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="209"/>
+        <source>Embeddings (search, RAG)</source>
+        <translation type="unfinished">嵌入（搜索、RAG）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
+        <source>Pull</source>
+        <translation type="unfinished">下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="226"/>
+        <source>Download {0} with the model manager</source>
+        <translation type="unfinished">在模型管理器中下载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="231"/>
+        <source>Download {0}; needs {1} of memory ({2} free for models).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="236"/>
+        <source>Also good: {0}</source>
+        <translation type="unfinished">也可考虑：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="239"/>
+        <source>{0} also fits, slow: about {1} tokens/s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TierSection</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="72"/>
+        <source>Model sizes</source>
+        <translation type="unfinished">模型规格</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="76"/>
+        <source>Size</source>
+        <translation type="unfinished">大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="77"/>
+        <source>Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="78"/>
+        <source>Example</source>
+        <translation type="unfinished">示例</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="79"/>
+        <source>Needs here</source>
+        <translation type="unfinished">本机需要</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="80"/>
+        <source>On this computer</source>
+        <translation type="unfinished">本机情况</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="98"/>
+        <source>{0} ◀ this computer</source>
+        <translation type="unfinished">{0} ◀ 本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="100"/>
+        <source>{0} of RAM and a GPU, or {1} of GPU memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="104"/>
+        <source>{0} of RAM, or {1} of GPU memory</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2630,23 +3020,38 @@ Your data folder is %2.</source>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="82"/>
-        <source>New Chat</source>
+        <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="85"/>
-        <source>Hide Window</source>
+        <source>Hide window</source>
         <translation>隐藏窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="92"/>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="113"/>
+        <source>Stop engine</source>
+        <translation>停止引擎</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="117"/>
+        <source>Starting engine…</source>
+        <translation>正在启动引擎…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tray.py" line="119"/>
+        <source>Start engine</source>
+        <translation>启动引擎</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="88"/>
         <source>Open Ollama Desk</source>
         <translation>打开 Ollama Desk</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/tray.py" line="92"/>
-        <source>Default Model</source>
-        <translation>默认模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="105"/>
@@ -2657,21 +3062,6 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/tray.py" line="107"/>
         <source>Model server offline</source>
         <translation>模型服务器离线</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/tray.py" line="113"/>
-        <source>Stop Engine</source>
-        <translation>停止引擎</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/tray.py" line="117"/>
-        <source>Starting Engine…</source>
-        <translation>正在启动引擎…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/tray.py" line="119"/>
-        <source>Start Engine</source>
-        <translation>启动引擎</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tray.py" line="124"/>
@@ -2694,22 +3084,22 @@ Your data folder is %2.</source>
         <translation>模型已完成回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="285"/>
+        <location filename="../../desktop/ui/tray.py" line="289"/>
         <source>Download finished</source>
         <translation>下载完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="285"/>
+        <location filename="../../desktop/ui/tray.py" line="289"/>
         <source>{0} is ready to use.</source>
         <translation>{0} 已可以使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="288"/>
+        <location filename="../../desktop/ui/tray.py" line="292"/>
         <source>Download failed</source>
         <translation>下载失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="289"/>
+        <location filename="../../desktop/ui/tray.py" line="293"/>
         <source>{0} could not be downloaded. Open the Models page to retry.</source>
         <translation>{0} 下载失败。请打开“模型”页面重试。</translation>
     </message>
@@ -2717,17 +3107,17 @@ Your data folder is %2.</source>
 <context>
     <name>TrayIntegration</name>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="218"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="235"/>
         <source>It keeps running in the system tray; click its icon to open it again, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行；点击托盘图标即可重新打开，也可以在设置中关闭此行为。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="220"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="237"/>
         <source>Ollama Desk is still running</source>
         <translation>Ollama Desk 仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="215"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="232"/>
         <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行。按 {0} 打开快速提问，也可以在设置中关闭此行为。</translation>
     </message>
@@ -2758,139 +3148,163 @@ Your data folder is %2.</source>
 <context>
     <name>WelcomeDialog</name>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="84"/>
-        <location filename="../../desktop/ui/welcome.py" line="100"/>
+        <location filename="../../desktop/ui/welcome.py" line="86"/>
+        <location filename="../../desktop/ui/welcome.py" line="103"/>
         <source>Welcome to Ollama Desk</source>
         <translation>欢迎使用 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="106"/>
+        <location filename="../../desktop/ui/welcome.py" line="109"/>
         <source>Chat with language models that run on this computer. What you type stays here, and it works offline.</source>
         <translation>与在本机运行的语言模型对话。您输入的内容只留在本机，离线也能使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="114"/>
+        <location filename="../../desktop/ui/welcome.py" line="117"/>
         <source>Model server</source>
         <translation>模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="116"/>
+        <location filename="../../desktop/ui/welcome.py" line="119"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="119"/>
+        <location filename="../../desktop/ui/welcome.py" line="122"/>
         <source>A model to start with</source>
         <translation>推荐的入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="121"/>
+        <location filename="../../desktop/ui/welcome.py" line="124"/>
         <source>Download the recommended model</source>
         <translation>下载推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="135"/>
-        <source>Start Chatting</source>
-        <translation>开始对话</translation>
+        <location filename="../../desktop/ui/welcome.py" line="143"/>
+        <source>Start chatting</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="150"/>
+        <location filename="../../desktop/ui/welcome.py" line="158"/>
         <source>No model server is running yet: {0} Your conversations are still here to read; start Ollama, or the built-in engine from the tray menu, to chat.</source>
         <translation>尚无模型服务器在运行：{0} 您仍可阅读已有的对话；启动 Ollama，或从托盘菜单启动内置引擎，即可对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="153"/>
+        <location filename="../../desktop/ui/welcome.py" line="161"/>
         <source>Looking for a model server…</source>
         <translation>正在查找模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="157"/>
+        <location filename="../../desktop/ui/welcome.py" line="165"/>
         <source>Ollama is not installed here, so Ollama Desk runs its built-in engine with the small starter model {0}: you can chat right away, even offline. Install Ollama for larger, faster models.</source>
         <translation>本机未安装 Ollama，因此 Ollama Desk 使用内置引擎和小型入门模型 {0}：您可以立即开始对话，离线也可以。安装 Ollama 可使用更大、更快的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="161"/>
+        <location filename="../../desktop/ui/welcome.py" line="169"/>
         <source>Using the Ollama server at {0}.</source>
         <translation>正在使用 {0} 上的 Ollama 服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="163"/>
+        <location filename="../../desktop/ui/welcome.py" line="171"/>
         <source>unknown version</source>
         <translation>未知版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="164"/>
+        <location filename="../../desktop/ui/welcome.py" line="172"/>
         <source>Ollama found on this computer ({0}) at {1}.</source>
         <translation>已在本机找到 Ollama（{0}），地址 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="171"/>
+        <location filename="../../desktop/ui/welcome.py" line="179"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="172"/>
+        <location filename="../../desktop/ui/welcome.py" line="180"/>
         <source>A suggestion follows once the check is done.</source>
         <translation>检查完成后将给出建议。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="179"/>
+        <location filename="../../desktop/ui/welcome.py" line="187"/>
         <source>{0} of memory, shared with the {1}.</source>
         <translation>{0} 内存，与 {1} 共享。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="181"/>
+        <location filename="../../desktop/ui/welcome.py" line="189"/>
         <source>{0} of RAM and {1} with {2} for models.</source>
         <translation>{0} 内存，{1} 有 {2} 可供模型使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="185"/>
+        <location filename="../../desktop/ui/welcome.py" line="193"/>
         <source>{0} of RAM and no GPU that models can use, so they run on the processor.</source>
         <translation>{0} 内存，没有模型可用的 GPU，因此模型在处理器上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="186"/>
-        <source>It suits models of about {0} parameters (the {0} class).</source>
-        <translation>适合约 {0} 参数的模型（{0} 级别）。</translation>
+        <location filename="../../desktop/ui/welcome.py" line="209"/>
+        <source>{0} ({1} download, about {2} tokens/s here): {3}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="188"/>
-        <source>{0} {1}</source>
-        <comment>two sentences in a row</comment>
-        <translation>{0}{1}</translation>
+        <location filename="../../desktop/ui/welcome.py" line="213"/>
+        <source>{0} also fits, slow: about {1} tokens/s.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="193"/>
+        <location filename="../../desktop/ui/welcome.py" line="277"/>
+        <source>The download failed: this computer is offline. Connect to the internet, then press Retry. You can chat with the starter model meanwhile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="279"/>
+        <source>The download failed: the model registry did not answer. Check the connection, then press Retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="281"/>
+        <source>The download failed: the disk is full. Free some space, then press Retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="282"/>
+        <source>The download failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="203"/>
         <source>No model in the catalog fits this computer well.</source>
         <translation>目录中没有适合本机的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="199"/>
-        <source>{0} ({1} download): {2}</source>
-        <translation>{0}（下载 {1}）：{2}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/welcome.py" line="204"/>
+        <location filename="../../desktop/ui/welcome.py" line="232"/>
         <source>This computer could not be checked: {0}</source>
         <translation>无法检查本机：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="224"/>
+        <location filename="../../desktop/ui/welcome.py" line="254"/>
         <source>{0} is installed</source>
         <translation>{0} 已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="227"/>
+        <location filename="../../desktop/ui/welcome.py" line="257"/>
+        <source>Retry downloading {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="264"/>
+        <source>Downloading {0}: {1} %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="266"/>
         <source>Downloading {0}; see Models</source>
         <translation>正在下载 {0}；请查看“模型”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="230"/>
+        <location filename="../../desktop/ui/welcome.py" line="269"/>
         <source>Download {0}</source>
         <translation>下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="233"/>
+        <location filename="../../desktop/ui/welcome.py" line="272"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
     </message>
