@@ -223,7 +223,7 @@ class Desk:
 
 def _open_store() -> Store | None:
     try:
-        return Store.open_default()
+        store = Store.open_default()
     except StoreError as err:
         QMessageBox.critical(
             None,
@@ -233,6 +233,12 @@ def _open_store() -> Store | None:
             .replace("%2", str(paths.data_dir())),
         )
         return None
+    if store.notice:
+        # A 0-byte or unreadable database was moved aside (store.moved_aside): say so, once.
+        QMessageBox.warning(
+            None, QCoreApplication.translate("App", "Ollama Desk started a new history"), store.notice
+        )
+    return store
 
 
 async def _run(app: QApplication, store: Store, instance: SingleInstance, args: argparse.Namespace) -> int:

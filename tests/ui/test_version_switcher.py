@@ -67,3 +67,40 @@ def test_regenerate_then_switch_between_the_two_answers(
     qtbot.mouseClick(old.versions.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk.page.view_for(second.id) is not None, timeout=3000)
     assert desk.page.view_for(second.id).versions.label.text() == "2/2"
+
+
+def test_a_search_hit_in_an_earlier_version_opens_that_version(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    send(desk, "original question")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    first = last_message(desk)
+    fault_server.route("POST", "/api/chat", lines=[chunk("A second answer"), FINAL])
+    desk.page.view_for(first.id).regenerate_button.click()
+    qtbot.waitUntil(lambda: last_message(desk).content == "A second answer" and reply_is(desk, "complete"))
+    [hit] = [h for h in desk.store.search("中文") if h.message_id]
+    assert hit.message_id == first.id
+    desk.chat.open(hit.conversation_id, hit.message_id)
+    qtbot.waitUntil(lambda: desk.page.view_for(first.id) is not None, timeout=3000)
+    assert desk.page.view_for(first.id).versions.label.text() == "1/2"
+
+
+def test_the_app_says_when_it_moved_a_broken_database_aside(
+    qtbot: Any, desk_home: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop import app
+    from desktop.core.store import DB_NAME
+
+    (desk_home / DB_NAME).write_bytes(b"")
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append((title, text)))
+    store = app._open_store()
+    assert store is not None
+    try:
+        assert store.moved_aside is not None and store.moved_aside.exists()
+        [(title, text)] = shown
+        assert title == "Ollama Desk started a new history" and str(store.moved_aside) in text
+    finally:
+        store.close()

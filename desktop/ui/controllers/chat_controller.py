@@ -8,6 +8,7 @@ server come from the Session: the client in use when a reply starts, the one def
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -102,6 +103,11 @@ class ChatController(QObject):
         try:
             conversation = self._store.conversation(conversation_id)
             messages = self._store.messages(conversation_id)
+            if focus_message_id and all(m.id != focus_message_id for m in messages):
+                # A search hit in a version not shown: show that version's branch.
+                with contextlib.suppress(NotFound):
+                    self._store.select_version(focus_message_id)
+                    messages = self._store.messages(conversation_id)
         except StoreError as err:
             self.failed.emit(str(err))
             return
