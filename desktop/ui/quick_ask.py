@@ -47,7 +47,7 @@ STYLE = """
                  border-radius: 8px; padding: 1px 8px; }
 #QuickAskInput { border: none; background: transparent; font-size: 15pt; }
 #QuickAskAnswer { border: none; background: transparent; font-size: 11pt; }
-#QuickAskRule { color: palette(midlight); }
+#QuickAskRule { color: palette(mid); }
 #QuickAskHint { color: palette(placeholder-text); }
 """
 
