@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.core.messages import Role, Status
 from desktop.core.server_manager import ServerInfo, ServerKind, ServerState
 from desktop.ui.shortcuts import install_shortcuts
 from desktop.ui.widgets.chat_page import ChatPage
@@ -237,14 +238,14 @@ class MainWindow(QMainWindow):
         page = self.chat_page
         views = [
             v for v in page.findChildren(MessageView)
-            if v.message.role == "assistant" and page.view_for(v.message.id) is v
+            if v.message.role == Role.ASSISTANT and page.view_for(v.message.id) is v
         ]
         return max(views, key=lambda v: v.message.id, default=None)
 
     def regenerate_last_reply(self) -> None:
         self.show_chat()
         view = self.last_reply()
-        if view is not None and view.message.status != "streaming":
+        if view is not None and view.message.status != Status.STREAMING:
             view.regenerate_requested.emit(view.message.id)
 
     def copy_last_reply(self) -> None:
