@@ -23,6 +23,9 @@ QWidget#sidebar QListWidget::item { padding: 7px 6px; border-radius: 6px; }
 QWidget#sidebar QListWidget::item:selected {
     background: palette(highlight); color: palette(highlighted-text); }
 QPushButton#newChatButton { padding: 6px; font-weight: bold; }
+QWidget#sidebar QLineEdit { background: palette(base); border: 1px solid %(field_border)s; border-radius: 5px;
+    padding: 3px 6px; }
+QWidget#sidebar QLineEdit:focus { border: 1px solid palette(highlight); }
 QLabel#conversationTitle { font-size: 15px; font-weight: bold; }
 QLabel#emptyLabel { color: palette(placeholder-text); font-size: 15px; padding: 60px; }
 QFrame#userMessage { background: %(user)s; border: none; border-radius: 10px; margin-left: 80px; }
@@ -62,6 +65,7 @@ class Colours:
     disabled_text: str
     user_bubble: str
     border: str
+    field_border: str  # the edge of a text box on the sidebar's background (3:1 for a non-text part)
     banner: str
     online: str
     offline: str
@@ -96,6 +100,7 @@ LIGHT = Colours(
     disabled_text="#9aa0a6",
     user_bubble="#e3edff",
     border="#e1e4e8",
+    field_border="#7b828c",
     banner="#fff4e0",
     online="#1a7f37",
     offline="#b42318",
@@ -127,6 +132,7 @@ DARK = Colours(
     disabled_text="#6b6f75",
     user_bubble="#1e3a5f",
     border="#3c4043",
+    field_border="#80868b",
     banner="#4a3512",
     online="#4ade80",
     offline="#f87171",
@@ -228,6 +234,7 @@ def style_sheet(c: Colours) -> str:
     return _QSS % {
         "user": c.user_bubble,
         "border": c.border,
+        "field_border": c.field_border,
         "banner": c.banner,
         "online": c.online,
         "offline": c.offline,

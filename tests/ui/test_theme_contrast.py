@@ -39,7 +39,15 @@ def test_every_colour_of_a_theme_is_in_a_checked_pair() -> None:
     # A colour added to the theme without a pair would escape the check.
     named = set(theme.Colours.__dataclass_fields__)
     paired = {n for pair in theme.PAIRS for n in pair}
-    assert named - paired == {"disabled_text", "border"}  # exempt: disabled text, a frame line
+    # Exempt: disabled text, a frame line; a text box's edge is a non-text part (3:1, below).
+    assert named - paired == {"disabled_text", "border", "field_border"}
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_a_text_box_edge_stands_out_at_3_to_1(name: str) -> None:
+    c = THEMES[name]
+    assert theme.contrast_ratio(c.field_border, c.alternate_base) >= 3.0
+    assert theme.contrast_ratio(c.field_border, c.base) >= 3.0
 
 
 @pytest.mark.parametrize("name", THEMES)
