@@ -30,6 +30,8 @@ from desktop.ui.widgets import hardware_text as words
 from desktop.ui.widgets.hardware_sections import RequirementsSection, SuggestionsSection, TierSection
 from desktop.ui.widgets.hardware_text import HIGHLIGHT as HIGHLIGHT
 
+MAX_PAGE_WIDTH = 1100
+
 
 class HardwarePanel(QWidget):
     """Emits pull_requested(tag) when the user asks for a suggested model."""
@@ -110,6 +112,9 @@ class HardwarePanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        # Lines and tables stay readable on a wide screen: the page stops growing, centred.
+        body.setMaximumWidth(MAX_PAGE_WIDTH)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
