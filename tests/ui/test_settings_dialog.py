@@ -353,3 +353,44 @@ def test_controls_have_accessible_names(dialog: SettingsDialog) -> None:
         dialog.shortcut_edit,
     ):
         assert widget.accessibleName()
+
+
+def test_keep_running_in_the_tray_sits_under_general(store: Store, qtbot: Any, tmp_path: Path) -> None:
+    from desktop.ui.hotkeys import HotkeyManager
+    from desktop.ui.hotkeys.settings import KEY_CLOSE_TO_TRAY, QuickAskSettingsSection
+
+    section = QuickAskSettingsSection(store, HotkeyManager([]))
+    d = SettingsDialog(store, store=store, quick_ask_section=section, data_folder=tmp_path)
+    qtbot.addWidget(d)
+    d.show()
+    box = section.close_to_tray
+    assert box.text() == "Keep running in the system tray when the window is closed"
+    d.show_page("general")
+    assert box.isVisible() and d.general.isAncestorOf(box)
+    d.show_page("quick_ask")
+    assert not box.isVisible() and not section.isAncestorOf(box)
+    box.setChecked(False)
+    assert store.get_setting(KEY_CLOSE_TO_TRAY) is False
+
+
+def test_the_dialog_does_its_file_work_off_the_ui_thread(
+    dialog: SettingsDialog, store: Store, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from desktop.core import export
+
+    fill(store, 1)
+    threads: list[str] = []
+    real = export.export_json
+
+    def spy(s: Store, path: Path) -> int:
+        threads.append(threading.current_thread().name)
+        return real(s, path)
+
+    monkeypatch.setattr(export, "export_json", spy)
+    dialog.export_json_to(tmp_path / "x.json")
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert threads and threads[0] != threading.current_thread().name
+    assert "Exported 1 conversations" in dialog.data_status.text()
+    assert not hasattr(dialog, "_pending")  # the dialog owns no pool and no task bookkeeping
