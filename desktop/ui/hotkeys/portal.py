@@ -21,6 +21,7 @@ from typing import Any
 
 from desktop.ui.hotkeys.base import HotkeyBackend, HotkeyUnavailable
 from desktop.ui.hotkeys.keys import Shortcut
+from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class PortalHotkey(HotkeyBackend):
             import jeepney  # noqa: F401
         except ImportError as err:
             raise HotkeyUnavailable(self.tr("The D-Bus library (jeepney) is not installed.")) from err
-        self._task: asyncio.Task[None] | None = None
+        self._tasks = TaskRunner(self)
         self._router: Any = None
         self._conn: Any = None
         self._session = ""
@@ -83,20 +84,14 @@ class PortalHotkey(HotkeyBackend):
             asyncio.get_event_loop_policy().get_event_loop()
         except RuntimeError as err:
             raise HotkeyUnavailable(self.tr("The application's event loop is not running.")) from err
-        self._task = asyncio.ensure_future(self._run(shortcut))
-        self._task.add_done_callback(self._on_task_done)
+        # The session with the portal lives as long as the registration: one task, cancelled to
+        # unregister; a failure is reported once, from the runner's done callback.
+        self._tasks.start(self._run(shortcut), on_error=self._on_failed)
 
     def unregister(self) -> None:
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
+        self._tasks.cancel_all()
 
-    def _on_task_done(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled():
-            return
-        err = task.exception()
-        if err is None:
-            return
+    def _on_failed(self, err: BaseException) -> None:
         if isinstance(err, PortalError):
             message = str(err)
         elif isinstance(err, (OSError, EOFError)):
