@@ -4,6 +4,11 @@
 <context>
     <name>App</name>
     <message>
+        <location filename="../../desktop/app.py" line="236"/>
+        <source>Ollama Desk started a new history</source>
+        <translation>Ollama Desk 已开始新的历史记录</translation>
+    </message>
+    <message>
         <location filename="../../desktop/app.py" line="230"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
