@@ -311,3 +311,24 @@ def test_switch_version_steps_through_the_versions_and_stops_at_the_ends(store: 
     assert switch_version(store, a1.id, +2).id == a3.id
     assert switch_version(store, a3.id, +1).id == a3.id
     assert [(m.content, m.version, m.version_count) for m in store.messages(c.id)][-1] == ("three", 3, 3)
+
+
+def test_backup_and_restore_keep_versions_and_parts_and_an_old_backup_is_upgraded(tmp_path: Path) -> None:
+    with Store(tmp_path / "live.sqlite3") as s:
+        c = s.create_conversation("kept", MODEL)
+        s.add_message(c.id, Role.USER, "q")
+        a = s.add_message(c.id, Role.ASSISTANT, "a1", parts=ALL_PARTS)
+        s.add_version(a.id, "a2")
+        backup = s.backup_to(tmp_path / "copy.sqlite3")
+        s.delete_conversation(c.id)
+        s.restore_from(backup)
+        [restored] = s.conversations()
+        thread = s.messages(restored.id)
+        assert [(m.content, m.version, m.version_count) for m in thread] == [("q", 1, 1), ("a2", 2, 2)]
+        assert s.versions(thread[1].id)[0].parts == ALL_PARTS
+        # A backup made before versions existed (schema 3) comes back upgraded.
+        _make_v3_database(tmp_path / "old.sqlite3")
+        s.restore_from(tmp_path / "old.sqlite3")
+        assert [m.content for m in s.messages(1)] == ["q1", "a1", "q2"]
+        s.add_version(3, "a1, regenerated after the restore")
+        assert [m.content for m in s.messages(1)] == ["q1", "a1, regenerated after the restore"]
