@@ -257,6 +257,8 @@ class Segment:
     html: str = ""
     code: str = ""
     lang: str = ""
+    # The prose's own (nested) code blocks, in order, for its Copy anchors.
+    nested: tuple[str, ...] = ()
 
 
 def segments(
@@ -273,8 +275,9 @@ def segments(
     def flush() -> None:
         if run:
             prose = renderer.block(run)
+            nested = tuple(t.content for t in run if t.type in ("fence", "code_block"))
             if prose:
-                out.append(Segment("prose", html=prose))
+                out.append(Segment("prose", html=prose, nested=nested))
             run.clear()
 
     for tok in _md.parse(text):

@@ -303,6 +303,7 @@ class ChatPage(QWidget):
 
     def _clear(self) -> None:
         for view in self._views.values():
+            view.hide()  # out of the layout now, deleted when the event loop next runs
             view.deleteLater()
         self._views.clear()
         self._focused_view = None

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QColor,
     QGuiApplication,
+    QPalette,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -147,6 +149,7 @@ class CodeView(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("codeBlock")
+        self.setAutoFillBackground(True)
         self._code = ""
         self._lang = ""
         self._dark = False
@@ -184,13 +187,16 @@ class CodeView(QFrame):
         self._code, self._lang, self._dark = code, lang, dark
         self.lang_label.setText(lang or self.tr("text"))
         if self._styled != dark:
+            # Colours through the palette: a style sheet here would restyle the scroll bar
+            # apart from the theme's (a black handle on the light theme).
             self._styled = dark
             bg, fg = markdown.code_colors(dark)
-            self.setStyleSheet(
-                f"QFrame#codeBlock {{ background: {bg}; border-radius: 6px; }}"
-                f" QLabel#codeLanguage {{ color: {'#a0a0a0' if dark else '#57606a'}; }}"
-                f" QTextBrowser {{ background: transparent; color: {fg}; }}"
-            )
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Window, QColor(bg))
+            palette.setColor(QPalette.ColorRole.Text, QColor(fg))
+            palette.setColor(QPalette.ColorRole.WindowText, QColor("#a0a0a0" if dark else "#57606a"))
+            palette.setColor(QPalette.ColorRole.ButtonText, QColor(fg))
+            self.setPalette(palette)
         self.text.setHtml(markdown.code_block_html(code, lang, dark))
 
     def code(self) -> str:
@@ -263,14 +269,14 @@ class MessageBody(QWidget):
         self._source = ""
         self._stable_len = 0
         self._code_count = 0
-        self._codes: list[str] = []  # every code block, for nested ones' Copy anchors
+        self._codes: list[str] = []  # every code block, in order: the Copy anchors' numbers
 
     def _commit(self, piece: str) -> None:
         segs, self._code_count = markdown.segments(
             piece, dark=self._dark, copy_label=self._copy_label, first_code_index=self._code_count
         )
-        self._codes.extend(markdown.code_blocks(piece))
         for seg in segs:
+            self._codes.extend((seg.code,) if seg.kind == "code" else seg.nested)
             last = self._done[-1] if self._done else None
             if seg.kind == "prose" and isinstance(last, ProseView):
                 last.append(seg.html)
@@ -327,7 +333,6 @@ class MessageBody(QWidget):
         if isinstance(widget, ProseView):
             widget.link_requested.connect(self.link_requested)
             widget.copy_code_requested.connect(self._copy_nested)
-            widget.setStyleSheet("QTextBrowser { background: transparent; }")
         widget.show()  # a layout shows new children only at the next event loop pass
         return widget
 

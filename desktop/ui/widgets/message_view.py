@@ -91,18 +91,25 @@ class MessageView(QFrame):
         self.versions = VersionSwitcher(self)
         self.versions.step_requested.connect(self.version_step_requested)
 
-        row = QHBoxLayout()
+        # A reply's actions sit under it, by its figures; your own message's beside "You", so
+        # it needs no empty row of its own.
+        user = message.role == "user"
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.role_label, 1)
+        self.footer = QWidget(self)
+        row = QHBoxLayout(self.footer)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.versions)
         row.addWidget(self.status_label, 1)
-        row.addWidget(self.actions)
+        (head if user else row).addWidget(self.actions)
 
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(12, 8, 12, 6)
         self._layout.setSpacing(4)
-        self._layout.addWidget(self.role_label)
+        self._layout.addLayout(head)
         self._layout.addWidget(self.body)
-        self._layout.addLayout(row)
+        self._layout.addWidget(self.footer)
         self.set_message(message)
 
     def _button(self, text: str, tip: str) -> QPushButton:
@@ -217,6 +224,8 @@ class MessageView(QFrame):
             self.status_label.setText(self.tr("Writing…") if self._text else self.tr("Loading the model…"))
         else:
             self.status_label.setText(self._figures())
+        several = int(getattr(m, "version_count", 1) or 1) > 1
+        self.footer.setVisible(not user or several or bool(self.status_label.text()))
         self._update_actions()
         if bool(self.property("unfinished")) != unfinished:
             self.setProperty("unfinished", unfinished)
