@@ -77,152 +77,147 @@ Your data folder is %2.</source>
 <context>
     <name>CatalogBrowser</name>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="60"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="60"/>
         <source>Search models, e.g. qwen, code, vision, 中文</source>
         <translation>搜索模型，例如 qwen、code、vision、中文</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="64"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="64"/>
         <source>All uses</source>
         <translation>全部用途</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="65"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="65"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="66"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="67"/>
         <source>Vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="68"/>
         <source>Embedding</source>
         <translation>嵌入</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="69"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="69"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="72"/>
         <source>Only what runs well here</source>
         <translation>只看适合本机的</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="74"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="74"/>
         <source>Tags that fit this computer and answer at {0} tokens/s or more.</source>
         <translation>适合本机且每秒至少生成 {0} 个词元的标签。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="83"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="83"/>
         <source>Model / tag</source>
         <translation>模型 / 标签</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="84"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="84"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="85"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="85"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="86"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="86"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="87"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="87"/>
         <source>On this computer</source>
         <translation>本机情况</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="88"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="88"/>
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="96"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="96"/>
         <source>Pull selected</source>
         <translation>下载所选</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="99"/>
         <source>Catalog dated {0}; works offline.</source>
         <translation>目录更新于 {0}，可离线使用。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="103"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="103"/>
         <source>The model catalog is not available. You can still type any tag in Downloads.</source>
         <translation>模型目录不可用。你仍可以在“下载”中输入任意标签。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="146"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="147"/>
         <source>Needs about {0}; it fits in your GPU memory ({1} usable).</source>
         <translation>约需 {0}，可完全放入 GPU 显存（可用 {1}）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="258"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="253"/>
         <source>Tags listed: {0}</source>
         <translation>列出的标签：{0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="260"/>
-        <source>No tags: the catalog is not available.</source>
-        <translation>没有标签：模型目录不可用。</translation>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="270"/>
+        <source>Nothing that matches runs at {0} tokens/s or more here (matching tags: {1}). Untick “Only what runs well here” to see them.</source>
+        <translation>匹配的标签在本机都达不到每秒 {0} 个词元（匹配的标签：{1} 个）。取消勾选“只看适合本机的”即可看到它们。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="266"/>
-        <source>None of the {0} matching tags runs at {1} tokens/s or more here. Untick “Only what runs well here” to see them.</source>
-        <translation>匹配的 {0} 个标签在本机都达不到每秒 {1} 个词元。取消勾选“只看适合本机的”即可看到它们。</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="269"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="273"/>
         <source>No tag matches “{0}”. Try a shorter word, or another use.</source>
         <translation>没有标签匹配“{0}”。请试试更短的词或其他用途。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="270"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="274"/>
         <source>No tag has this use.</source>
         <translation>没有标签具有此用途。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="142"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="143"/>
         <source>Needs about {0}, more than this computer can give a model ({1}).</source>
         <translation>约需 {0}，超出本机可分配给模型的内存（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="151"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="152"/>
         <source>Needs about {0}; your GPU holds {1}% of it and the rest runs on the CPU.</source>
         <translation>约需 {0}；GPU 可容纳其中 {1}%，其余在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="154"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="155"/>
         <source>Needs about {0}; it runs on the CPU from system memory ({1} usable).</source>
         <translation>约需 {0}；在 CPU 上使用系统内存运行（可用 {1}）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="159"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="160"/>
         <source>About {0} tokens/s: it fits, but answers slower than the {1} tokens/s a chat needs.</source>
         <translation>每秒约 {0} 个词元：放得下，但比对话所需的每秒 {1} 个词元慢。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="162"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="163"/>
         <source>About {0} tokens/s, fast enough for a chat ({1} tokens/s or more).</source>
         <translation>每秒约 {0} 个词元，对话够快（每秒 {1} 个词元或以上）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/catalog_browser.py" line="178"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="179"/>
         <source>Available once the hardware check has looked at this computer.</source>
         <translation>完成本机硬件检查后显示。</translation>
     </message>
@@ -565,368 +560,368 @@ Your data folder is %2.</source>
 <context>
     <name>HardwarePanel</name>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="45"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="47"/>
         <source>Your computer and the models it can run</source>
         <translation>你的电脑及其可运行的模型</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="50"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="137"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="52"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="142"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="52"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="54"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="66"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="86"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="88"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="213"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>Free</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>Driver</source>
         <translation>驱动</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>Used by Ollama</source>
         <translation>Ollama 使用</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="66"/>
         <source>Runs on your GPU</source>
         <translation>在 GPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="67"/>
         <source>Partly on GPU</source>
         <translation>部分在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="70"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="70"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="81"/>
         <source>Too large</source>
         <translation>过大</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="68"/>
         <source>Runs on the CPU</source>
         <translation>在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="69"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="69"/>
         <source>Fits, slow</source>
         <translation>放得下，但慢</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="71"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="71"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="82"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="73"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="73"/>
         <source>Runs on your GPU, about {0} tokens/s</source>
         <translation>在 GPU 上运行，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="75"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="75"/>
         <source>Partly on GPU, about {0} tokens/s</source>
         <translation>部分在 GPU 上，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="77"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="77"/>
         <source>Runs on the CPU, about {0} tokens/s</source>
         <translation>在 CPU 上运行，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="79"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="79"/>
         <source>Fits, slow: about {0} tokens/s</source>
         <translation>放得下，但慢：每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="95"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="95"/>
         <source>{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 Mac 允许 GPU 使用 {2}，因此可完全在 GPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="100"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="100"/>
         <source>{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 GPU 有 {2} 可用，因此可完全在 GPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="105"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="105"/>
         <source>{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 GPU 只有 {2} 可用，因此一部分要在 CPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="111"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="111"/>
         <source>{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}，超出 GPU 可提供的 {2}，因此将在 CPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="116"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="116"/>
         <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；没有可用的 GPU，将在 CPU 上使用可供模型的 {2} 内存运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="121"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="121"/>
         <source>{0} needs about {1}, more than this computer can give a model, so it will not load.</source>
         <translation>{0} 约需 {1}，超出本机可分配给模型的内存，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="126"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="126"/>
         <source>That is below the {0} tokens/s a chat needs: it fits, but answers slowly.</source>
         <translation>低于对话所需的每秒 {0} 个词元：放得下，但回复较慢。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="141"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="141"/>
         <source>This computer has {0} of memory shared by the CPU and GPU; the GPU may use {1}.</source>
         <translation>本机有 {0} 内存，由 CPU 和 GPU 共享；GPU 最多可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="145"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="145"/>
         <source>This computer has {0} of RAM ({1} usable for models) and {2} with {3} free.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），以及 {2}（{3} 可用）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="148"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="148"/>
         <source>This computer has {0} of RAM ({1} usable for models) and no GPU that Ollama can use, so models run on the CPU.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），没有 Ollama 可用的 GPU，因此模型将在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="158"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="158"/>
         <source>It suits {0} models: its GPU has the {1} the table asks for.</source>
         <translation>适合 {0} 模型：它的 GPU 有对照表要求的 {1}。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="161"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="161"/>
         <source>It suits {0} models: it has the {1} of RAM the table asks for.</source>
         <translation>适合 {0} 模型：它有对照表要求的 {1} 内存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="171"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="171"/>
         <source>A {0} model would answer here at about {1} tokens/s, so the suggestions are smaller models that reach at least {2} tokens/s.</source>
         <translation>{0} 模型在本机每秒只能生成约 {1} 个词元，因此建议的是更小、每秒至少能生成 {2} 个词元的模型。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="212"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="212"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="214"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="214"/>
         <source>Graphics</source>
         <translation>显卡</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="215"/>
         <source>Disk (models folder)</source>
         <translation>磁盘（模型文件夹）</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="221"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="221"/>
         <source>4 cores</source>
         <translation>4 核</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="222"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="222"/>
         <source>8 GB</source>
         <translation>8 GB</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="223"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="223"/>
         <source>none needed</source>
         <translation>不需要</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="224"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="224"/>
         <source>10 GB free</source>
         <translation>10 GB 可用空间</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="230"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="230"/>
         <source>8 cores</source>
         <translation>8 核</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="231"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="231"/>
         <source>32 GB</source>
         <translation>32 GB</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="232"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="232"/>
         <source>RTX 3060 (12 GB) or Apple M1 Pro</source>
         <translation>RTX 3060（12 GB）或 Apple M1 Pro</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="233"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="233"/>
         <source>50 GB free on an SSD</source>
         <translation>SSD 上 50 GB 可用空间</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="240"/>
         <source>{0} cores</source>
         <translation>{0} 核</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="245"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="245"/>
         <source>{0}, sharing {1}</source>
         <translation>{0}，共享 {1}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="247"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="247"/>
         <source>{0}, {1}</source>
         <translation>{0}，{1}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="248"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="248"/>
         <source>none that models can use</source>
         <translation>没有模型可用的显卡</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="251"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="264"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="251"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="264"/>
         <source>not known</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="253"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="253"/>
         <source>{0} free on an SSD</source>
         <translation>SSD 上 {0} 可用</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="255"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="255"/>
         <source>{0} free on a spinning disk</source>
         <translation>机械硬盘上 {0} 可用</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="256"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="256"/>
         <source>{0} free</source>
         <translation>{0} 可用</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="261"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="261"/>
         <source>meets the recommendation</source>
         <translation>达到推荐配置</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="262"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="262"/>
         <source>meets the minimum</source>
         <translation>达到最低配置</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="263"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="263"/>
         <source>below the minimum</source>
         <translation>低于最低配置</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="268"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="268"/>
         <source>{0}: {1}</source>
         <comment>a part of this computer: its verdict</comment>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="280"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="280"/>
         <source>{0} is a {1} download and needs about {2} of disk space.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="284"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="284"/>
         <source>{0} is a {1} download and needs about {2} of disk space; {3} is free, enough.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间；当前可用 {3}，足够。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="292"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="292"/>
         <source>{0} is a {1} download and needs about {2} of disk space, but only {3} is free: free some space first.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间，但只有 {3} 可用：请先腾出空间。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="135"/>
         <source>{0} {1}</source>
         <comment>two sentences in a row</comment>
         <translation>{0}{1}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="190"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="190"/>
         <source>On battery: the suggestions are one size smaller, with a {0}-token context, to save power.</source>
         <translation>正在使用电池：为节省电量，建议的模型小一档，上下文为 {0} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_text.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="198"/>
         <source>A container limit ({0}) caps memory at {1}; the computer itself has {2}.</source>
         <translation>容器限制（{0}）将内存限定为 {1}；本机实际有 {2}。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="170"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="175"/>
         <source>RAM: {0} free of {1}</source>
         <translation>内存：{0} 可用，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="178"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="179"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="183"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="220"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="182"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="187"/>
         <source>shares system memory</source>
         <translation>共享系统内存</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="186"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="191"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="186"/>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="191"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="210"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="195"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="200"/>
         <source>{0}: {1} of GPU memory</source>
         <translation>{0}：{1} 显存</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="203"/>
         <source>{0}: {1} free of {2}</source>
         <translation>{0}：{1} 可用，共 {2}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="210"/>
         <source>No GPU found</source>
         <translation>未找到 GPU</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="214"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="219"/>
         <source>Processor: {0}, {1} cores, {2} threads</source>
         <translation>处理器：{0}，{1} 核 {2} 线程</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="235"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="240"/>
         <source>{0} spilled to the CPU: {1} of {2} is on the GPU, the rest runs on the CPU, so replies are slower. A smaller model or a shorter context would fit.</source>
         <translation>{0} 部分溢出到 CPU：{2} 中有 {1} 在 GPU 上，其余在 CPU 上运行，因此回复较慢。换用更小的模型或更短的上下文即可放下。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_panel.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="245"/>
         <source>{0} is running on the CPU only, although this computer has a GPU.</source>
         <translation>本机有 GPU，但 {0} 仅在 CPU 上运行。</translation>
     </message>
@@ -1789,134 +1784,134 @@ Your data folder is %2.</source>
 <context>
     <name>PullRow</name>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="38"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="38"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="39"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="39"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="42"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="42"/>
         <source>Remove from the list</source>
         <translation>从列表中移除</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="100"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="100"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="102"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="102"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="102"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="102"/>
         <source>Resuming…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="104"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="104"/>
         <source>Downloading</source>
         <translation>正在下载</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="106"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="106"/>
         <source>Stalled, retrying</source>
         <translation>已停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="108"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="108"/>
         <source>Verifying</source>
         <translation>正在校验</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="110"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="110"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="112"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="112"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="113"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="113"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="120"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="120"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="125"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="125"/>
         <source>{0} of {1} so far</source>
         <translation>{0} / {1}（总量未定）</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="130"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="130"/>
         <source>{0}/s</source>
         <translation>{0}/秒</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="132"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="132"/>
         <source>about {0} left</source>
         <translation>剩余约 {0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="134"/>
         <source>no data for a while; trying again (attempt {0})</source>
         <translation>一段时间未收到数据；正在重试（第 {0} 次）</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="136"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="136"/>
         <source>took {0}</source>
         <translation>用时 {0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="138"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="138"/>
         <source>starts when the downloads above finish</source>
         <translation>上方下载完成后开始</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="140"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="140"/>
         <source>the downloaded part is kept; Retry continues from there</source>
         <translation>已下载的部分会保留；重试将从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="151"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="151"/>
         <source>No network connection: the model registry could not be reached. Connect to the internet, then press Retry.</source>
         <translation>没有网络连接：无法访问模型仓库。请连接互联网，然后点击“重试”。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="155"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="155"/>
         <source>The model registry did not answer. Check the internet connection (or a proxy or firewall), then press Retry.</source>
         <translation>模型仓库没有响应。请检查网络连接（或代理、防火墙），然后点击“重试”。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="159"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="159"/>
         <source>{0} is not in the registry. Check the name and the tag, e.g. llama3.2:3b.</source>
         <translation>仓库中没有 {0}。请检查名称和标签，例如 llama3.2:3b。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="162"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="162"/>
         <source>The disk is full. Free some space, then press Retry.</source>
         <translation>磁盘已满。请腾出空间，然后点击“重试”。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="165"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="165"/>
         <source>{0}
 Details: {1}</source>
         <translation>{0}
 详情：{1}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/pull_row.py" line="206"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="206"/>
         <source>{0} layers</source>
         <translation>{0} 个层</translation>
     </message>
@@ -2154,27 +2149,27 @@ Details: {1}</source>
 <context>
     <name>RequirementsSection</name>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="129"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="129"/>
         <source>Minimum and recommended hardware</source>
         <translation>最低与推荐配置</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="133"/>
         <source>Part</source>
         <translation>部件</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="134"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="135"/>
         <source>Minimum (7B)</source>
         <translation>最低（7B）</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="136"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="136"/>
         <source>Recommended (13B)</source>
         <translation>推荐（13B）</translation>
     </message>
@@ -2874,62 +2869,62 @@ Details: {1}</source>
 <context>
     <name>SuggestionsSection</name>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="179"/>
         <source>Suggested models</source>
         <translation>建议的模型</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="201"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="201"/>
         <source>Each suggestion fits this computer and answers at {0} tokens/s or more, fast enough to read along in a chat.</source>
         <translation>每个建议都放得进本机，且每秒至少生成 {0} 个词元，对话时读得跟得上。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
         <source>Chinese chat</source>
         <translation>中文对话</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="206"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
         <source>English chat</source>
         <translation>英文对话</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
         <source>Code</source>
         <translation>编程</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
         <source>Fast replies</source>
         <translation>快速回复</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="209"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="209"/>
         <source>Embeddings (search, RAG)</source>
         <translation>嵌入（搜索、RAG）</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="225"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
         <source>Pull</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="226"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="226"/>
         <source>Download {0} with the model manager</source>
         <translation>用模型管理器下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="231"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="231"/>
         <source>Download {0}; needs {1} of memory ({2} free for models).</source>
         <translation>下载 {0}；需要 {1} 内存（可供模型 {2}）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="236"/>
         <source>Also good: {0}</source>
         <translation>也不错：{0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="239"/>
         <source>{0} also fits, slow: about {1} tokens/s.</source>
         <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
     </message>
@@ -2937,47 +2932,47 @@ Details: {1}</source>
 <context>
     <name>TierSection</name>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="72"/>
         <source>Model sizes</source>
         <translation>模型规模</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="76"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="77"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="77"/>
         <source>Rule</source>
         <translation>对照表要求</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="78"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="78"/>
         <source>Example</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="79"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="79"/>
         <source>Needs here</source>
         <translation>本机需要</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="80"/>
         <source>On this computer</source>
         <translation>本机情况</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="98"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="98"/>
         <source>{0} ◀ this computer</source>
         <translation>{0} ◀ 本机</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="100"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="100"/>
         <source>{0} of RAM and a GPU, or {1} of GPU memory</source>
         <translation>{0} 内存加 GPU，或 {1} 显存</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/widgets/hardware_sections.py" line="104"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="104"/>
         <source>{0} of RAM, or {1} of GPU memory</source>
         <translation>{0} 内存，或 {1} 显存</translation>
     </message>
@@ -3154,163 +3149,163 @@ Details: {1}</source>
 <context>
     <name>WelcomeDialog</name>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="86"/>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="103"/>
+        <location filename="../../desktop/ui/welcome.py" line="86"/>
+        <location filename="../../desktop/ui/welcome.py" line="103"/>
         <source>Welcome to Ollama Desk</source>
         <translation>欢迎使用 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="109"/>
+        <location filename="../../desktop/ui/welcome.py" line="109"/>
         <source>Chat with language models that run on this computer. What you type stays here, and it works offline.</source>
         <translation>与在本机运行的语言模型对话。您输入的内容只留在本机，离线也能使用。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="117"/>
+        <location filename="../../desktop/ui/welcome.py" line="117"/>
         <source>Model server</source>
         <translation>模型服务器</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="119"/>
+        <location filename="../../desktop/ui/welcome.py" line="119"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="122"/>
+        <location filename="../../desktop/ui/welcome.py" line="122"/>
         <source>A model to start with</source>
         <translation>推荐的入门模型</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="124"/>
+        <location filename="../../desktop/ui/welcome.py" line="124"/>
         <source>Download the recommended model</source>
         <translation>下载推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="143"/>
+        <location filename="../../desktop/ui/welcome.py" line="143"/>
         <source>Start chatting</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="158"/>
+        <location filename="../../desktop/ui/welcome.py" line="158"/>
         <source>No model server is running yet: {0} Your conversations are still here to read; start Ollama, or the built-in engine from the tray menu, to chat.</source>
         <translation>尚无模型服务器在运行：{0} 您仍可阅读已有的对话；启动 Ollama，或从托盘菜单启动内置引擎，即可对话。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="161"/>
+        <location filename="../../desktop/ui/welcome.py" line="161"/>
         <source>Looking for a model server…</source>
         <translation>正在查找模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="165"/>
+        <location filename="../../desktop/ui/welcome.py" line="165"/>
         <source>Ollama is not installed here, so Ollama Desk runs its built-in engine with the small starter model {0}: you can chat right away, even offline. Install Ollama for larger, faster models.</source>
         <translation>本机未安装 Ollama，因此 Ollama Desk 使用内置引擎和小型入门模型 {0}：您可以立即开始对话，离线也可以。安装 Ollama 可使用更大、更快的模型。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="169"/>
+        <location filename="../../desktop/ui/welcome.py" line="169"/>
         <source>Using the Ollama server at {0}.</source>
         <translation>正在使用 {0} 上的 Ollama 服务器。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="171"/>
+        <location filename="../../desktop/ui/welcome.py" line="171"/>
         <source>unknown version</source>
         <translation>未知版本</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="172"/>
+        <location filename="../../desktop/ui/welcome.py" line="172"/>
         <source>Ollama found on this computer ({0}) at {1}.</source>
         <translation>已在本机找到 Ollama（{0}），地址 {1}。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="179"/>
+        <location filename="../../desktop/ui/welcome.py" line="179"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="180"/>
+        <location filename="../../desktop/ui/welcome.py" line="180"/>
         <source>A suggestion follows once the check is done.</source>
         <translation>检查完成后将给出建议。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="187"/>
+        <location filename="../../desktop/ui/welcome.py" line="187"/>
         <source>{0} of memory, shared with the {1}.</source>
         <translation>{0} 内存，与 {1} 共享。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="189"/>
+        <location filename="../../desktop/ui/welcome.py" line="189"/>
         <source>{0} of RAM and {1} with {2} for models.</source>
         <translation>{0} 内存，{1} 有 {2} 可供模型使用。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="193"/>
+        <location filename="../../desktop/ui/welcome.py" line="193"/>
         <source>{0} of RAM and no GPU that models can use, so they run on the processor.</source>
         <translation>{0} 内存，没有模型可用的 GPU，因此模型在处理器上运行。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="209"/>
+        <location filename="../../desktop/ui/welcome.py" line="209"/>
         <source>{0} ({1} download, about {2} tokens/s here): {3}</source>
         <translation>{0}（下载 {1}，本机每秒约 {2} 个词元）：{3}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="213"/>
+        <location filename="../../desktop/ui/welcome.py" line="213"/>
         <source>{0} also fits, slow: about {1} tokens/s.</source>
         <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="277"/>
+        <location filename="../../desktop/ui/welcome.py" line="277"/>
         <source>The download failed: this computer is offline. Connect to the internet, then press Retry. You can chat with the starter model meanwhile.</source>
         <translation>下载失败：本机未联网。请连接互联网后点击重试。在此期间您可以先用入门模型对话。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="279"/>
+        <location filename="../../desktop/ui/welcome.py" line="279"/>
         <source>The download failed: the model registry did not answer. Check the connection, then press Retry.</source>
         <translation>下载失败：模型仓库没有响应。请检查网络连接，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="281"/>
+        <location filename="../../desktop/ui/welcome.py" line="281"/>
         <source>The download failed: the disk is full. Free some space, then press Retry.</source>
         <translation>下载失败：磁盘已满。请腾出空间，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="282"/>
+        <location filename="../../desktop/ui/welcome.py" line="282"/>
         <source>The download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="203"/>
+        <location filename="../../desktop/ui/welcome.py" line="203"/>
         <source>No model in the catalog fits this computer well.</source>
         <translation>目录中没有适合本机的模型。</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="232"/>
+        <location filename="../../desktop/ui/welcome.py" line="232"/>
         <source>This computer could not be checked: {0}</source>
         <translation>无法检查本机：{0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="254"/>
+        <location filename="../../desktop/ui/welcome.py" line="254"/>
         <source>{0} is installed</source>
         <translation>{0} 已安装</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="257"/>
+        <location filename="../../desktop/ui/welcome.py" line="257"/>
         <source>Retry downloading {0}</source>
         <translation>重试下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="264"/>
+        <location filename="../../desktop/ui/welcome.py" line="264"/>
         <source>Downloading {0}: {1} %</source>
         <translation>正在下载 {0}：{1} %</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="266"/>
+        <location filename="../../desktop/ui/welcome.py" line="266"/>
         <source>Downloading {0}; see Models</source>
         <translation>正在下载 {0}；请查看“模型”</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="269"/>
+        <location filename="../../desktop/ui/welcome.py" line="269"/>
         <source>Download {0}</source>
         <translation>下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../work/main/desktop/ui/welcome.py" line="272"/>
+        <location filename="../../desktop/ui/welcome.py" line="272"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
     </message>

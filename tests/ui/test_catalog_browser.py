@@ -77,15 +77,19 @@ def test_no_tags_always_says_why(qtbot: Any) -> None:
     browser = browser_for(qtbot, TWO_CORES)
     browser.fits_check.setChecked(True)
     browser.search_edit.setText("qwen2.5:72b")
-    assert shown(browser) == {}
-    assert browser.count_label.text() == (
-        "None of the 1 matching tags runs at 8 tokens/s or more here. "
+    assert shown(browser) == {} and browser.count_label.text() == "Tags listed: 0"
+    reason = browser.empty_label
+    assert reason.isVisible() and reason.height() > 0
+    assert reason.text() == (
+        "Nothing that matches runs at 8 tokens/s or more here (matching tags: 1). "
         "Untick “Only what runs well here” to see them."
     )
+    assert browser.width() <= 900  # the reason wraps: it does not widen the page
     browser.fits_check.setChecked(False)
     assert browser.count_label.text() == "Tags listed: 1" and shown(browser) == {"qwen2.5:72b": "Too large"}
+    assert not reason.isVisible()
     browser.search_edit.setText("no-such-model-anywhere")
-    assert browser.count_label.text() == (
+    assert reason.isVisible() and reason.text() == (
         "No tag matches “no-such-model-anywhere”. Try a shorter word, or another use."
     )
 

@@ -103,6 +103,7 @@ class CatalogBrowser(QWidget):
             self.tr("The model catalog is not available. You can still type any tag in Downloads.")
         )
         self.empty_label.setObjectName("emptyHint")
+        self.empty_label.setWordWrap(True)
         self.empty_label.setVisible(not self.rows)
 
         filters = QHBoxLayout()
@@ -249,22 +250,25 @@ class CatalogBrowser(QWidget):
         expand = bool(self.search_edit.text().strip()) or len(groups) <= 3
         for parent in groups.values():
             parent.setExpanded(expand)
-        self.count_label.setText(self.count_text(shown))
+        self.count_label.setText(self.tr("Tags listed: {0}").format(shown))
+        if self.rows:
+            # An empty list always says why, above it, where the tags would be.
+            reason = self.empty_reason(shown)
+            self.empty_label.setText(reason)
+            self.empty_label.setVisible(bool(reason))
         self._update_button()
 
-    def count_text(self, shown: int) -> str:
-        """How many tags are listed; with none, why, and what to change."""
+    def empty_reason(self, shown: int) -> str:
+        """Why nothing is listed and what to change ("" when something is)."""
         if shown:
-            return self.tr("Tags listed: {0}").format(shown)
-        if not self.rows:
-            return self.tr("No tags: the catalog is not available.")
+            return ""
         text = self.search_edit.text().strip()
         if self.fits_check.isChecked():
             loose = sum(1 for row in self.rows if self.matches(row, runs_well_only=False))
             if loose:
                 return self.tr(
-                    "None of the {0} matching tags runs at {1} tokens/s or more here. Untick “Only what runs well here” to see them."  # noqa: E501
-                ).format(loose, format_speed(USABLE_TOKENS_PER_SECOND))
+                    "Nothing that matches runs at {0} tokens/s or more here (matching tags: {1}). Untick “Only what runs well here” to see them."  # noqa: E501
+                ).format(format_speed(USABLE_TOKENS_PER_SECOND), loose)
         if text:
             return self.tr("No tag matches “{0}”. Try a shorter word, or another use.").format(text)
         return self.tr("No tag has this use.")
