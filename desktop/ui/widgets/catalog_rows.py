@@ -1,15 +1,18 @@
 """The catalog as flat rows for the browser: one per pullable tag, with its hardware verdict.
 
-Reads desktop.core.catalog (the hardware panel's module) through a few tolerant accessors, so a
-different catalog shape needs changes here only.
+Reads desktop.core.catalog (the hardware panel's module) through its typed API: a renamed field
+is a type error here, not a silent zero on screen.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from desktop.core import catalog as core_catalog
+from desktop.core.catalog import Catalog
+from desktop.core.hardware.sizing import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -36,94 +39,51 @@ class CatalogRow:
     tokens_per_second: float = 0.0  # estimated here; 0 when unknown
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
 def load_rows(language: str) -> tuple[list[CatalogRow], str]:
-    """Rows from desktop.core.catalog, and the catalog's date; ([], "") if it is missing."""
+    """Rows from desktop.core.catalog, and the catalog's date; ([], "") if it cannot be read."""
     try:
-        from desktop.core import catalog as core_catalog
-    except ImportError:
-        return [], ""
-    try:
-        return adapt_catalog(core_catalog, language)
-    except Exception:  # a broken catalog must not take the page down
+        return adapt_catalog(core_catalog.load_catalog(), language)
+    except core_catalog.CatalogError:  # a broken catalog must not take the page down
         log.exception("could not read the model catalog")
         return [], ""
 
 
-def adapt_catalog(core_catalog: Any, language: str) -> tuple[list[CatalogRow], str]:
-    loader = _get(core_catalog, "load_catalog", "load", "catalog")
-    data = loader() if callable(loader) else loader
-    date = str(_get(data, "date", "updated", "generated", default="") or "")
-    models = _get(data, "models", default=data)
-    verdict_for: Callable[..., Any] | None = _get(core_catalog, "verdict_for", "verdict", "tag_verdict")
+def adapt_catalog(catalog: Catalog, language: str) -> tuple[list[CatalogRow], str]:
     rows: list[CatalogRow] = []
-    for model in models or ():
-        name = str(_get(model, "name", default=""))
-        description = _get(model, "description", default="")
-        if isinstance(description, dict):
-            description = description.get(language) or description.get("en") or ""
-        elif language.startswith("zh"):
-            description = _get(model, "description_zh", default=description) or description
-        model_caps = tuple(_get(model, "capabilities", default=()) or ())
-        for tag in _get(model, "tags", default=()) or ():
-            tag_name = str(_get(tag, "name", "tag", default=""))
-            full = tag_name if ":" in tag_name else f"{name}:{tag_name}"
-            verdict, verdict_text, figures = _verdict(verdict_for, model, tag)
+    for model in catalog.models:
+        description = model.description_zh if language.startswith("zh") and model.description_zh \
+            else model.description
+        for tag in model.tags:
             rows.append(
                 CatalogRow(
-                    model=name,
-                    tag=full,
-                    size=int(_get(tag, "size", "size_bytes", "download_size", default=0) or 0),
-                    quantization=str(_get(tag, "quantization", "quant", default="") or ""),
-                    parameters=str(_get(tag, "parameters", "parameter_size", default="") or ""),
-                    context_length=int(_get(tag, "context_length", "context", default=0) or 0),
-                    capabilities=tuple(_get(tag, "capabilities", default=()) or model_caps),
-                    description=str(description or ""),
-                    verdict=verdict,
-                    verdict_text=verdict_text,
-                    **figures,
+                    model=model.name,
+                    tag=tag.name,
+                    size=tag.size,
+                    quantization=tag.quantization,
+                    parameters=tag.parameters,
+                    context_length=tag.context_length,
+                    capabilities=tag.capabilities or model.capabilities,
+                    description=description,
+                    **_verdict(core_catalog.verdict_for(model, tag)),
                 )
             )
-    return rows, date
+    return rows, catalog.date
 
 
-def _verdict(verdict_for: Callable[..., Any] | None, model: Any, tag: Any) -> tuple[str, str, dict[str, Any]]:
-    if verdict_for is None:
-        return "", "", {}
-    try:
-        result = verdict_for(model, tag)
-    except TypeError:
-        result = verdict_for(tag)
+def _verdict(result: Verdict | None) -> dict[str, Any]:
     if result is None:
-        return "", "", {}
-    if isinstance(result, str):
-        return result, "", {}
-    kind = _get(result, "rating", "kind", "verdict", "level", default="")
-    kind = str(getattr(kind, "value", kind))
-    text = str(_get(result, "summary", "text", "explanation", "message", default="") or "")
-    figures = {
-        "need": int(_get(result, "need", default=0) or 0),
-        "gpu_budget": int(_get(result, "gpu_budget", default=0) or 0),
-        "ram_budget": int(_get(result, "ram_budget", default=0) or 0),
-        "gpu_share": float(_get(result, "gpu_share", default=0.0) or 0.0),
-        "slowdown": float(_get(result, "slowdown", default=1.0) or 1.0),
-        "tokens_per_second": float(_get(result, "tokens_per_second", default=0.0) or 0.0),
+        return {"verdict": "", "verdict_text": ""}
+    return {
+        "verdict": result.rating,
+        "verdict_text": result.summary,
+        "need": result.need,
+        "gpu_budget": result.gpu_budget,
+        "ram_budget": result.ram_budget,
+        "gpu_share": result.gpu_share,
+        "slowdown": result.slowdown,
+        "tokens_per_second": result.tokens_per_second,
     }
-    return kind, text, figures
 
 
 def machine_known() -> bool:
-    try:
-        from desktop.core import catalog as core_catalog
-    except ImportError:
-        return False
-    current = getattr(core_catalog, "current_machine", None)
-    return callable(current) and current() is not None
+    return core_catalog.current_machine() is not None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.core.ollama.types import ModelInfo
 from desktop.core.pulls import PullSnapshot, PullState, format_bytes
 from desktop.ui.controllers.models_controller import ModelsController
+from desktop.ui.widgets.catalog_browser import CatalogBrowser
 from desktop.ui.widgets.installed_models import InstalledModelsPanel
 from desktop.ui.widgets.model_details import ModelDetailsDialog, capability_names
 from desktop.ui.widgets.pull_panel import PullPanel, is_valid_tag
@@ -115,18 +116,13 @@ class ModelManagerPage(QWidget):
 
     # -- catalog ---------------------------------------------------------------------------
 
-    def _make_catalog(self) -> QWidget | None:
-        try:
-            from desktop.ui.widgets.catalog_browser import CatalogBrowser
-        except ImportError:  # the catalog module is optional until it ships
-            return None
+    def _make_catalog(self) -> CatalogBrowser:
         browser = CatalogBrowser()
         browser.pull_requested.connect(self._on_catalog_pull)
         return browser
 
     def _catalog_size(self, tag: str) -> int:
-        lookup = getattr(self.catalog, "download_size", None)
-        return int(lookup(tag)) if callable(lookup) else 0
+        return self.catalog.download_size(tag)
 
     def _on_catalog_pull(self, tag: str, size: int) -> None:
         self.tabs.setCurrentIndex(self.downloads_index)
