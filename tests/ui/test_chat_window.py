@@ -275,3 +275,16 @@ def test_a_conversation_continued_from_quick_ask_is_listed_and_answered(qtbot: A
     qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
     assert last_message(desk).content == "".join(WORDS)
     assert desk.window.isVisible()
+
+
+def test_the_longest_reply_option_reaches_the_server(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    send(desk, "first")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    desk.chat.set_options("", {"num_predict": 64, "temperature": 0.0})
+    send(desk, "second")
+    conv_id = desk.chat.current.id
+    qtbot.waitUntil(lambda: reply_is(desk, "complete") and len(desk.store.messages(conv_id)) == 4)
+    sent = fault_server.requests[-1].json()
+    assert sent["options"]["num_predict"] == 64 and sent["options"]["temperature"] == 0.0

@@ -1,4 +1,4 @@
-"""Per-conversation system prompt and options (temperature, context length, seed)."""
+"""Per-conversation system prompt and options (temperature, context length, reply length, seed)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ class ConversationSettingsDialog(QDialog):
         self.num_ctx.setSingleStep(1024)
         self.num_ctx.setSpecialValueText(self.tr("Model default"))
         self.num_ctx.setValue(int(options.get("num_ctx", 0)))
+        # num_predict: Ollama's own default lets a reply run until the context is full.
+        self.num_predict = QSpinBox(self)
+        self.num_predict.setRange(0, 131072)
+        self.num_predict.setSingleStep(128)
+        self.num_predict.setSpecialValueText(self.tr("No limit"))
+        self.num_predict.setToolTip(self.tr("The longest reply, in tokens; a reply stops there"))
+        self.num_predict.setValue(max(0, int(options.get("num_predict", 0))))
         self.seed = QSpinBox(self)
         self.seed.setRange(-1, 2**31 - 1)
         self.seed.setSpecialValueText(self.tr("Random"))
@@ -43,6 +50,7 @@ class ConversationSettingsDialog(QDialog):
         form.addRow(self.tr("System prompt:"), self.system)
         form.addRow(self.tr("Temperature:"), self.temperature)
         form.addRow(self.tr("Context length (tokens):"), self.num_ctx)
+        form.addRow(self.tr("Longest reply (tokens):"), self.num_predict)
         form.addRow(self.tr("Seed:"), self.seed)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -58,6 +66,8 @@ class ConversationSettingsDialog(QDialog):
             options["temperature"] = round(self.temperature.value(), 2)
         if self.num_ctx.value() > 0:
             options["num_ctx"] = self.num_ctx.value()
+        if self.num_predict.value() > 0:
+            options["num_predict"] = self.num_predict.value()
         if self.seed.value() >= 0:
             options["seed"] = self.seed.value()
         return self.system.toPlainText().strip(), options
