@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.core.messages import Role, Status
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
-from desktop.core.store import Conversation, Message, NotFound, Store
+from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
 
 if TYPE_CHECKING:
     from desktop.core.ollama.client import OllamaClient
@@ -109,7 +109,15 @@ class _GrowingSave:
         self._dirty = True
         due = self._last_save + self._interval
         if self._loop.time() >= due:
-            self.save()
+            try:
+                self.save()
+            except NotFound:
+                raise  # the conversation is gone: the reply stops
+            except StoreError:
+                # A full disk or a busy database need not end the reply: the text is kept
+                # here and the save is tried again an interval later (and at the end).
+                self._last_save = self._loop.time()
+                self._dirty = True
         elif self._timer is None:
             self._timer = self._loop.call_at(due, self._on_timer)
 

@@ -21,6 +21,7 @@ from desktop.core.store import (
     Store,
     StoreError,
 )
+from tests.support.fault_server import FaultServer
 
 
 def _filled(path: Path, n: int = 40) -> tuple[int, int]:
@@ -170,3 +171,39 @@ def test_errors_are_mapped_by_message_where_no_code_is_given(
 
     got = translated(sqlite3.OperationalError(message), tmp_path / DB_NAME)
     assert type(got) is kind and str(tmp_path / DB_NAME) in str(got)
+
+
+def test_a_reply_outlives_a_disk_that_is_full_for_a_moment(fault_server: FaultServer, tmp_path: Path) -> None:
+    import asyncio
+
+    from desktop.core.chat import ChatService, ReplyOutcome
+    from desktop.core.messages import Status
+    from desktop.core.ollama.client import OllamaClient, Timeouts
+
+    model = "tiny:latest"
+    pieces = [f"piece {i} " + "w" * 3000 for i in range(6)]
+    lines: list[dict[str, object]] = [
+        {"model": model, "message": {"role": "assistant", "content": p}, "done": False} for p in pieces
+    ]
+    lines.append({"model": model, "message": {"role": "assistant", "content": ""}, "done": True})
+    fault_server.route("POST", "/api/chat", lines=lines, delay=0.01)
+    with Store(tmp_path / DB_NAME) as s:
+        c = s.create_conversation("full for a moment", model)
+        s.add_message(c.id, Role.USER, "write a lot")
+        pages = s._conn.execute("PRAGMA page_count").fetchone()[0]
+        seen: list[str] = []
+
+        def on_delta(text: str) -> None:
+            seen.append(text)
+            if len(seen) == 1:
+                s._conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk fills up
+            elif len(seen) == 4:
+                s._conn.execute(f"PRAGMA max_page_count = {pages * 1000}")  # and is freed again
+
+        async def main() -> ReplyOutcome:
+            async with OllamaClient(fault_server.url, timeouts=Timeouts(first_token=10, idle=10)) as client:
+                return await ChatService(client, s, save_interval=0.0).reply(c.id, on_delta=on_delta)
+
+        outcome = asyncio.run(main())
+        assert outcome.status == Status.COMPLETE
+        assert s.messages(c.id)[-1].content == "".join(pieces)
