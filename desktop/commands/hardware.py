@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from desktop.core.catalog import CatalogError, load_catalog
+    from desktop.core.disk import default_models_dir
     from desktop.core.hardware.probe import probe
     from desktop.core.hardware.report import build_report, format_text
 
@@ -49,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"ollama-desk hardware: {exc}", file=sys.stderr)
         return 1
     machine = probe(ram=args.ram, vram=args.vram)
-    report = build_report(machine, catalog, num_ctx=args.ctx)
+    # Free disk is judged where this machine keeps models; a planned machine's disk is unknown.
+    folder = None if machine.hypothetical else default_models_dir()
+    report = build_report(machine, catalog, num_ctx=args.ctx, models_folder=folder)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.json else format_text(report)
     try:
         print(text)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.hardware.advice import DiskInfo, Requirement, disk_info, judge_requirements
-from desktop.core.hardware.machine import Machine, gb
+from desktop.core.hardware.machine import GIB, Machine, gb
 from desktop.core.hardware.recommend import (
     TIERS,
     Suggestion,
@@ -129,9 +129,7 @@ def build_report(
     lines = [describe_machine(machine, machine_budget)]
     row = choice.rows[choice.index]
     tier = TIERS[choice.index]
-    basis = (
-        f"a {gb(tier.vram)} GPU" if choice.basis == "vram" else f"{gb(tier.ram)} of RAM"
-    )
+    basis = f"a {tier.vram // GIB} GB GPU" if choice.basis == "vram" else f"{tier.ram // GIB} GB of RAM"
     lines.append(f"It suits {choice.label} models (the table's class for {basis}). {row.verdict.summary}")
     if not row.verdict.runs_well and row.verdict.kind is not Fit.TOO_LARGE:
         lines.append(
@@ -194,6 +192,34 @@ def _rated(verdict: Any) -> str:
     return text
 
 
+_PART = {"cores": "Cores", "memory": "Memory", "gpu": "GPU", "disk": "Disk"}
+_VERDICT = {
+    "recommended": "meets the recommendation",
+    "minimum": "meets the minimum",
+    "below": "below the minimum",
+    "unknown": "not known",
+}
+_LIMITS = {
+    "cores": "4 / 8 cores",
+    "memory": "8 / 32 GB",
+    "gpu": "none / RTX 3060 or M1 Pro",
+    "disk": "10 / 50 GB free, SSD",
+}
+
+
+def _have(req: Requirement, report: HardwareReport) -> str:
+    if req.part == "cores":
+        have = f"{int(req.have)}"
+    elif req.part == "disk":
+        disk = report.disk
+        have = "unknown" if disk is None or disk.free is None else f"{req.have / 1e9:.0f} GB free"
+    elif req.part == "gpu" and not req.have:
+        have = "none"
+    else:
+        have = gb(req.have)
+    return f"{have} (needs {_LIMITS[req.part]})"
+
+
 def format_text(report: HardwareReport) -> str:
     m = report.machine
     out: list[str] = []
@@ -239,6 +265,11 @@ def format_text(report: HardwareReport) -> str:
         if s.slower is not None:
             slow_tps = format_speed(s.slower[1].tokens_per_second)
             out.append(f"  {'':<26} {s.slower[0]} fits, slow: about {slow_tps} tokens/s")
+    if report.requirements:
+        out.append("")
+        out.append("The seed's advice (minimum for 7B / recommended for 13B)")
+        for req in report.requirements:
+            out.append(f"  {_PART[req.part]:<7} {_have(req, report):<44} {_VERDICT[req.verdict]}")
     out.append("")
     out.extend(report.explanation)
     for note in m.notes:

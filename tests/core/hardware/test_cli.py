@@ -53,6 +53,9 @@ def test_text_report_for_a_small_laptop() -> None:
     assert "> 3B" in out
     assert "llama3.2:3b" in out and "qwen2.5:3b" in out
     assert "no GPU that Ollama can use" in out
+    assert "It suits 3B models (the table's class for 8 GB of RAM)" in out
+    assert "The seed's advice (minimum for 7B / recommended for 13B)" in out
+    assert "Disk    unknown" in out  # a planned machine's disk is not this one's
 
 
 def test_this_machine_and_bad_input() -> None:
@@ -61,6 +64,9 @@ def test_this_machine_and_bad_input() -> None:
     data = json.loads(done.stdout)
     assert data["hypothetical"] is False and data["ram"]["total"] > 0
     assert data["tier"] in {"3B", "7B", "13B", "70B"}
+    disk = {r["part"]: r for r in data["requirements"]}["disk"]
+    assert disk["verdict"] in {"recommended", "minimum", "below"} and disk["have"] > 0
+    assert data["models_folder"]["free_bytes"] > 0
     bad = _run("--ram", "lots")
     assert bad.returncode == 2 and "not a size" in bad.stderr
     short = _run("--ctx", "10")
