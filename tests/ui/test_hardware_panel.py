@@ -281,3 +281,42 @@ def test_nothing_wraps_a_word_a_line_or_runs_off_at_800x600(qtbot: object) -> No
     }
     assert HIGHLIGHT in colours  # the row's background
     assert len(colours) > 3  # and text drawn on it
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_no_clipped_text_at_800x600(qtbot: object, language: str) -> None:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from desktop.paths import resource_path
+
+    translator = QTranslator()
+    if language != "en":
+        assert translator.load(str(resource_path("translations", f"ollama_desk_{language}.qm")))
+        QCoreApplication.installTranslator(translator)
+    try:
+        panel = HardwarePanel()
+        qtbot.addWidget(panel)  # type: ignore[attr-defined]
+        panel.resize(760, 560)
+        panel.set_report(_report(TWO_CORES))
+        panel.show()
+        qtbot.waitExposed(panel)  # type: ignore[attr-defined]
+        qtbot.wait(50)  # type: ignore[attr-defined]
+        if language != "en":
+            assert panel.tier_table.item(1, 0).text() == "7B ◀ 本机"
+            assert "每秒" in panel.suggestions_box.verdicts["chat_zh"].text()
+        for label in panel.findChildren(QLabel):
+            if label.isVisible() and label.text() and not label.wordWrap():
+                needed = label.fontMetrics().horizontalAdvance(label.text().split("\n")[0])
+                assert needed <= label.contentsRect().width() + 1, (label.text(), needed, label.width())
+        for button in panel.findChildren(QAbstractButton):
+            if button.isVisible() and button.text():
+                needed = button.fontMetrics().horizontalAdvance(button.text())
+                assert needed < button.width(), (button.text(), needed, button.width())
+        for table in (panel.tier_table, panel.requirements_box.table):
+            for column in range(table.columnCount()):
+                header = table.horizontalHeaderItem(column).text()
+                needed = table.horizontalHeader().fontMetrics().horizontalAdvance(header)
+                assert needed <= table.columnWidth(column), (header, needed, table.columnWidth(column))
+    finally:
+        QCoreApplication.removeTranslator(translator)
