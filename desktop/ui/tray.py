@@ -16,7 +16,6 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop import paths
-from desktop.ui import pyside_fix
 
 SERVER_STATES = ("unknown", "connecting", "online", "offline", "engine-starting")
 
@@ -229,7 +228,6 @@ class Tray(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        pyside_fix.apply()
         self.signals = TrayMenuSignals(self)
         self.state = TrayState()
         self.actions = TrayActions()
