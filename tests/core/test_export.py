@@ -264,3 +264,48 @@ def test_backup_and_restore_the_whole_database(tmp_path: Path) -> None:
         restore_database(store, tmp_path / "missing.sqlite3")
     assert "new" in [c.title for c in store.conversations()]
     store.close()
+
+
+def _json_values() -> Any:
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=20,
+    )
+
+
+def test_generated_hostile_exports_import_or_fail_plainly(tmp_path: Path) -> None:
+    """Any JSON in a format-2 export's fields: imported, skipped or listed as failed, never a crash."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from desktop.core.export import FORMAT, ExportError
+
+    keys = st.sampled_from(["role", "content", "status", "key", "parent", "active", "parts", "metrics"])
+    message = st.dictionaries(keys, _json_values(), max_size=8) | _json_values()
+    part = st.fixed_dictionaries(
+        {"kind": st.sampled_from(["text", "thinking", "tool_call", "tool_result", "image", "citation", "x"])},
+        optional={k: _json_values() for k in ("text", "name", "arguments", "data", "content", "source")},
+    )
+    with Store(tmp_path / "fuzz.sqlite3") as store:
+
+        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(messages=st.lists(message, max_size=5), parts=st.lists(part, max_size=3))
+        def check(messages: list[Any], parts: list[Any]) -> None:
+            if messages and isinstance(messages[0], dict):
+                messages[0] = {**messages[0], "role": "user", "parts": parts}
+            uuid = str(random.random())
+            data = {"format": FORMAT, "version": 2, "conversations": [{"uuid": uuid, "messages": messages}]}
+            try:
+                result = import_data(store, data)
+            except ExportError:
+                return
+            assert result.imported + result.skipped + len(result.failed) == 1
+            if result.imported:
+                [conversation] = [c for c in store.conversations() if c.uuid == uuid]
+                store.messages(conversation.id)  # readable as a thread
+
+        check()
