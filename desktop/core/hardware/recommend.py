@@ -40,10 +40,6 @@ class Tier:
     representative: str  # the catalog tag sized for the class (the larger of its usual models)
     needs_gpu: bool = False  # the RAM route needs a GPU too
 
-    @property
-    def typical_memory(self) -> int:
-        return self.vram
-
 
 TIERS: tuple[Tier, ...] = (
     Tier("3B", 8 * GIB, 4 * GIB, "llama3.2:3b"),
