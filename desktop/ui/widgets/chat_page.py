@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +31,38 @@ PAGE_SIZE = 40
 # Lines of text longer than about 90 characters are hard to read: the messages and the
 # composer stay in a centred column this wide on a large screen.
 READING_WIDTH = 760
+
+
+class TitleLabel(QLabel):
+    """The conversation's title, cut with "…" to the room the header leaves it (the whole
+    title in the tooltip), so a long one never pushes the model picker aside."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_title(self, title: str) -> None:
+        self._full = title
+        self._elide()
+
+    def title(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(0, self.width() - 1)
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 class Banner(QFrame):
@@ -83,7 +116,7 @@ class ChatPage(QWidget):
         self._follow = True
         self._focused_view: MessageView | None = None
 
-        self.title_label = QLabel(self)
+        self.title_label = TitleLabel(self)
         self.title_label.setObjectName("conversationTitle")
         self.model_picker = QComboBox(self)
         self.model_picker.setMinimumWidth(200)
@@ -161,7 +194,7 @@ class ChatPage(QWidget):
     def show_conversation(
         self, conversation: Conversation, messages: Sequence[Message], focus: int = 0
     ) -> None:
-        self.title_label.setText(conversation.title or self.tr("New chat"))
+        self.title_label.set_title(conversation.title or self.tr("New chat"))
         self._clear()
         self._messages = list(messages)
         start = max(0, len(self._messages) - PAGE_SIZE)
