@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="236"/>
+        <location filename="../../desktop/app.py" line="239"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
@@ -26,7 +26,7 @@ Your data folder is %2.</source>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="45"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="78"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
@@ -225,7 +225,7 @@ Your data folder is %2.</source>
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="335"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="341"/>
         <source>The reply failed: %1</source>
         <translation>回复失败：%1</translation>
     </message>
@@ -233,52 +233,52 @@ Your data folder is %2.</source>
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="90"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="123"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="91"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="124"/>
         <source>The model that answers in this conversation</source>
         <translation>在此对话中回答的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="93"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="126"/>
         <source>Options…</source>
         <translation>选项…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="94"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="127"/>
         <source>System prompt, temperature, context length and seed</source>
         <translation>系统提示词、温度、上下文长度和随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="132"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="107"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="140"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="110"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="143"/>
         <source>Ask anything. Your conversation stays on this computer.</source>
         <translation>随便问。您的对话只保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="164"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="197"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="278"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="311"/>
         <source>No model installed</source>
         <translation>未安装模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="285"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="318"/>
         <source>%1 (not installed)</source>
         <translation>%1（未安装）</translation>
     </message>
@@ -286,34 +286,34 @@ Your data folder is %2.</source>
 <context>
     <name>CodeView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="158"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="161"/>
         <source>Wrap</source>
-        <translation type="unfinished"></translation>
+        <translation>自动换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="159"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="162"/>
         <source>Wrap long lines of this code</source>
-        <translation type="unfinished"></translation>
+        <translation>让这段代码的长行自动换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="164"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="167"/>
         <source>Copy</source>
-        <translation type="unfinished">复制</translation>
+        <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="165"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="168"/>
         <source>Copy this code</source>
-        <translation type="unfinished"></translation>
+        <translation>复制这段代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="169"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="172"/>
         <source>Code</source>
-        <translation type="unfinished">编程</translation>
+        <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="185"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="188"/>
         <source>text</source>
-        <translation type="unfinished"></translation>
+        <translation>文本</translation>
     </message>
 </context>
 <context>
@@ -321,53 +321,53 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="41"/>
         <source>Message the model (Enter sends, Shift+Enter for a new line)</source>
-        <translation type="unfinished">给模型发消息（Enter 发送，Shift+Enter 换行）</translation>
+        <translation>给模型发消息（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="43"/>
         <source>Message</source>
-        <translation type="unfinished">消息</translation>
+        <translation>消息</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="47"/>
         <location filename="../../desktop/ui/widgets/composer.py" line="133"/>
         <source>Send</source>
-        <translation type="unfinished">发送</translation>
+        <translation>发送</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="55"/>
         <source>Edit</source>
-        <translation type="unfinished">编辑</translation>
+        <translation>编辑</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="57"/>
         <source>Take the waiting messages back into the box</source>
-        <translation type="unfinished"></translation>
+        <translation>把等待发送的消息放回输入框</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="133"/>
         <source>Stop</source>
-        <translation type="unfinished">停止</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="135"/>
         <source>Stop the reply (Esc)</source>
-        <translation type="unfinished">停止回复 (Esc)</translation>
+        <translation>停止回复 (Esc)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="135"/>
         <source>Send (Enter)</source>
-        <translation type="unfinished">发送 (Enter)</translation>
+        <translation>发送 (Enter)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="145"/>
         <source>Sent when this reply ends: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>这条回复结束后发送：%1</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="148"/>
         <source>%1 messages wait for this reply to end, the first: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 条消息等这条回复结束后发送，第一条：%2</translation>
     </message>
 </context>
 <context>
@@ -402,27 +402,42 @@ Your data folder is %2.</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="40"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="42"/>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="43"/>
+        <source>The longest reply, in tokens; a reply stops there</source>
+        <translation>回复最多的词元数；到此回复就停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="47"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="43"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="50"/>
         <source>System prompt:</source>
         <translation>系统提示词：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="44"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="51"/>
         <source>Temperature:</source>
         <translation>温度：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="45"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="52"/>
         <source>Context length (tokens):</source>
         <translation>上下文长度（词元）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="46"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="53"/>
+        <source>Longest reply (tokens):</source>
+        <translation>最长回复（词元）：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="54"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
@@ -1114,114 +1129,114 @@ Your data folder is %2.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47"/>
+        <location filename="../../desktop/ui/main_window.py" line="48"/>
         <source>Ollama Desk</source>
         <translation>Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="57"/>
+        <location filename="../../desktop/ui/main_window.py" line="58"/>
         <source>Pages</source>
         <translation>页面</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="73"/>
+        <location filename="../../desktop/ui/main_window.py" line="74"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="159"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="161"/>
+        <location filename="../../desktop/ui/main_window.py" line="162"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>&amp;Conversation</source>
         <translation>对话(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
-        <location filename="../../desktop/ui/main_window.py" line="272"/>
+        <location filename="../../desktop/ui/main_window.py" line="215"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
         <source>About Ollama Desk</source>
         <translation>关于 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="253"/>
+        <location filename="../../desktop/ui/main_window.py" line="254"/>
         <source>There is no reply to copy yet.</source>
         <translation>还没有可复制的回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="256"/>
+        <location filename="../../desktop/ui/main_window.py" line="257"/>
         <source>Reply copied.</source>
         <translation>回复已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="262"/>
         <source>none yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="264"/>
         <source>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;A private assistant for local language models.&lt;/p&gt;&lt;p&gt;Model server in use: %2&lt;/p&gt;&lt;p&gt;Licence: MIT&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;本地语言模型的私人助手。&lt;/p&gt;&lt;p&gt;正在使用的模型服务器：%2&lt;/p&gt;&lt;p&gt;许可证：MIT&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="287"/>
         <location filename="../../desktop/ui/main_window.py" line="288"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Ollama %1 at %2</source>
         <translation>Ollama %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="290"/>
         <source>Ollama %1 (started by Ollama Desk) at %2</source>
         <translation>Ollama %1（由 Ollama Desk 启动），地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>Built-in engine %1 at %2</source>
         <translation>内置引擎 %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="298"/>
         <source>Connecting to a model server…</source>
         <translation>正在连接模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="300"/>
+        <location filename="../../desktop/ui/main_window.py" line="301"/>
         <source>No model server at %1</source>
         <translation>%1 上没有模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="309"/>
         <source>Stop engine</source>
         <translation>停止引擎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="309"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
     </message>
@@ -1252,7 +1267,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="80"/>
         <source>Edit this message and send it again</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑这条消息并重新发送</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="82"/>
@@ -1275,97 +1290,97 @@ Your data folder is %2.</source>
         <translation>继续此回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="167"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="174"/>
         <source>Wait for the reply to finish, or stop it</source>
-        <translation type="unfinished"></translation>
+        <translation>请等回复结束，或先停止它</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="169"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="176"/>
         <source>Send the edited message</source>
-        <translation type="unfinished"></translation>
+        <translation>发送编辑后的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="205"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="205"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="209"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="216"/>
         <source>Stopped. The text so far is kept.</source>
         <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="211"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
         <source>No reply: %1</source>
         <translation>没有回复：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="211"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
         <source>the request failed</source>
         <translation>请求失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="220"/>
         <source>Interrupted: %1</source>
         <translation>已中断：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="220"/>
         <source>the connection was lost</source>
         <translation>连接已断开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="217"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="224"/>
         <source>Writing…</source>
         <translation>正在输入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="217"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="224"/>
         <source>Loading the model…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="234"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="243"/>
         <source>%1 tokens/s · %2 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 词元/秒 · %2 词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="245"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="278"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="287"/>
         <source>Edit message</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="281"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="290"/>
         <source>Save and send</source>
-        <translation type="unfinished"></translation>
+        <translation>保存并发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="283"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="292"/>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="284"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="293"/>
         <source>Keep the message as it was (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>保留原来的消息 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="319"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="328"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="320"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="329"/>
         <source>Open this address in your browser?
 
 %1</source>
@@ -1481,108 +1496,108 @@ Your data folder is %2.</source>
 <context>
     <name>ModelManagerPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="83"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="84"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="84"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="85"/>
         <source>In memory</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="85"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="86"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="88"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="89"/>
         <source>Catalog</source>
         <translation>目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="156"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="152"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="157"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="153"/>
         <source>Delete {0}?</source>
         <translation>要删除 {0} 吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="159"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="155"/>
         <source>This frees {0} of disk space. You can pull the model again later.</source>
         <translation>这将释放 {0} 磁盘空间。之后可以重新下载该模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="163"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="159"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="170"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="166"/>
         <source>Deleting {0}…</source>
         <translation>正在删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="175"/>
         <source>Rename model</source>
         <translation>重命名模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="175"/>
         <source>Copy model</source>
         <translation>复制模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="181"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="177"/>
         <source>New name for {0}:</source>
         <translation>{0} 的新名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="183"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
         <source>Name of the copy of {0}:</source>
         <translation>{0} 副本的名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="194"/>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="224"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="190"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="220"/>
         <source>“{0}” is not a valid model name.</source>
         <translation>“{0}”不是有效的模型名称。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="203"/>
         <source>Import a GGUF model file</source>
         <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF 模型文件 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="217"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="213"/>
         <source>Import GGUF</source>
         <translation>导入 GGUF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="218"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="214"/>
         <source>Name for the model made from {0}:</source>
         <translation>由 {0} 创建的模型名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="251"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="247"/>
         <source>Importing {0}: {1}</source>
         <translation>正在导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="258"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="254"/>
         <source>{0} is installed and ready to use.</source>
         <translation>{0} 已安装，可以使用了。</translation>
     </message>
@@ -1678,57 +1693,57 @@ Your data folder is %2.</source>
 <context>
     <name>PortalHotkey</name>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="69"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="70"/>
         <source>There is no desktop session bus (D-Bus).</source>
         <translation>没有桌面会话总线（D-Bus）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="73"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="74"/>
         <source>The D-Bus library (jeepney) is not installed.</source>
         <translation>未安装 D-Bus 库（jeepney）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="85"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="86"/>
         <source>The application&apos;s event loop is not running.</source>
         <translation>应用的事件循环未运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="103"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="98"/>
         <source>The desktop session bus could not be reached.</source>
         <translation>无法连接桌面会话总线。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="106"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="101"/>
         <source>The desktop portal failed: {0}</source>
         <translation>桌面门户出错：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="134"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="129"/>
         <source>The shortcut was not allowed in the desktop&apos;s dialog.</source>
         <translation>快捷键未在桌面的对话框中获得允许。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="136"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="131"/>
         <source>The desktop portal refused the global shortcut.</source>
         <translation>桌面门户拒绝了全局快捷键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="145"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="140"/>
         <source>The desktop portal did not open a shortcut session.</source>
         <translation>桌面门户没有打开快捷键会话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="153"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="148"/>
         <source>Open Ollama Desk&apos;s Quick Ask</source>
         <translation>打开 Ollama Desk 的快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="197"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="192"/>
         <source>This desktop&apos;s portal has no global shortcuts.</source>
         <translation>此桌面的门户不支持全局快捷键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/portal.py" line="199"/>
+        <location filename="../../desktop/ui/hotkeys/portal.py" line="194"/>
         <source>The desktop portal refused the global shortcut ({0}).</source>
         <translation>桌面门户拒绝了全局快捷键（{0}）。</translation>
     </message>
@@ -2248,440 +2263,437 @@ Details: {1}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="124"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="52"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="134"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="65"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="135"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="66"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="67"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="137"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="68"/>
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="141"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="75"/>
         <source>Close settings</source>
         <translation>关闭设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="152"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="42"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="163"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="44"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="59"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="153"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="45"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="154"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="46"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="53"/>
         <source>&amp;Theme:</source>
         <translation>主题(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="161"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="56"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="66"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="169"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="68"/>
         <source>A new language is used after Ollama Desk restarts.</source>
         <translation>重新启动 Ollama Desk 后使用新语言。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="177"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="77"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="78"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="179"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="80"/>
         <source>Show the data folder in the file manager</source>
         <translation>在文件管理器中显示数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="181"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="85"/>
         <source>Change…</source>
         <translation>更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="186"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="90"/>
         <source>The data folder is set by the OLLAMA_DESK_HOME environment variable.</source>
         <translation>数据文件夹由环境变量 OLLAMA_DESK_HOME 指定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="190"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="97"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="204"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="35"/>
         <source>Model server address</source>
         <translation>模型服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="206"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="39"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="215"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="47"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="216"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="49"/>
         <source>Check that a model server answers at this address</source>
         <translation>检查此地址上是否有模型服务器响应</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="218"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="52"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="219"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="54"/>
         <source>Connect to this server from now on</source>
         <translation>从现在起连接到此服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="223"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="59"/>
         <source>&amp;Server:</source>
         <translation>服务器(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="230"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="67"/>
         <source>Connected to {0}.</source>
         <translation>已连接到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="232"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="71"/>
         <source>Leave it empty to use Ollama on this computer, or the built-in engine when Ollama is not installed. Another computer&apos;s Ollama: http://host:11434.</source>
         <translation>留空则使用本机的 Ollama；未安装 Ollama 时使用内置引擎。其他电脑上的 Ollama：http://主机:11434。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="241"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="84"/>
         <source>Default model</source>
         <translation>默认模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="242"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="86"/>
         <source>The first installed model</source>
         <translation>第一个已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="246"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="91"/>
         <source>&amp;Default model:</source>
         <translation>默认模型(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="258"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="23"/>
         <source>Quick Ask shortcut</source>
         <translation>快速提问快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="260"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="30"/>
         <source>Quick Ask shortcut:</source>
         <translation>快速提问快捷键：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="261"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="32"/>
         <source>The new shortcut is registered the next time Ollama Desk starts.</source>
         <translation>新的快捷键将在 Ollama Desk 下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="265"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="40"/>
         <source>Keep quick questions in the chat history</source>
         <translation>将快速提问保存到对话历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="275"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="36"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="277"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="38"/>
         <source>Back Up…</source>
         <translation>备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="278"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="40"/>
         <source>Save a copy of every conversation and setting in one file</source>
         <translation>将所有对话和设置保存到一个文件中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="280"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="45"/>
         <source>Restore…</source>
         <translation>恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="281"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="47"/>
         <source>Replace all conversations with those of a backup</source>
         <translation>用备份中的对话替换全部对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="288"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="55"/>
         <source>Export and import</source>
         <translation>导出与导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="290"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="57"/>
         <source>Export as JSON…</source>
         <translation>导出为 JSON…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="292"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="59"/>
         <source>Every conversation in one file that can be imported again</source>
         <translation>所有对话保存在一个文件中，可再次导入</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="294"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="65"/>
         <source>Export as Markdown…</source>
         <translation>导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="295"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="68"/>
         <source>One readable file per conversation, in a folder</source>
         <translation>每个对话一个易读的文件，保存在一个文件夹中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="297"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="71"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="299"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="73"/>
         <source>Add the conversations of a JSON export; those already here are skipped</source>
         <translation>添加 JSON 导出文件中的对话；已有的对话会被跳过</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="316"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="98"/>
         <source>The conversation history is not available.</source>
         <translation>对话历史不可用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="358"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="119"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="132"/>
         <source>Could not save the setting: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="377"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="114"/>
         <source>Choose a folder for Ollama Desk&apos;s data</source>
         <translation>选择 Ollama Desk 的数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="396"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="255"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="286"/>
         <source>Cannot use {0}: {1}</source>
         <translation>无法使用 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="405"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="278"/>
         <source>Could not copy the conversations to {0}: {1}</source>
         <translation>无法将对话复制到 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="410"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="283"/>
         <source>Could not save the new location: {0}</source>
         <translation>无法保存新位置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="414"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="263"/>
         <source>Ollama Desk will use {0} after a restart.</source>
         <translation>重新启动后，Ollama Desk 将使用 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="416"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="267"/>
         <source>Your conversations were copied there; downloaded models stay in the old folder until you delete them.</source>
         <translation>您的对话已复制到那里；已下载的模型仍留在旧文件夹中，直到您删除它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="428"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="125"/>
         <source>This address does not work: {0}</source>
         <translation>此地址无法使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="444"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="195"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="451"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="150"/>
         <source>A model server answers at {0} (Ollama API {1}).</source>
         <translation>{0} 上的模型服务器有响应（Ollama API {1}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="469"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="113"/>
         <source>Connecting to {0}.</source>
         <translation>正在连接到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="470"/>
+        <location filename="../../desktop/ui/settings/server_page.py" line="115"/>
         <source>Automatic: Ollama on this computer, else the built-in engine.</source>
         <translation>自动：本机的 Ollama，否则使用内置引擎。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="506"/>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="529"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="112"/>
         <source>Back up conversations</source>
         <translation>备份对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="531"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="114"/>
         <source>Ollama Desk backup (*.sqlite3)</source>
         <translation>Ollama Desk 备份 (*.sqlite3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="536"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="122"/>
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="537"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="124"/>
         <source>Ollama Desk backup (*.sqlite3);;All files (*)</source>
         <translation>Ollama Desk 备份 (*.sqlite3);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="541"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="130"/>
         <source>Restore a backup?</source>
         <translation>要恢复备份吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="542"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="131"/>
         <source>Every conversation and setting will be replaced by those in {0}. A copy of the current ones is kept next to the database.</source>
         <translation>所有对话和设置都将被 {0} 中的内容替换。当前内容的副本会保存在数据库旁边。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="550"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="145"/>
         <source>Export conversations</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="551"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="147"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="556"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="155"/>
         <source>Export conversations as Markdown into</source>
         <translation>将对话以 Markdown 格式导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="562"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="164"/>
         <source>Import conversations</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="563"/>
+        <location filename="../../desktop/ui/settings/conversations_page.py" line="166"/>
         <source>JSON (*.json);;All files (*)</source>
         <translation>JSON (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="571"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="153"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="575"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="181"/>
         <source>The backup failed: {0}</source>
         <translation>备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="577"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="179"/>
         <source>Backed up to {0}.</source>
         <translation>已备份到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="585"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="156"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="589"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="197"/>
         <source>Nothing was changed: {0}</source>
         <translation>未做任何更改：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="592"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="187"/>
         <source>Restored. The conversations you had before are saved in {0}.</source>
         <translation>已恢复。之前的对话保存在 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="601"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="616"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="159"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="162"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="605"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="620"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="209"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="221"/>
         <source>The export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="608"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="204"/>
         <source>Exported {0} conversations to {1}.</source>
         <translation>已将 {0} 个对话导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="622"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="216"/>
         <source>Exported {0} conversations as Markdown to {1}.</source>
         <translation>已将 {0} 个对话以 Markdown 格式导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="631"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="165"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="635"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="240"/>
         <source>Nothing was imported: {0}</source>
         <translation>未导入任何内容：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="637"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="226"/>
         <source>Imported {0} conversations; {1} were already here.</source>
         <translation>已导入 {0} 个对话；{1} 个已存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="640"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="230"/>
         <source>{0} could not be read: {1}</source>
         <translation>{0} 个无法读取：{1}</translation>
     </message>
@@ -2980,127 +2992,127 @@ Details: {1}</source>
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="61"/>
+        <location filename="../../desktop/ui/tray.py" line="60"/>
         <source>Ollama Desk — answering…</source>
         <translation>Ollama Desk — 正在回答…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="63"/>
+        <location filename="../../desktop/ui/tray.py" line="62"/>
         <source>Ollama Desk — downloading a model…</source>
         <translation>Ollama Desk — 正在下载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="65"/>
+        <location filename="../../desktop/ui/tray.py" line="64"/>
         <source>Ollama Desk — model server online</source>
         <translation>Ollama Desk — 模型服务器在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="66"/>
+        <location filename="../../desktop/ui/tray.py" line="65"/>
         <source>Ollama Desk — model server offline</source>
         <translation>Ollama Desk — 模型服务器离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="67"/>
+        <location filename="../../desktop/ui/tray.py" line="66"/>
         <source>Ollama Desk — starting the engine…</source>
         <translation>Ollama Desk — 正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="68"/>
+        <location filename="../../desktop/ui/tray.py" line="67"/>
         <source>Ollama Desk — connecting…</source>
         <translation>Ollama Desk — 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="69"/>
+        <location filename="../../desktop/ui/tray.py" line="68"/>
         <source>Ollama Desk</source>
         <translation>Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="80"/>
+        <location filename="../../desktop/ui/tray.py" line="79"/>
         <source>Quick Ask…</source>
         <translation>快速提问…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="82"/>
+        <location filename="../../desktop/ui/tray.py" line="81"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="85"/>
+        <location filename="../../desktop/ui/tray.py" line="84"/>
         <source>Hide window</source>
         <translation>隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="92"/>
+        <location filename="../../desktop/ui/tray.py" line="91"/>
         <source>Default model</source>
         <translation>默认模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="113"/>
+        <location filename="../../desktop/ui/tray.py" line="112"/>
         <source>Stop engine</source>
         <translation>停止引擎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="117"/>
+        <location filename="../../desktop/ui/tray.py" line="116"/>
         <source>Starting engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="119"/>
+        <location filename="../../desktop/ui/tray.py" line="118"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="88"/>
+        <location filename="../../desktop/ui/tray.py" line="87"/>
         <source>Open Ollama Desk</source>
         <translation>打开 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="105"/>
+        <location filename="../../desktop/ui/tray.py" line="104"/>
         <source>No models installed</source>
         <translation>尚未安装模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="107"/>
+        <location filename="../../desktop/ui/tray.py" line="106"/>
         <source>Model server offline</source>
         <translation>模型服务器离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="124"/>
+        <location filename="../../desktop/ui/tray.py" line="123"/>
         <source>Quit Ollama Desk</source>
         <translation>退出 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="279"/>
+        <location filename="../../desktop/ui/tray.py" line="277"/>
         <source>Reply ready: {0}</source>
         <translation>回复已完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="279"/>
+        <location filename="../../desktop/ui/tray.py" line="277"/>
         <source>Reply ready</source>
         <translation>回复已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="280"/>
+        <location filename="../../desktop/ui/tray.py" line="278"/>
         <source>The model finished its reply.</source>
         <translation>模型已完成回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="289"/>
+        <location filename="../../desktop/ui/tray.py" line="287"/>
         <source>Download finished</source>
         <translation>下载完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="289"/>
+        <location filename="../../desktop/ui/tray.py" line="287"/>
         <source>{0} is ready to use.</source>
         <translation>{0} 已可以使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="292"/>
+        <location filename="../../desktop/ui/tray.py" line="290"/>
         <source>Download failed</source>
         <translation>下载失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="293"/>
+        <location filename="../../desktop/ui/tray.py" line="291"/>
         <source>{0} could not be downloaded. Open the Models page to retry.</source>
         <translation>{0} 下载失败。请打开“模型”页面重试。</translation>
     </message>
