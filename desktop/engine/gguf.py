@@ -18,6 +18,7 @@ MAGIC = b"GGUF"
 MAX_STRING = 1 << 24  # 16 MiB: a chat template is a few KiB; anything this big is garbage
 MAX_ARRAY = 1 << 26
 MAX_COUNT = 1 << 20
+LAYER_ARRAY_LIMIT = 4096  # per-layer arrays are block_count long (llama.cpp: at most 512)
 
 _SCALARS: dict[int, tuple[str, int]] = {
     0: ("<B", 1),
@@ -81,6 +82,16 @@ class GGUFFile:
     metadata: dict[str, Any]
     tensors: list[TensorInfo] = field(default_factory=list)
     elided: set[str] = field(default_factory=set)  # long arrays not kept (keep_arrays=False)
+    array_lengths: dict[str, int] = field(default_factory=dict)  # every array, elided or not
+    # Elided scalar arrays short enough to be per-layer values (head counts...), for the load check.
+    layer_arrays: dict[str, list[Any]] = field(default_factory=dict)
+
+    def array(self, key: str) -> list[Any] | None:
+        """An array value, elided or not (tokenizer arrays excepted), or None."""
+        value = self.metadata.get(key)
+        if isinstance(value, list):
+            return value
+        return self.layer_arrays.get(key)
 
     @property
     def architecture(self) -> str:
@@ -148,12 +159,16 @@ class _Reader:
             raise GGUFError("the GGUF file is truncated (its header ends early)")
         self.handle.seek(n, 1)
 
-    def value(self, kind: int, keep: bool) -> tuple[Any, bool]:
-        """A value; for long arrays with keep=False, skips them and reports them elided."""
+    def value(self, kind: int, keep: bool, keep_below: int = 0) -> tuple[Any, bool, int]:
+        """A value, whether it was elided, and its length for an array (else -1).
+
+        With keep=False a long array is skipped (elided), except arrays of scalars shorter
+        than `keep_below`, which are read and still reported elided (the caller keeps them
+        aside: per-layer hyperparameters that the load check needs)."""
         if kind in _SCALARS:
-            return self.scalar(kind), False
+            return self.scalar(kind), False, -1
         if kind == _STRING:
-            return self.string(), False
+            return self.string(), False, -1
         if kind != _ARRAY:
             raise GGUFError(f"the GGUF file is damaged (unknown value type {kind})")
         item_kind = self.u32()
@@ -162,6 +177,8 @@ class _Reader:
             raise GGUFError("the GGUF file is damaged (an array length is out of range)")
         if item_kind == _ARRAY:
             raise GGUFError("the GGUF file uses nested arrays, which are not supported")
+        if not keep and 5 < count < keep_below and item_kind in _SCALARS:
+            return [self.scalar(item_kind) for _ in range(count)], True, count
         if not keep and count > 5:
             if item_kind in _SCALARS:
                 self.skip(count * _SCALARS[item_kind][1])
@@ -173,8 +190,8 @@ class _Reader:
                     self.skip(length)
             else:
                 raise GGUFError(f"the GGUF file is damaged (unknown array type {item_kind})")
-            return None, True
-        return [self.value(item_kind, True)[0] for _ in range(count)], False
+            return None, True, count
+        return [self.value(item_kind, True)[0] for _ in range(count)], False, count
 
 
 def read_gguf(path: Path, *, keep_arrays: bool = False) -> GGUFFile:
@@ -203,13 +220,21 @@ def _parse(reader: _Reader, path: Path, keep_arrays: bool) -> GGUFFile:
         raise GGUFError("the GGUF file is damaged (its counts are out of range)")
     metadata: dict[str, Any] = {}
     elided: set[str] = set()
+    array_lengths: dict[str, int] = {}
+    layer_arrays: dict[str, list[Any]] = {}
     for _ in range(kv_count):
         key = reader.string()
         kind = reader.u32()
-        value, was_elided = reader.value(kind, keep_arrays)
-        metadata[key] = value
+        keep_below = 0 if key.startswith("tokenizer.") else LAYER_ARRAY_LIMIT
+        value, was_elided, length = reader.value(kind, keep_arrays, keep_below)
+        if length >= 0:
+            array_lengths[key] = length
         if was_elided:
             elided.add(key)
+            if value is not None:
+                layer_arrays[key] = value
+                value = None
+        metadata[key] = value
     tensors: list[TensorInfo] = []
     for _ in range(tensor_count):
         name = reader.string()
@@ -237,7 +262,15 @@ def _parse(reader: _Reader, path: Path, keep_arrays: bool) -> GGUFFile:
             )
     if "general.architecture" not in metadata:
         raise GGUFError("the GGUF file has no general.architecture key")
-    return GGUFFile(path=path, version=version, metadata=metadata, tensors=tensors, elided=elided)
+    return GGUFFile(
+        path=path,
+        version=version,
+        metadata=metadata,
+        tensors=tensors,
+        elided=elided,
+        array_lengths=array_lengths,
+        layer_arrays=layer_arrays,
+    )
 
 
 def human_parameters(count: int) -> str:

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop.engine.gguf import GGUFError, GGUFFile, read_gguf
+from desktop.engine.gguf_check import check_loadable
 from desktop.engine.options import DEFAULT_NUM_CTX, RequestError, fit_num_ctx
 from desktop.engine.process import Child, ChildSettings, start_child
+from desktop.engine.template_guard import check_templates
 
 GEN = "generate"
 EMBED = "embed"
@@ -150,7 +152,10 @@ class Runner:
 
     def _checked_meta(self, path: Path) -> GGUFFile:
         try:
-            return self.metadata(path)
+            meta = self.metadata(path)
+            # Hyperparameters llama.cpp would abort on never reach a child (gguf_check).
+            check_loadable(meta)
+            return meta
         except GGUFError as exc:
             raise RequestError(f"unable to load model: {exc}", 500) from exc
         except OSError as exc:
@@ -240,6 +245,9 @@ class Runner:
                     started = time.perf_counter()
                     if child is not None:
                         await child.drain_and_stop()
+                    # llama-server renders the template while it starts: a runaway one would
+                    # hold the load until LOAD_TIMEOUT, so it is tried here first (template_guard).
+                    await asyncio.to_thread(check_templates, meta.metadata)
                     self.make_room(slot, wanted.weights + wanted.kv_bytes)
                     child = await start_child(wanted)
                     slot.children[kind] = child
