@@ -3,8 +3,10 @@ tokens/s is roughly the memory bandwidth the model's device sustains over the mo
 plus a fixed per-token cost (sampling, thread hand-offs) that dominates for tiny models.
 
 The bandwidths are estimates from what the probe knows (cores, VRAM size, Apple's RAM size),
-not measurements; the constants below were checked against the starter model on this 2-core
-machine (SmolLM2-135M Q4_1, about 100 MB: predicted 42 tokens/s, measured 42.2).
+not measurements. The CPU constants were set against the starter model on this 2-core machine
+(SmolLM2-135M Q4_1, 98 MB: predicted 41.8 tokens/s; the chat showed 42.2 tokens/s when the
+machine was idle); benchmarks/predicted_speed.py measures it again (a busy machine measures
+far less: other processes take the cores).
 """
 
 from __future__ import annotations
