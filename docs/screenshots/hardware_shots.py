@@ -67,6 +67,21 @@ def shoot(theme_name: str, language: str) -> None:
         app.processEvents()
     welcome.grab().save(str(OUT / f"welcome-{tag}.png"))
     print(tag, "welcome", welcome.width(), "x", welcome.height())
+    # Offline: the download the welcome started failed.
+    from desktop.core.pulls import PullSnapshot, PullState
+
+    if welcome.recommended is not None:
+        welcome.pull_button.click()
+        failed = PullSnapshot(
+            model=welcome.recommended[0], state=PullState.FAILED, status="pulling manifest", layers=(),
+            completed=0, total=0, fraction=None, total_settled=False, speed=0.0, eta=None,
+            error="pull model manifest: [Errno -2] Name or service not known", attempts=1, elapsed=0.4,
+        )  # fmt: skip
+        welcome.set_pull_snapshot(failed)
+        welcome.adjustSize()
+        for _ in range(10):
+            app.processEvents()
+        welcome.grab().save(str(OUT / f"welcome-offline-{tag}.png"))
     welcome.close()
     window.close()
 

@@ -192,7 +192,9 @@ class PullRow(QFrame):
             self.bar.setValue(int(fraction * 1000))
             # Floor: "100 %" only once the server confirmed the whole model.
             self.percent_label.setText(f"{int(fraction * 100)} %")
-        self.figures_label.setText(self.figures_text(snap))
+        figures = self.figures_text(snap)
+        self.figures_label.setText(figures)
+        self.figures_label.setVisible(bool(figures))
         active = not snap.state.is_final
         self.cancel_button.setVisible(active)
         self.retry_button.setVisible(snap.state in (PullState.FAILED, PullState.CANCELLED))
