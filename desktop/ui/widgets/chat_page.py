@@ -183,7 +183,12 @@ class ChatPage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.banner)
         layout.addWidget(self.scroll, 1)
-        layout.addWidget(self.composer_box)
+        # Centred under the messages: the stretches share what the capped box leaves.
+        composer_row = QHBoxLayout()
+        composer_row.addStretch(1)
+        composer_row.addWidget(self.composer_box, 1000)
+        composer_row.addStretch(1)
+        layout.addLayout(composer_row)
         self.more_button.hide()
         app = QApplication.instance()
         if isinstance(app, QApplication):
