@@ -37,6 +37,7 @@ import httpx
 
 from desktop import paths
 from desktop.core.ollama.host import default_host, is_loopback, parse_host
+from desktop.core.serve_limits import ServeLimits
 
 ENGINE_HEADER = "x-ollama-desk-engine"
 PID_HEADER = "x-ollama-desk-pid"
@@ -122,6 +123,7 @@ class ServerManager:
         preferred_port: int = DEFAULT_PORT,
         start_timeout: float = 60.0,
         probe_timeout: float = 2.0,
+        limits: ServeLimits | None = None,
     ) -> None:
         self.host_url = parse_host(host) if host is not None else default_host()
         self._data_dir = data_dir
@@ -130,6 +132,8 @@ class ServerManager:
         self.preferred_port = preferred_port
         self.start_timeout = start_timeout
         self.probe_timeout = probe_timeout
+        # Applied to the next server this manager starts (a running one keeps its own).
+        self.limits = limits or ServeLimits()
         self.state = ServerState.UNKNOWN
         self.info: ServerInfo | None = None
         self.last_error = ""
@@ -174,7 +178,7 @@ class ServerManager:
             if response.status_code != 200:
                 return None
             version = str(response.json().get("version", ""))
-        except (httpx.HTTPError, ValueError, AttributeError):
+        except (httpx.HTTPError, ValueError, AttributeError, RecursionError):  # any server may answer
             return None
         pid_text = response.headers.get(PID_HEADER, "")
         return _Probe(
@@ -250,7 +254,7 @@ class ServerManager:
 
     async def _start_ollama(self, binary: str) -> ServerInfo:
         parts = urlsplit(self.host_url)
-        env = dict(os.environ)
+        env = {**os.environ, **self.limits.env()}
         env["OLLAMA_HOST"] = f"{parts.hostname}:{parts.port or DEFAULT_PORT}"
         with self._log_handle() as log:
             try:
@@ -274,7 +278,7 @@ class ServerManager:
         self._set_state(ServerState.ENGINE_STARTING)
         port = self.preferred_port if self.preferred_port and port_free(self.preferred_port) else free_port()
         url = f"http://127.0.0.1:{port}"
-        env = dict(os.environ)
+        env = {**os.environ, **self.limits.env()}
         env[PARENT_ENV] = str(os.getpid())
         env["OLLAMA_DESK_HOME"] = str(self.data_dir)
         with self._log_handle() as log:
