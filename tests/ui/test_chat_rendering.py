@@ -297,3 +297,46 @@ def test_an_edited_question_and_its_answer_are_shown_and_match_their_reload(
     qtbot.wait(50)
     assert_on_screen(reloaded, "Edited answer.")
     assert signature(reloaded) == streamed
+
+
+def test_enter_while_a_reply_streams_queues_the_message_on_its_own(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    fault_server.route("POST", "/api/chat", lines=[chunk("Slow"), chunk(" answer."), FINAL], delay=0.3)
+    send(desk, "First question")
+    qtbot.waitUntil(lambda: desk.page.streaming_view() is not None)
+    qtbot.waitUntil(lambda: desk.page.streaming_view().shown_text() == "Slow")
+    desk.page.composer.setPlainText("Second question")
+    qtbot.keyClick(desk.page.composer, Qt.Key.Key_Return)
+    # Not swallowed, not run into the next prompt: it waits, said so, and the box is free.
+    assert desk.page.queued() == ["Second question"] and desk.page.prompt() == ""
+    assert desk.page.composer_box.queue_label.isVisible()
+    assert "Second question" in desk.page.composer_box.queue_label.text()
+    fault_server.route("POST", "/api/chat", lines=[chunk("Second answer."), FINAL], delay=0.01)
+    conv_id = desk.chat.current.id
+    qtbot.waitUntil(lambda: len(desk.store.messages(conv_id)) == 4 and reply_is(desk, "complete"))
+    contents = [m.content for m in desk.store.messages(conv_id)]
+    assert contents == ["First question", "Slow answer.", "Second question", "Second answer."]
+    assert not desk.page.composer_box.queue_label.isVisible()
+    assert desk.page.shown_text() == "\n".join(contents)
+    # Only the newest message offers its actions without hovering.
+    shown = [desk.page.view_for(m.id) for m in desk.store.messages(conv_id)]
+    assert [v.actions_shown() for v in shown] == [False, False, False, True]
+
+
+def test_stop_brings_a_queued_message_back_into_the_box(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    fault_server.route("POST", "/api/chat", lines=[chunk("Never ending")], stall_after=1)
+    send(desk, "Tell me everything")
+    view_ready = lambda: desk.page.streaming_view() is not None  # noqa: E731
+    qtbot.waitUntil(lambda: view_ready() and desk.page.streaming_view().shown_text() == "Never ending")
+    desk.page.composer.setPlainText("A follow-up")
+    qtbot.keyClick(desk.page.composer, Qt.Key.Key_Return)
+    assert desk.page.queued() == ["A follow-up"]
+    qtbot.keyClick(desk.page.composer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: reply_is(desk, "stopped"))
+    qtbot.waitUntil(lambda: desk.page.prompt() == "A follow-up")
+    assert desk.page.queued() == [] and not desk.chat.generating
+    stored = [m.content for m in desk.store.messages(desk.chat.current.id)]
+    assert stored == ["Tell me everything", "Never ending"]
