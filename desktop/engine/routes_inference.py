@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from desktop.engine import upstream
+from desktop.engine import assist, upstream
 from desktop.engine.options import Options, RequestError, parse_format, parse_options
 from desktop.engine.process import Child
 from desktop.engine.registry import SYSTEM_MEDIA, ModelEntry
@@ -24,6 +24,7 @@ from desktop.engine.responses import StreamResponse, json_response, now_utc
 from desktop.engine.runner import EMBED, GEN, ModelSlot
 from desktop.engine.security import InvalidName
 from desktop.engine.service import Engine, api, keep_alive_of, read_body, wants_stream
+from desktop.engine.turn import Event, Plan, parse_messages
 from desktop.engine.upstream import GenStats
 
 BuildPrompt = Callable[[Child], Awaitable[list[int]]]
@@ -122,7 +123,7 @@ def routes(engine: Engine) -> list[Route]:
 
         return chunks()
 
-    def common(body: dict[str, Any]) -> tuple[str, ModelEntry, Options, float, Any]:
+    def common(body: dict[str, Any]) -> tuple[str, ModelEntry, Options, float, Any, Plan]:
         raw = body.get("model") or body.get("name") or ""
         if not isinstance(raw, str):
             raise RequestError("model must be a string")
@@ -132,40 +133,32 @@ def routes(engine: Engine) -> list[Route]:
             entry = None
         if entry is None:
             raise RequestError(f"model '{raw}' not found", 404)
-        think = body.get("think")
-        if think not in (None, False):
-            raise RequestError(f'"{raw}" does not support thinking')
-        if body.get("tools"):
-            raise RequestError(f'"{raw}" does not support tools')
-        if body.get("images"):
-            raise RequestError(f'"{raw}" does not support images')
+        plan = assist.check(engine, raw, entry, body)  # tools, think, images
         keep = keep_alive_of(body)
         fmt = parse_format(body.get("format"))
         opts = parse_options(registry.params(entry), body.get("options"))
-        return raw, entry, opts, keep, fmt
+        plan.fmt = fmt
+        return raw, entry, opts, keep, fmt, plan
 
     @api
     async def chat(request: Request) -> Response:
         body = await read_body(request)
         if not body.get("model") and not body.get("name"):
             raise RequestError("model is required")
-        raw, entry, opts, keep, fmt = common(body)
+        raw, entry, opts, keep, fmt, plan = common(body)
         slot = engine.slot_for(entry)
         system = registry.read_text_layer(entry, SYSTEM_MEDIA) or ""
-        messages = chat_messages(body.get("messages"), system)
+        messages = parse_messages(body.get("messages"), system)
         if not messages:
             return await load_or_unload(
                 slot, raw, keep, opts, {"message": {"role": "assistant", "content": ""}}
             )
 
-        async def build(child: Child) -> list[int]:
-            return await upstream.tokenize(child, await upstream.render(child, messages))
-
-        def chunk(text: str) -> dict[str, Any]:
+        def chunk(event: Event) -> dict[str, Any]:
             return {
                 "model": raw,
                 "created_at": now_utc(),
-                "message": {"role": "assistant", "content": text},
+                "message": assist.chat_message(event),
                 "done": False,
             }
 
@@ -179,24 +172,14 @@ def routes(engine: Engine) -> list[Route]:
                 **metrics(stats, total, load),
             }
 
-        chunks = completion(slot, build, opts, fmt, keep, chunk, final)
-        if wants_stream(body):
-            return StreamResponse(chunks)
-
-        def merge(items: list[dict[str, Any]]) -> dict[str, Any]:
-            result = dict(items[-1])
-            result["message"] = {
-                "role": "assistant",
-                "content": "".join(i["message"]["content"] for i in items),
-            }
-            return result
-
-        return StreamResponse(chunks, merge)
+        produce = assist.chat_produce(engine, entry, messages, plan, opts)
+        chunks = assist.run(runner, slot, load_kwargs(opts), keep, produce, chunk, final)
+        return StreamResponse(chunks) if wants_stream(body) else StreamResponse(chunks, assist.merge_chat)
 
     @api
     async def generate(request: Request) -> Response:
         body = await read_body(request)
-        raw, entry, opts, keep, fmt = common(body)
+        raw, entry, opts, keep, fmt, plan = common(body)
         slot = engine.slot_for(entry)
         text = body.get("prompt") or ""
         if not isinstance(text, str):
@@ -232,16 +215,18 @@ def routes(engine: Engine) -> list[Route]:
             result.update(metrics(stats, total, load))
             return result
 
-        chunks = completion(slot, build, opts, fmt, keep, chunk, final)
+        if plan.thinks and not raw_mode:
+            # A thinking model: `thinking` apart from `response` (assist, thinking.py).
+            shown = [{"role": "system", "content": system}] if system else []
+            shown.append({"role": "user", "content": text})
+            produce = assist.prompt_produce(shown, plan, opts)
+            piece = assist.generate_piece(raw)
+            chunks = assist.run(runner, slot, load_kwargs(opts), keep, produce, piece, final)
+        else:
+            chunks = completion(slot, build, opts, fmt, keep, chunk, final)
         if wants_stream(body):
             return StreamResponse(chunks)
-
-        def merge(items: list[dict[str, Any]]) -> dict[str, Any]:
-            result = dict(items[-1])
-            result["response"] = "".join(i["response"] for i in items)
-            return result
-
-        return StreamResponse(chunks, merge)
+        return StreamResponse(chunks, assist.merge_generate)
 
     async def run_embed(
         entry: ModelEntry, texts: list[str], keep: float, truncate: bool = True, num_ctx: int = 0

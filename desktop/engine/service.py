@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from desktop.engine.capabilities import PROJECTOR_MEDIA, capabilities
 from desktop.engine.gguf import GGUFError, GGUFFile
 from desktop.engine.options import DEFAULT_KEEP_ALIVE, RequestError, parse_keep_alive, read_request_json
 from desktop.engine.registry import ModelEntry, Registry
@@ -62,7 +63,12 @@ class Engine:
     def capabilities(self, entry: ModelEntry) -> list[str]:
         config = self.registry.config(entry)
         caps = config.get("capabilities")
-        return [str(c) for c in caps] if isinstance(caps, list) else ["completion"]
+        base = [str(c) for c in caps] if isinstance(caps, list) else ["completion"]
+        try:
+            template = self.meta(entry).chat_template
+        except (RequestError, OSError):
+            template = ""  # a missing file is reported where it is used, not in a listing
+        return capabilities(base, template, projector=entry.layer(PROJECTOR_MEDIA) is not None)
 
     def slot_for(self, entry: ModelEntry) -> ModelSlot:
         path = self.registry.model_path(entry)

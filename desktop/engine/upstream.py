@@ -145,10 +145,16 @@ _DONE = {"eos": "stop", "word": "stop", "limit": "length"}
 
 
 async def complete(
-    child: Child, tokens: list[int], opts: Options, fmt: str | dict[str, Any] | None
+    child: Child,
+    tokens: list[int],
+    opts: Options,
+    fmt: str | dict[str, Any] | None,
+    *,
+    grammar: str | None = None,
 ) -> AsyncIterator[Piece]:
     """Stream one generation; closing this iterator closes the connection, and llama-server
-    stops the generation at its next token and frees the slot."""
+    stops the generation at its next token and frees the slot. `grammar` (GBNF or
+    llguidance) constrains the output instead of `fmt` (tools.grammar)."""
     prompt, budget = fit_prompt(tokens, child.settings.num_ctx, opts)
     body: dict[str, Any] = {
         "prompt": prompt,
@@ -163,6 +169,9 @@ async def complete(
         body["json_schema"] = compact_schema(fmt)
     elif fmt == "json":
         body["json_schema"] = compact_schema({"type": "object"})
+    if grammar is not None:
+        body.pop("json_schema", None)
+        body["grammar"] = grammar
     generated: list[int] = []
     try:
         async with child.client().stream("POST", "/completion", json=body) as response:

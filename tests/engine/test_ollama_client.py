@@ -32,7 +32,7 @@ def test_list_and_show(client: ollama.Client) -> None:
     shown = client.show(MODEL)
     assert shown.modelinfo is not None and shown.modelinfo["llama.context_length"] == 8192
     assert shown.details is not None and shown.details.family == "llama"
-    assert shown.capabilities == ["completion"]
+    assert shown.capabilities == ["completion", "tools"]
 
 
 def test_chat_stream_and_not(client: ollama.Client) -> None:
