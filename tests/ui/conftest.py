@@ -41,3 +41,51 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 @pytest.fixture(scope="session")
 def event_loop_qt(qloop: asyncio.AbstractEventLoop) -> asyncio.AbstractEventLoop:
     return qloop
+
+
+def _active_timers() -> list[object]:
+    """The app's running repeating QTimers (polls, watchdogs). One-shot timers end by themselves;
+    Qt's internal timers are not Python objects and are not seen here."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    found = []
+    for obj in gc.get_objects():
+        if isinstance(obj, QTimer):
+            try:
+                if obj.isActive() and not obj.isSingleShot():
+                    found.append(obj)
+            except RuntimeError:  # its C++ side is already gone
+                continue
+    return found
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each UI test no task of the app's task runners and no timer of the app still runs:
+    a controller that was not closed would otherwise keep polling into the next test."""
+    from desktop.ui import tasks
+
+    yield
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop
+
+    # Work that is finishing (a cancelled task's last step, a window's deleteLater) gets a moment.
+    deadline = QDeadlineTimer(2000)
+    while True:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        if not (tasks.running_tasks() or _active_timers()) or deadline.hasExpired():
+            break
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    left = tasks.running_tasks()
+    timers = _active_timers()
+    for task in left:
+        task.cancel()
+    for timer in timers:
+        timer.stop()  # type: ignore[attr-defined]
+    assert not left, f"tasks still running after the test: {left}"
+    assert not timers, "timers still running after the test: " + ", ".join(
+        f"{t.objectName() or type(t).__name__} of {type(t.parent()).__name__}" for t in timers  # type: ignore[attr-defined]
+    )
