@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -28,7 +27,7 @@ from desktop.core.ollama.errors import (
     UnsupportedEndpoint,
 )
 from desktop.core.ollama.host import default_host, is_loopback, parse_host
-from desktop.core.ollama.stream import DeadlineExpired, run_until, watched_lines
+from desktop.core.ollama.stream import DeadlineExpired, load_json, run_until, watched_lines
 
 T = TypeVar("T")
 
@@ -147,7 +146,7 @@ class ClientBase:
     ) -> dict[str, Any]:
         response = await self._request(method, path, json=json, budget=budget)
         try:
-            obj = response.json()
+            obj = load_json(response.content)  # nesting-safe (stream.load_json)
         except ValueError:
             obj = None
         if not isinstance(obj, dict):
@@ -227,11 +226,11 @@ class ClientBase:
         text = body.decode("utf-8", errors="replace").strip()
         message: str | None = None
         try:
-            obj = json.loads(text) if text else None
+            obj = load_json(text) if text else None
         except ValueError:
             obj = None
         if isinstance(obj, dict) and obj.get("error"):
-            message = str(obj["error"])
+            message = str(obj["error"])[:2000]
         if status == 404:
             if message is not None:
                 if "not found" in message.lower():

@@ -26,6 +26,39 @@ class DeadlineExpired(Exception):
     """Raised by run_until when the deadline passes before the awaitable completes."""
 
 
+MAX_DEPTH = 64  # Ollama's lines nest three levels; a tool call's arguments a few more
+
+
+def _depth_ok(value: Any) -> bool:
+    # Iterative: a value nested deeper than the stack must not crash whoever walks it.
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if level > MAX_DEPTH:
+            return False
+        stack.extend((child, level + 1) for child in children)
+    return True
+
+
+def load_json(text: str | bytes) -> Any:
+    """json.loads for server bytes: ValueError for anything unreadable, including nesting
+    deeper than MAX_DEPTH (json raises RecursionError on 100k `[`; str() of a value a few
+    thousand levels deep does too, far from here)."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if not _depth_ok(value):
+        raise ValueError("nested too deeply")
+    return value
+
+
 def parse_line(line: bytes) -> dict[str, Any] | None:
     """One NDJSON line -> its object; None for a blank line.
 
@@ -36,14 +69,14 @@ def parse_line(line: bytes) -> dict[str, Any] | None:
     if not text:
         return None
     try:
-        obj = json.loads(text)
+        obj = load_json(text)
     except ValueError:
         raise ServerError(f"The model server sent a line that could not be read: {_clip(text)}") from None
     if not isinstance(obj, dict):
         raise ServerError(f"The model server sent an unexpected line: {_clip(text)}")
     error = obj.get("error")
     if error:
-        raise ServerError(str(error))
+        raise ServerError(_clip(str(error), 2000))
     return obj
 
 
@@ -84,7 +117,7 @@ class NDJSONDecoder:
         if not text:
             return []
         try:
-            json.loads(text)
+            load_json(text)
         except ValueError:
             raise StreamInterrupted("The model server's reply ended in the middle of a line.") from None
         obj = parse_line(rest)
@@ -152,6 +185,10 @@ async def watched_lines(
     take minutes), each later line within ``idle`` seconds of the previous one. Blank
     lines are skipped and do not count as progress. Raises StreamStalled on a missed
     deadline, ServerError on an error line; errors of ``chunks`` pass through.
+
+    A line with ``"done": true`` is the last: the stream ends right after it, whether or
+    not the server closes the connection (one that kept it open made a finished answer
+    fail a minute later as stalled).
     """
     loop = asyncio.get_running_loop()
     decoder = NDJSONDecoder()
@@ -176,9 +213,13 @@ async def watched_lines(
             for obj in decoder.feed(chunk):
                 started = True
                 yield obj
+                if obj.get("done") is True:
+                    return
                 deadline = loop.time() + idle
         for obj in decoder.finish():
             yield obj
+            if obj.get("done") is True:
+                return
     finally:
         aclose = getattr(chunks, "aclose", None)
         if aclose is not None:

@@ -6,10 +6,42 @@ lenient about extra keys and strict about the keys the app relies on.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["system", "user", "assistant", "tool"]
+_COUNT_MAX = 2**63 - 1  # what SQLite and Qt hold; anything above is damage, not data
+
+
+def wire_count(value: Any) -> int:
+    """A count, size or duration from the wire: a finite number in 0..2**63-1, else 0.
+
+    Servers are hostile input: Infinity and NaN (json reads both), 1e308, "abc", true or a
+    list must become a safe default, never an OverflowError or ValueError in the UI.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    if isinstance(value, float) and not math.isfinite(value):
+        return 0
+    number = int(value)
+    return number if 0 <= number <= _COUNT_MAX else 0
+
+
+def wire_names(value: Any) -> tuple[str, ...]:
+    """A list of names (families, capabilities); anything but a list of strings gives ()."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def wire_text(value: Any) -> str:
+    """A text field: strings as they are, numbers as text, anything else empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
 
 
 @dataclass(frozen=True)
@@ -44,8 +76,7 @@ class Metrics:
     @classmethod
     def from_wire(cls, obj: dict[str, Any]) -> Metrics:
         def num(key: str) -> int:
-            value = obj.get(key, 0)
-            return int(value) if isinstance(value, (int, float)) else 0
+            return wire_count(obj.get(key))
 
         return cls(
             total_duration=num("total_duration"),
@@ -81,15 +112,15 @@ class ModelDetails:
 
     @classmethod
     def from_wire(cls, obj: dict[str, Any] | None) -> ModelDetails:
-        obj = obj or {}
+        obj = obj if isinstance(obj, dict) else {}
         return cls(
-            parent_model=str(obj.get("parent_model") or ""),
-            format=str(obj.get("format") or ""),
-            family=str(obj.get("family") or ""),
-            families=tuple(str(f) for f in (obj.get("families") or ())),
-            parameter_size=str(obj.get("parameter_size") or ""),
-            quantization_level=str(obj.get("quantization_level") or ""),
-            context_length=int(obj.get("context_length") or 0),
+            parent_model=wire_text(obj.get("parent_model")),
+            format=wire_text(obj.get("format")),
+            family=wire_text(obj.get("family")),
+            families=wire_names(obj.get("families")),
+            parameter_size=wire_text(obj.get("parameter_size")),
+            quantization_level=wire_text(obj.get("quantization_level")),
+            context_length=wire_count(obj.get("context_length")),
         )
 
 
@@ -121,14 +152,14 @@ class ShowInfo:
 
     @property
     def architecture(self) -> str:
-        return str(self.model_info.get("general.architecture", ""))
+        return wire_text(self.model_info.get("general.architecture"))
 
     def arch_int(self, key: str) -> int:
         """An integer GGUF key of the model's architecture, e.g. arch_int("block_count")."""
         value = self.model_info.get(f"{self.architecture}.{key}")
         if isinstance(value, list):
-            value = max(value) if value else 0
-        return int(value) if isinstance(value, (int, float)) else 0
+            return max((wire_count(v) for v in value), default=0)
+        return wire_count(value)
 
     @property
     def context_length(self) -> int:
