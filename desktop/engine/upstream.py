@@ -17,6 +17,7 @@ import httpx
 
 from desktop.engine.options import Options, RequestError
 from desktop.engine.process import Child
+from desktop.engine.template_guard import apply_template
 
 
 @dataclass
@@ -74,11 +75,8 @@ async def render(child: Child, messages: list[dict[str, Any]]) -> str:
     """
     if messages and messages[-1]["role"] == "assistant" and len(messages) > 1:
         return await render(child, messages[:-1]) + str(messages[-1]["content"])
-    try:
-        data = await _post(child, "/apply-template", {"messages": messages})
-    except RequestError as exc:
-        raise RequestError(f"the model's chat template failed: {exc.message}", 500) from exc
-    return str(data.get("prompt", ""))
+    # A time and output budget: the template is the model file's code (template_guard).
+    return await apply_template(child, messages, died=lambda exc: _died(child, exc))
 
 
 async def tokenize(child: Child, text: str, *, special: bool = True) -> list[int]:
