@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -56,7 +56,8 @@ def _section(title: str, body: QLabel) -> QFrame:
     frame = QFrame()
     frame.setObjectName("welcomeSection")
     frame.setFrameShape(QFrame.Shape.StyledPanel)
-    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+    # Not Maximum: that caps a section at its size hint, shorter than its wrapped text needs.
+    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
     layout = QVBoxLayout(frame)
     heading = QLabel(title)
     font = heading.font()
@@ -230,6 +231,24 @@ class WelcomeDialog(QDialog):
 
     def set_probe_failed(self, message: str) -> None:
         self.hardware_label.setText(self.tr("This computer could not be checked: {0}").format(message))
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        """Grow to the text: the facts arrive after the dialog is shown, and a dialog keeps the
+        height it opened with, cutting the longer sentences off mid-line. Measured once the
+        labels' new sizes are known (after the layout requests they post)."""
+        if self.isVisible():
+            QTimer.singleShot(0, self._fit_now)
+
+    def _fit_now(self) -> None:
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.invalidate()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     @property
     def recommended(self) -> tuple[str, int] | None:
@@ -244,6 +263,7 @@ class WelcomeDialog(QDialog):
     def _update_pull_button(self) -> None:
         if self._recommended is None:
             self.pull_button.setVisible(False)
+            self._fit_text()
             return
         tag = self._recommended[0]
         self.pull_button.setVisible(True)
@@ -270,6 +290,7 @@ class WelcomeDialog(QDialog):
             self.pull_button.setEnabled(True)
             if self._server is None:
                 self.pull_button.setToolTip(self.tr("The download starts once a model server runs."))
+        self._fit_text()
 
     def _failure_text(self, snap: PullSnapshot) -> str:
         kind = error_kind(snap.error)

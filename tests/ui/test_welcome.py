@@ -188,3 +188,22 @@ def test_a_failed_download_turns_the_button_into_retry(
     finally:
         run(qtbot, qloop, models.aclose())
         run(qtbot, qloop, client.aclose())
+
+
+def test_text_that_arrives_after_showing_is_not_cut_off(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    # As in the app: shown first, with short "still looking" lines; the facts come later.
+    w = WelcomeDialog(None, language="en")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    opened = w.height()
+    w.set_server(ENGINE)
+    w.set_report(report(16, 8))
+    qtbot.wait(50)
+    assert w.height() > opened
+    for label in w.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap() and label.text():
+            # Every wrapped line is drawn: the label is as tall as its text needs at its width.
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
