@@ -17,6 +17,7 @@ import httpx
 from desktop.engine import upstream
 from desktop.engine.options import Options, RequestError
 from desktop.engine.process import Child
+from desktop.engine.template_guard import rendering_stream
 from desktop.engine.tools import call_id
 from desktop.engine.turn import Event, Plan
 from desktop.engine.upstream import GenStats
@@ -134,7 +135,8 @@ async def events(
     reason = "stop"
     last: dict[str, Any] = {}
     try:
-        async with child.client().stream("POST", "/v1/chat/completions", json=body) as response:
+        # The template renders before the answer starts: its budget is on the head (template_guard).
+        async with rendering_stream(child, "/v1/chat/completions", body) as response:
             if response.status_code != 200:
                 raise upstream._upstream_error(await response.aread(), response.status_code)
             async for line in response.aiter_lines():

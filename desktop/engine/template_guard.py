@@ -20,12 +20,13 @@ a template Jinja cannot parse is left to llama.cpp's own renderer (its dialect d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import FrameType
 from typing import Any, Protocol
 
@@ -233,3 +234,28 @@ def check_templates(metadata: dict[str, Any]) -> None:
             value, str
         ):
             check_template(value)
+
+
+@contextlib.asynccontextmanager
+async def rendering_stream(
+    child: TemplateChild, path: str, body: dict[str, Any], *, seconds: float | None = None
+) -> AsyncIterator[httpx.Response]:
+    """A streamed request whose template llama-server renders before it answers (its OpenAI
+    chat endpoint): the response head must arrive within the template budget, or the child
+    is stopped, as in apply_template. The body then streams with no deadline of ours."""
+    limit = budget_seconds() if seconds is None else seconds
+    http = child.client()
+    request = http.build_request("POST", path, json=body)
+    try:
+        response = await asyncio.wait_for(http.send(request, stream=True), limit)
+    except asyncio.TimeoutError:
+        child.stop()
+        raise TemplateOverBudget(
+            f"the model's chat template took longer than {limit:g} s to render, so the request "
+            "was stopped and the model restarted; the template in this model file is faulty",
+            500,
+        ) from None
+    try:
+        yield response
+    finally:
+        await response.aclose()

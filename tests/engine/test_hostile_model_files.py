@@ -23,7 +23,7 @@ from desktop.engine.gguf import GGUFFile, TensorInfo, read_gguf
 from desktop.engine.gguf_check import LLAMA_MAX_EXPERTS, LLAMA_MAX_LAYERS, NotLoadable, check_loadable
 from desktop.engine.options import RequestError
 from desktop.engine.starter import starter_gguf
-from desktop.engine.template_guard import TemplateOverBudget, apply_template, check_template
+from desktop.engine.template_guard import TemplateOverBudget, apply_template, check_template, rendering_stream
 from tests.support.fault_server import FaultServer
 
 pytestmark = pytest.mark.engine
@@ -293,3 +293,32 @@ def test_paths_are_not_touched(tmp_path: Path) -> None:
     secret.write_text("private")
     check_template("{% include '" + str(secret) + "' %}")
     check_template("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+
+
+def test_a_stream_whose_render_never_ends_fails_and_stops_the_child(renderer: FaultServer) -> None:
+    renderer.route("POST", "/v1/chat/completions", lines=[b"data: {}\n"], header_delay=float("inf"))
+
+    async def main() -> tuple[float, int]:
+        child = _FakeChild(renderer.url)
+        started = time.perf_counter()
+        try:
+            async with rendering_stream(child, "/v1/chat/completions", {}, seconds=0.5):
+                raise AssertionError("no head was due")
+        except TemplateOverBudget:
+            return time.perf_counter() - started, child.stopped
+        finally:
+            await child.http.aclose()
+
+    elapsed, stopped = asyncio.run(main())
+    assert elapsed < 2.0 and stopped == 1
+    renderer.route("POST", "/v1/chat/completions", lines=[b"data: {}\n"])
+
+    async def fine() -> bytes:
+        child = _FakeChild(renderer.url)
+        try:
+            async with rendering_stream(child, "/v1/chat/completions", {}, seconds=2.0) as response:
+                return await response.aread()
+        finally:
+            await child.http.aclose()
+
+    assert asyncio.run(fine()).startswith(b"data: {}")
