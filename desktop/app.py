@@ -19,7 +19,7 @@ from desktop import paths
 from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
 from desktop.core.settings import Settings
-from desktop.core.store import Store, StoreError
+from desktop.core.store import Conversation, Store, StoreError
 from desktop.ui import app_icon, i18n, markdown, pyside_fix, tasks, theme
 from desktop.ui.controllers.banner_controller import BannerController
 from desktop.ui.controllers.chat_controller import ChatController
@@ -75,7 +75,7 @@ class Desk:
         chat.conversations_changed.connect(
             lambda cs: sidebar.set_conversations(cs, chat.current.id if chat.current else 0))
         chat.conversation_opened.connect(page.show_conversation)
-        chat.conversation_opened.connect(lambda c, _m, _f: (sidebar.set_current(c.id), window.show_chat()))
+        chat.conversation_opened.connect(self._on_conversation_opened)
         chat.models_offered.connect(page.set_models)
         chat.search_finished.connect(sidebar.show_results)
         sidebar.new_requested.connect(chat.new_conversation)
@@ -120,9 +120,8 @@ class Desk:
         window.engine_toggle_requested.connect(self.connection.toggle_engine)
         window.settings_requested.connect(self.open_settings)
         window.shortcuts_requested.connect(self.show_shortcuts)
-        tray.new_chat_requested.connect(lambda: (chat.new_conversation(), window.show_chat()))
-        tray.open_conversation_requested.connect(lambda cid: (tray.show_window(),
-                                                              chat.continue_conversation(cid)))
+        tray.new_chat_requested.connect(chat.new_conversation)  # opening it shows the chat page
+        tray.open_conversation_requested.connect(self._on_quick_ask_continued)
         tray.engine_start_requested.connect(self.connection.start)
         tray.engine_stop_requested.connect(self.connection.stop)
         tray.quit_requested.connect(self.request_quit)
@@ -183,6 +182,14 @@ class Desk:
         self.closed = True
 
     # ----- handlers -----
+
+    def _on_conversation_opened(self, conversation: Conversation, _messages: object, _focus: int) -> None:
+        self.sidebar.set_current(conversation.id)
+        self.window.show_chat()
+
+    def _on_quick_ask_continued(self, conversation_id: int) -> None:
+        self.tray.show_window()
+        self.chat.continue_conversation(conversation_id)
 
     def _on_session(self, event: SessionEvent) -> None:
         if event is SessionEvent.CLIENT:
@@ -251,8 +258,13 @@ async def _run(app: QApplication, store: Store, instance: SingleInstance, args: 
     )
     desk = Desk(app, store, list(sys.argv[1:]))
     instance.message_received.connect(desk.tray.handle_argv)
-    quitting = loop.create_future()
-    app.aboutToQuit.connect(lambda: quitting.done() or quitting.set_result(None))
+    quitting: asyncio.Future[None] = loop.create_future()
+
+    def on_about_to_quit() -> None:
+        if not quitting.done():
+            quitting.set_result(None)
+
+    app.aboutToQuit.connect(on_about_to_quit)
     desk.start(args)
     await quitting
     if not desk.closed:

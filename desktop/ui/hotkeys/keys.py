@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence
@@ -39,7 +40,7 @@ class Shortcut:
                     "Shortcut", "“{0}” is not a single key combination."
                 ).format(text)
             )
-        combo = sequence[0]
+        combo = cast(Any, sequence)[0]  # PySide6's stubs lack QKeySequence.__getitem__
         key = int(combo.key().value)
         mods = combo.keyboardModifiers()
         shortcut = cls(

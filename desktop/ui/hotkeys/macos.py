@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
@@ -38,6 +39,10 @@ _HANDLER = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ct
 
 class MacHotkey(HotkeyBackend):
     name = "macos"
+    # Declared here: on other platforms mypy sees the constructor stop at its first raise.
+    _carbon: Any  # ctypes' CDLL of Carbon: untyped
+    _hotkey_ref: ctypes.c_void_p
+    _handler_ref: ctypes.c_void_p
 
     def __init__(self) -> None:
         super().__init__()

@@ -51,6 +51,10 @@ class _Filter(QAbstractNativeEventFilter):
 
 class WindowsHotkey(HotkeyBackend):
     name = "windows"
+    # Declared here: on other platforms mypy sees the constructor stop at its first raise.
+    _user32: Any  # ctypes' WinDLL: untyped
+    _registered: bool
+    _filter: _Filter
 
     def __init__(self) -> None:
         super().__init__()
@@ -58,7 +62,7 @@ class WindowsHotkey(HotkeyBackend):
             raise HotkeyUnavailable(
                 QCoreApplication.translate("Hotkeys", "RegisterHotKey exists only on Windows.")
             )
-        self._user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
+        self._user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined, unused-ignore]
         self._user32.RegisterHotKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_uint]
         self._user32.UnregisterHotKey.argtypes = [ctypes.c_void_p, ctypes.c_int]
         self._registered = False
