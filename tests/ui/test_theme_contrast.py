@@ -96,3 +96,35 @@ def test_drawn_text_reads_at_4_5_to_1(qtbot: Any, use_theme: Any, name: str) -> 
     assert theme.contrast_ratio(ink, background) >= 4.5
     ink, background = _ink_and_background(sidebar.new_button)
     assert theme.contrast_ratio(ink, background) >= 4.5, (ink, background)
+
+
+def test_badges_read_at_4_5_to_1() -> None:
+    from desktop.ui.widgets.installed_models import BADGE_COLOURS
+    from desktop.ui.widgets.model_manager import BADGE_TEXT, STATE_BADGES
+
+    for name, colour in [*BADGE_COLOURS.items(), *STATE_BADGES.items()]:
+        assert theme.contrast_ratio("#ffffff", colour) >= 4.5, name
+        assert theme.contrast_ratio(BADGE_TEXT, colour) >= 4.5, name
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_the_models_page_draws_its_hints_in_the_theme(
+    qtbot: Any, use_theme: Any, name: str  # noqa: F811
+) -> None:
+    from desktop.ui.widgets.model_manager import style_sheet
+
+    use_theme(name)
+    c = THEMES[name]
+    sheet = style_sheet(theme.colours())
+    assert c.placeholder_text in sheet and c.slow in sheet and c.bad in sheet
+    assert "palette(dark)" not in sheet  # 2.6:1 on white, all but invisible on the dark base
+    hint = QLabel("No model is loaded.")
+    hint.setObjectName("emptyHint")
+    holder = QMainWindow()
+    qtbot.addWidget(holder)
+    holder.setStyleSheet(sheet)
+    holder.setCentralWidget(hint)
+    holder.show()
+    qtbot.waitExposed(holder)
+    ink, background = _ink_and_background(hint)
+    assert theme.contrast_ratio(ink, background) >= 4.5, (ink, background)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.ollama.types import ModelInfo
 from desktop.core.pulls import PullSnapshot, PullState, format_bytes
+from desktop.ui import theme
 from desktop.ui.controllers.models_controller import ModelsController
 from desktop.ui.widgets.catalog_browser import CatalogBrowser
 from desktop.ui.widgets.installed_models import InstalledModelsPanel
@@ -27,7 +28,19 @@ from desktop.ui.widgets.model_details import ModelDetailsDialog, capability_name
 from desktop.ui.widgets.pull_panel import PullPanel, is_valid_tag
 from desktop.ui.widgets.running_models import RunningModelsPanel
 
-STYLE = """
+# Badges carry white text on their own colour, the same in both themes (each at 4.5:1 or
+# more with white, tested); text on the page's own background takes the theme's colours.
+BADGE_TEXT = "#ffffff"
+STATE_BADGES = {
+    "": "#4b5563",
+    "downloading": "#1d4ed8",
+    "starting": "#1d4ed8",
+    "verifying": "#7c3aed",
+    "stalled": "#b45309",
+    "succeeded": "#15803d",
+    "failed": "#b91c1c",
+}
+_STYLE = """
 #pullRow, #runningRow {
     border: 1px solid palette(mid);
     border-radius: 8px;
@@ -35,18 +48,14 @@ STYLE = """
 }
 #pullName { font-weight: 600; font-size: 11pt; }
 #pullState {
-    border-radius: 9px; padding: 1px 8px; color: white; background: #6b7280; font-size: 8pt;
+    border-radius: 9px; padding: 1px 8px; color: %(badge_text)s; background: %(badge)s; font-size: 8pt;
 }
-#pullState[state="downloading"], #pullState[state="starting"] { background: #2f6fde; }
-#pullState[state="verifying"] { background: #8a4fd3; }
-#pullState[state="stalled"] { background: #d97706; }
-#pullState[state="succeeded"] { background: #15803d; }
-#pullState[state="failed"] { background: #b91c1c; }
+%(state_badges)s
 #pullFigures, #pullPercent { color: palette(text); }
-#pullLayers { font-family: monospace; color: palette(dark); }
-#pullError, #cpuWarning { color: #b45309; }
-#pullRow[state="failed"] #pullError { color: #b91c1c; }
-#emptyHint { color: palette(dark); padding: 24px; }
+#pullLayers { font-family: monospace; color: %(quiet)s; }
+#pullError, #cpuWarning { color: %(slow)s; }
+#pullRow[state="failed"] #pullError { color: %(bad)s; }
+#emptyHint { color: %(quiet)s; padding: 24px; }
 #spaceBanner { border: 1px solid #d97706; border-radius: 6px; background: rgba(217, 119, 6, 0.10); }
 QProgressBar { border: none; border-radius: 5px; background: palette(midlight); }
 QProgressBar::chunk { border-radius: 5px; background: #2f6fde; }
@@ -54,6 +63,22 @@ QProgressBar[state="succeeded"]::chunk { background: #15803d; }
 QProgressBar[state="stalled"]::chunk { background: #d97706; }
 QProgressBar[state="failed"]::chunk, QProgressBar[state="cancelled"]::chunk { background: #9ca3af; }
 """
+
+
+def style_sheet(c: theme.Colours) -> str:
+    badges = "\n".join(
+        f'#pullState[state="{state}"] {{ background: {colour}; }}'
+        for state, colour in STATE_BADGES.items()
+        if state
+    )
+    return _STYLE % {
+        "badge_text": BADGE_TEXT,
+        "badge": STATE_BADGES[""],
+        "state_badges": badges,
+        "quiet": c.placeholder_text,
+        "slow": c.slow,
+        "bad": c.bad,
+    }
 
 # A model name users can type for copy/rename/import (tag optional).
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]*(:[A-Za-z0-9_][A-Za-z0-9_.\-]*)?$")
@@ -73,7 +98,7 @@ class ModelManagerPage(QWidget):
     def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelManagerPage")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(style_sheet(theme.colours()))
         self.controller = controller
         self.cap_labels = capability_names(self)
         self.tabs = QTabWidget()
@@ -113,6 +138,11 @@ class ModelManagerPage(QWidget):
         self.installed.refresh_requested.connect(controller.refresh)
         self.downloads.browse_catalog_requested.connect(self._show_catalog)
         self.installed.set_models(controller.models)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self.setStyleSheet(style_sheet(theme.colours()))  # the theme changed while shown
 
     # -- catalog ---------------------------------------------------------------------------
 
@@ -230,7 +260,7 @@ class ModelManagerPage(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self._showing_error = True
-        self.status_label.setStyleSheet("color: #b91c1c;")
+        self.status_label.setStyleSheet(f"color: {theme.colours().bad};")
         self.status_label.setText(message)
 
     def _on_succeeded(self, message: str) -> None:
