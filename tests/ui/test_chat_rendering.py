@@ -340,3 +340,38 @@ def test_stop_brings_a_queued_message_back_into_the_box(
     assert desk.page.queued() == [] and not desk.chat.generating
     stored = [m.content for m in desk.store.messages(desk.chat.current.id)]
     assert stored == ["Tell me everything", "Never ending"]
+
+
+def test_a_long_conversation_opens_at_its_end_and_grows_upward_in_place(qtbot: Any) -> None:
+    import time
+
+    from desktop.core.store import Conversation, Message
+    from desktop.ui.widgets.chat_page import PAGE_SIZE, ChatPage
+
+    messages = [
+        Message(
+            id=i + 1, conversation_id=1, role="user" if i % 2 == 0 else "assistant",  # type: ignore[arg-type]
+            content=f"Message number {i + 1}.", status="complete", model="m",  # type: ignore[arg-type]
+            created_at=time.time(), metrics={}, error="",
+        )
+        for i in range(3 * PAGE_SIZE)
+    ]
+    conversation = Conversation(
+        id=1, title="Long", model="m", system="", options={}, created_at=0.0, updated_at=0.0
+    )
+    page = ChatPage()
+    qtbot.addWidget(page)
+    page.resize(800, 600)
+    page.show()
+    page.show_conversation(conversation, messages)
+    bar = page.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    last = page.view_for(len(messages))
+    assert last is not None and last.shown_text() == f"Message number {len(messages)}."
+    assert page.view_for(len(messages) - PAGE_SIZE) is None and page.more_button.isVisible()
+    first_shown = page.view_for(len(messages) - PAGE_SIZE + 1)
+    bar.setValue(0)  # the user scrolls to the top: the earlier messages come, the view stays put
+    qtbot.waitUntil(lambda: page.view_for(len(messages) - PAGE_SIZE) is not None)
+    qtbot.wait(400)
+    assert first_shown.visibleRegion().boundingRect().height() > 0
+    assert 0 < bar.value() < bar.maximum()

@@ -26,8 +26,9 @@ from desktop.core.store import Conversation, Message
 from desktop.ui.widgets.composer import ComposerBox
 from desktop.ui.widgets.message_view import MessageView
 
-# Long conversations open at their end; older messages are built on request.
-PAGE_SIZE = 40
+# Long conversations open at their end with this many messages (a few screens); older ones
+# are built when the user scrolls to the top or asks for them.
+PAGE_SIZE = 24
 # Lines of text longer than about 90 characters are hard to read: the messages and the
 # composer stay in a centred column this wide on a large screen.
 READING_WIDTH = 760
@@ -114,6 +115,7 @@ class ChatPage(QWidget):
         self._streaming: MessageView | None = None
         self._generating = False
         self._follow = True
+        self._keep_from_bottom: int | None = None  # earlier messages inserted above: stay put
         self._focused_view: MessageView | None = None
 
         self.title_label = TitleLabel(self)
@@ -216,7 +218,17 @@ class ChatPage(QWidget):
             QTimer.singleShot(0, self._scroll_to_end)
 
     def show_earlier(self) -> None:
+        if self._shown_from <= 0:
+            return
+        bar = self.scroll.verticalScrollBar()
+        self._keep_from_bottom = bar.maximum() - bar.value()
+        self._follow = False
         self._show_from(max(0, self._shown_from - PAGE_SIZE))
+        # The inserted views settle their heights over a few layout passes.
+        QTimer.singleShot(300, self, self._release_anchor)
+
+    def _release_anchor(self) -> None:
+        self._keep_from_bottom = None
 
     def _show_from(self, start: int) -> None:
         # Insert older views above the ones already shown (index 1: after the "more" button).
@@ -345,6 +357,7 @@ class ChatPage(QWidget):
             view.deleteLater()
         self._views.clear()
         self._focused_view = None
+        self._keep_from_bottom = None
         self._messages = []
         self._streaming = None
 
@@ -380,13 +393,19 @@ class ChatPage(QWidget):
         super().keyPressEvent(event)
 
     def _on_range_changed(self, _low: int, high: int) -> None:
-        if self._follow:
+        if self._keep_from_bottom is not None:
+            self.scroll.verticalScrollBar().setValue(high - self._keep_from_bottom)
+        elif self._follow:
             self.scroll.verticalScrollBar().setValue(high)
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.scroll.verticalScrollBar()
+        if self._keep_from_bottom is not None:
+            return
         # Following the stream stops when the user scrolls up, resumes at the bottom.
         self._follow = value >= bar.maximum() - 24
+        if value == 0 and not self._follow and bar.maximum() > 0 and self._shown_from > 0:
+            QTimer.singleShot(0, self.show_earlier)  # scrolled to the top: the earlier ones
 
     def _scroll_to_end(self) -> None:
         bar = self.scroll.verticalScrollBar()
