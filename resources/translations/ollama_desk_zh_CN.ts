@@ -2045,7 +2045,7 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="130"/>
         <source>Could not save the setting: {0}</source>
-        <translation type="unfinished">无法保存设置：{0}</translation>
+        <translation>无法保存设置：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/hotkeys/settings.py" line="149"/>
