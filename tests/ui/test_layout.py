@@ -157,3 +157,16 @@ def test_the_checker_sees_clipped_and_overlapping_text(qtbot: Any) -> None:
     found = "\n".join(problems(root))
     assert "A sentence far" in found and "Download the model" in found and "overlaps" in found
     assert "Fits" not in found
+
+
+def test_quick_ask_fits_with_an_answer(qtbot: Any, desk: Any) -> None:
+    popup = desk.tray.quick_ask
+    popup.open("Which city is the capital of Germany?")
+    qtbot.waitExposed(popup)
+    assert problems(popup) == []
+    popup.ask()
+    qtbot.waitUntil(lambda: not popup.controller.busy and bool(popup.controller.answer), timeout=10000)
+    qtbot.waitUntil(popup.copy_button.isVisible)
+    assert "Berlin is the capital." in popup.answer_view.toPlainText()
+    assert problems(popup) == []
+    popup.hide()
