@@ -163,3 +163,24 @@ def test_streaming_deltas_are_coalesced_and_text_is_exact(qtbot: QtBot) -> None:
     view.set_message(_msg(content=source, status="complete"))
     plain = view.shown_text()
     assert plain.count("Vec<String> done") == 20 and plain.count("x = 1") == 20
+
+
+def test_nothing_runs_off_the_right_edge_in_either_bubble(qtbot: QtBot) -> None:
+    """An unbroken 300-character word, a code block nested in a list and a wide table wrap
+    inside the bubble: no sideways scrolling, nothing cut off."""
+    word = "https://example.org/" + "a" * 280
+    nested = "1. Step one:\n\n   ```sh\n   " + "echo very-long-argument " * 20 + "\n   ```"
+    table = "| name | value |\n|---|---|\n| " + "cell " * 40 + "| " + "x" * 120 + " |"
+    for role in ("user", "assistant"):
+        view = MessageView(_msg(role=role, content=f"{word}\n\n{nested}\n\n{table}"))
+        qtbot.addWidget(view)
+        view.resize(600, 400)
+        view.show()
+        qtbot.waitExposed(view)
+        for widget in view.body.segment_widgets():
+            assert isinstance(widget, ProseView)
+            width = widget.viewport().width()
+            used = widget.document().size().width()
+            assert used <= width + 1, (role, used, width)
+        shown = view.shown_text()
+        assert word in shown and shown.count("echo very-long-argument") == 20 and "x" * 120 in shown
