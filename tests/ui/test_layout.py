@@ -91,6 +91,14 @@ def test_no_text_is_clipped_or_overlapping(
         qtbot.wait(30)
         found = [p for p in problems(window) if not p.startswith(TITLE)]
         assert found == [], type(page).__name__
+    # Every tab of the Models page: installed, in memory, downloads, catalog.
+    window.show_page(desk.models_page)
+    tabs = desk.models_page.tabs
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.waitUntil(tabs.currentWidget().isVisible)
+        qtbot.wait(30)
+        assert problems(window) == [], tabs.tabText(index)
 
 
 def test_a_long_conversation_title_fits_the_header(qtbot: Any, desk: Any, language: str) -> None:
