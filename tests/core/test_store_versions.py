@@ -332,3 +332,32 @@ def test_backup_and_restore_keep_versions_and_parts_and_an_old_backup_is_upgrade
         assert [m.content for m in s.messages(1)] == ["q1", "a1", "q2"]
         s.add_version(3, "a1, regenerated after the restore")
         assert [m.content for m in s.messages(1)] == ["q1", "a1, regenerated after the restore"]
+
+
+def test_the_schema_4_flags_become_the_thread_shown(tmp_path: Path) -> None:
+    """Schema 4 marked the active version of every turn, also in branches not shown."""
+    path = tmp_path / DB_NAME
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    for migration in store_schema.MIGRATIONS[:4]:
+        migration(conn)
+    conn.executescript(
+        """
+        INSERT INTO conversations VALUES (1, 'tree', 'm', '', '{}', 1, 2, 'u-1');
+        INSERT INTO messages (id, conversation_id, role, content, created_at, parent_id, active)
+            VALUES (1, 1, 'user', 'q', 1, NULL, 1),
+                   (2, 1, 'assistant', 'a1', 1, 1, 0),
+                   (3, 1, 'user', 'after a1', 1, 2, 1),
+                   (4, 1, 'assistant', 'a2', 1, 1, 1),
+                   (5, 1, 'user', 'after a2', 1, 4, 1),
+                   (6, 1, 'assistant', 'reply 1', 1, 5, 0),
+                   (7, 1, 'assistant', 'reply 2', 1, 5, 1);
+        PRAGMA user_version = 4;
+        """
+    )
+    conn.close()
+    with Store(path) as s:
+        assert [m.content for m in s.messages(1)] == ["q", "a2", "after a2", "reply 2"]
+        s.select_version(2)
+        assert [m.content for m in s.messages(1)] == ["q", "a1", "after a1"]
+        s.add_message(1, Role.ASSISTANT, "answer after a1")
+        assert [m.content for m in s.messages(1)][-1] == "answer after a1"

@@ -1,7 +1,7 @@
 """Conversations, messages and settings, kept in one SQLite file.
 
 The package, by responsibility: `schema` (migrations), `database` (connection,
-transactions, damage), `conversations`, `messages` (threads, versions, parts),
+transactions, damage), `conversations`, `messages` (versions, parts), `thread`,
 `transfer` (import), `search`, `backup`, `settings`, `errors`. `Store` puts them
 together; import everything from here.
 """

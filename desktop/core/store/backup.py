@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop.core.store.database import Database
-from desktop.core.store.errors import StoreError
+from desktop.core.store.errors import DB_ERRORS, StoreError
 from desktop.core.store.schema import SCHEMA_VERSION
 
 
@@ -20,14 +20,14 @@ class BackupMixin(Database):
         source = Path(source)
         try:
             src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        except sqlite3.Error as err:
+        except DB_ERRORS as err:
             raise StoreError(f"The backup {source} cannot be opened: {err}.") from err
         try:
             try:
                 check = src.execute("PRAGMA integrity_check").fetchone()[0]
                 tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
                 version = int(src.execute("PRAGMA user_version").fetchone()[0])
-            except sqlite3.DatabaseError as err:
+            except DB_ERRORS as err:
                 raise StoreError(f"{source} is not an Ollama Desk backup ({err}).") from err
             if check != "ok":
                 raise StoreError(f"The backup {source} is damaged ({check}).")

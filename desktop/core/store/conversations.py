@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop.core.messages import Conversation
 from desktop.core.store.database import Database, connect
-from desktop.core.store.errors import NotFound, translated
+from desktop.core.store.errors import DB_ERRORS, NotFound, translated
 from desktop.core.store.rows import CONVERSATION_COLUMNS, conversation_from_row, dumps
 
 
@@ -112,7 +112,7 @@ class ConversationsMixin(Database):
         """
         try:
             conn = connect(self.path)
-        except sqlite3.Error as err:
+        except DB_ERRORS as err:
             raise translated(err, self.path) from err
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -125,7 +125,7 @@ class ConversationsMixin(Database):
             # Best effort: a reader in another process can hold the WAL open; the next
             # checkpoint (SQLite runs one every 1000 pages) finishes the job.
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        except sqlite3.Error as err:
+        except DB_ERRORS as err:
             raise translated(err, self.path) from err
         finally:
             conn.close()

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from desktop.core.store.errors import DatabaseCorrupt, DatabaseReadOnly, StoreError, translated
+from desktop.core.store.errors import DB_ERRORS, DatabaseCorrupt, DatabaseReadOnly, StoreError, translated
 from desktop.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -31,7 +31,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA secure_delete=ON")
-    except sqlite3.DatabaseError:
+    except DB_ERRORS:
         conn.close()
         raise
     return conn
@@ -103,13 +103,13 @@ class Database:
     def _open(self) -> None:
         try:
             self._conn = connect(self.path)
-        except sqlite3.Error as err:
+        except DB_ERRORS as err:
             raise translated(err, self.path) from err
         try:
             self._tokenizer = "trigram"
             self._migrate()
             self._tokenizer = self._read_tokenizer()
-        except sqlite3.Error as err:
+        except DB_ERRORS as err:
             self._conn.close()
             raise translated(err, self.path) from err
         except BaseException:
@@ -120,7 +120,7 @@ class Database:
         with self._lock:
             try:
                 self._conn.execute("PRAGMA optimize")
-            except sqlite3.Error:
+            except DB_ERRORS:
                 pass
             self._conn.close()
 
@@ -137,20 +137,20 @@ class Database:
                         self._conn.execute("ROLLBACK")
                     raise
                 self._conn.execute("COMMIT")
-            except sqlite3.Error as err:
+            except DB_ERRORS as err:
                 # A failed COMMIT (disk full) can leave the transaction open: end it, so
                 # the connection stays usable and what was saved before is kept.
                 if self._conn.in_transaction:
                     try:
                         self._conn.execute("ROLLBACK")
-                    except sqlite3.Error:
+                    except DB_ERRORS:
                         pass
                 raise translated(err, self.path) from err
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
             return self._query_raw(sql, params)
-        except sqlite3.Error as err:
+        except DB_ERRORS as err:
             raise translated(err, self.path) from err
 
     def _query_raw(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -182,6 +182,11 @@ class Database:
                 )
             if version == SCHEMA_VERSION:
                 return
+            if version < 0:
+                raise DatabaseCorrupt(
+                    f"The conversation database {self.path} is damaged (its schema version reads "
+                    f"{version}). Move it aside to start with an empty history, or restore a backup."
+                )
             has_tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
             if version > 0 or has_tables:
                 self.migration_backup = self.backup_to(self._sibling(f"before-v{SCHEMA_VERSION}"))
@@ -199,7 +204,12 @@ class Database:
                         if (self.migration_backup)
                         else ""
                     )
-                    raise StoreError(
+                    # A step that finds its own tables already there: the file's version
+                    # field is damaged, not the code (a code bug stays a plain StoreError).
+                    damaged = isinstance(err, DatabaseCorrupt) or any(
+                        sign in str(err) for sign in ("already exists", "duplicate column")
+                    )
+                    raise (DatabaseCorrupt if damaged else StoreError)(
                         f"Updating the conversation database {self.path} to schema {target} failed ({err}); "
                         f"nothing was changed by that step.{kept}"
                     ) from err

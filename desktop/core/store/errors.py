@@ -35,21 +35,29 @@ class DatabaseLocked(StoreError):
     """Another program holds the database and did not let go in time."""
 
 
+# What a damaged file can raise from sqlite3: its own errors, and a UnicodeDecodeError when
+# SQLite's message quotes a broken schema's bytes ("malformed database schema (...)").
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, UnicodeDecodeError)
+
+# Damage that SQLite reports with a generic code (a bad header byte: "unsupported file format").
+_CORRUPT_SIGNS = ("malformed", "not a database", "unsupported file format", "file is encrypted")
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _READONLY_CODES = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM}
 _FULL_CODES = {sqlite3.SQLITE_FULL}
 _LOCKED_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
-def _primary_code(err: sqlite3.Error) -> int:
+def _primary_code(err: Exception) -> int:
     code = getattr(err, "sqlite_errorcode", None)
     return int(code) & 0xFF if isinstance(code, int) else -1
 
 
-def _kind(err: sqlite3.Error) -> type[StoreError] | None:
+def _kind(err: Exception) -> type[StoreError] | None:
+    if isinstance(err, UnicodeDecodeError):
+        return DatabaseCorrupt
     code = _primary_code(err)
     text = str(err).lower()
-    if code in _CORRUPT_CODES or "malformed" in text or "not a database" in text:
+    if code in _CORRUPT_CODES or any(sign in text for sign in _CORRUPT_SIGNS):
         return DatabaseCorrupt
     if code in _FULL_CODES or "database or disk is full" in text:
         return DiskFull
@@ -60,7 +68,7 @@ def _kind(err: sqlite3.Error) -> type[StoreError] | None:
     return None
 
 
-def translated(err: sqlite3.Error, path: Path) -> StoreError:
+def translated(err: Exception, path: Path) -> StoreError:
     """The StoreError for a raw sqlite3 error, naming the file and the way out."""
     kind = _kind(err)
     if kind is DatabaseCorrupt:

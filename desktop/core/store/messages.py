@@ -1,17 +1,16 @@
-"""Messages of a conversation: the active thread, versions, parts, the tail, import.
+"""Messages of a conversation: the thread shown, versions, parts, deleting a branch.
 
 A conversation is a tree: each message has a parent (the message before it; none for
 the first turn) and its siblings are its versions. Regenerate adds a sibling to a
-reply, Edit a sibling to a user message; one sibling of each turn is `active`, and
-the active thread (root to leaf, following the active child) is the conversation as
-shown and as sent to the model.
+reply, Edit a sibling to a user message. The thread shown (thread.py) is the
+conversation on screen and as sent to the model.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from desktop.core.messages import (
@@ -26,41 +25,26 @@ from desktop.core.messages import (
     part_record,
     part_text,
 )
+from desktop.core.store import thread
 from desktop.core.store.conversations import conversation_missing, set_columns
 from desktop.core.store.database import Database
 from desktop.core.store.errors import NotFound
 from desktop.core.store.rows import MESSAGE_COLUMNS, as_text, dumps, json_dict, message_from_row
-
-_TREE_COLUMNS = "id, parent_id, active"
 
 
 def message_missing(message_id: int) -> str:
     return f"Message {message_id} does not exist (it may have been deleted)."
 
 
-def _children(tree: Iterable[Sequence[Any]]) -> dict[int, list[tuple[int, bool]]]:
-    """parent id (0: none) -> [(child id, active)], oldest first."""
-    children: dict[int, list[tuple[int, bool]]] = {}
-    for mid, parent, active in tree:
-        children.setdefault(int(parent or 0), []).append((int(mid), bool(active)))
-    return children
-
-
-def _active_thread(children: Mapping[int, list[tuple[int, bool]]]) -> list[int]:
-    thread: list[int] = []
-    seen: set[int] = set()
-    parent = 0
-    while parent in children:
-        siblings = children[parent]
-        # Damage (no active sibling, or several): the newest active one, else the newest.
-        active = [mid for mid, on in siblings if on]
-        chosen = active[-1] if active else siblings[-1][0]
-        if chosen in seen:
-            break
-        seen.add(chosen)
-        thread.append(chosen)
-        parent = chosen
-    return thread
+_QUALIFIED = ", ".join(f"m.{column.strip()}" for column in MESSAGE_COLUMNS.split(","))
+# The thread shown (see thread.py), each message with its version number and count.
+_THREAD_ROWS = (
+    f"SELECT {_QUALIFIED}, coalesce(m.parent_id, 0),"
+    " (SELECT count(*) FROM messages s WHERE s.conversation_id = ?1 AND s.parent_id IS m.parent_id"
+    "  AND s.id <= m.id),"
+    " (SELECT count(*) FROM messages s WHERE s.conversation_id = ?1 AND s.parent_id IS m.parent_id)"
+    " FROM messages m WHERE m.conversation_id = ?1 AND m.active = 1 ORDER BY m.id"
+)
 
 
 def _part_row(message_id: int, position: int, part: Part) -> tuple[Any, ...]:
@@ -94,35 +78,19 @@ class MessagesMixin(Database):
     def messages(self, conversation_id: int) -> list[Message]:
         """The active thread of a conversation, first turn first, each with its parts."""
         with self._lock:
-            tree = self._query(
-                f"SELECT {_TREE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
-                (conversation_id,),
-            )
-            children = _children(tree)
-            thread = _active_thread(children)
-            if not thread:
+            rows = thread.chained(self._query(_THREAD_ROWS, (conversation_id,)), 9)
+            if not rows:
                 return []
-            rows = self._query(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
-                (conversation_id,),
-            )
             parts = self._parts_of(
                 "SELECT p.message_id, p.kind, p.data, p.blob FROM message_parts p"
                 " JOIN messages m ON m.id = p.message_id WHERE m.conversation_id = ?"
                 " ORDER BY p.message_id, p.position",
                 (conversation_id,),
             )
-        by_id = {int(row[0]): row for row in rows}
-        parent_of = {int(mid): int(parent or 0) for mid, parent, _ in tree}
-        result = []
-        for mid in thread:
-            siblings = [s for s, _ in children[parent_of[mid]]]
-            result.append(
-                self._with_tree(
-                    message_from_row(by_id[mid]), parts.get(mid, ()), parent_of[mid], siblings
-                )
-            )
-        return result
+        return [
+            self._with_tree(message_from_row(row), parts.get(int(row[0]), ()), int(row[9]), row[10], row[11])
+            for row in rows
+        ]
 
     def message(self, message_id: int) -> Message:
         with self._lock:
@@ -139,7 +107,10 @@ class MessagesMixin(Database):
                 " ORDER BY position",
                 (message_id,),
             )
-        return self._with_tree(message_from_row(row), parts.get(message_id, ()), parent, siblings)
+        version = siblings.index(message_id) + 1 if message_id in siblings else 1
+        return self._with_tree(
+            message_from_row(row), parts.get(message_id, ()), parent, version, len(siblings)
+        )
 
     def versions(self, message_id: int) -> list[Message]:
         """Every version of this message (its siblings and itself), oldest first."""
@@ -163,8 +134,9 @@ class MessagesMixin(Database):
         return {mid: tuple(parts) for mid, parts in found.items()}
 
     @staticmethod
-    def _with_tree(message: Message, parts: tuple[Part, ...], parent: int, siblings: list[int]) -> Message:
-        version = siblings.index(message.id) + 1 if message.id in siblings else 1
+    def _with_tree(
+        message: Message, parts: tuple[Part, ...], parent: int, version: int, count: int
+    ) -> Message:
         return Message(
             message.id,
             message.conversation_id,
@@ -177,8 +149,8 @@ class MessagesMixin(Database):
             message.error,
             parts,
             parent,
-            version,
-            max(len(siblings), 1),
+            max(int(version), 1),
+            max(int(count), 1),
         )
 
     # -- writing -----------------------------------------------------------------------------
@@ -202,12 +174,7 @@ class MessagesMixin(Database):
             ).rowcount
             if touched == 0:
                 raise NotFound(conversation_missing(conversation_id))
-            tree = conn.execute(
-                f"SELECT {_TREE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
-                (conversation_id,),
-            ).fetchall()
-            thread = _active_thread(_children(tree))
-            parent = thread[-1] if thread else 0
+            parent = thread.tail(conn, conversation_id)
             new_id = self._insert(conn, conversation_id, parent, role, content, status, model, now, parts)
         return Message(
             new_id, conversation_id, role, content, status, model, now, {}, "", tuple(parts), parent
@@ -231,16 +198,16 @@ class MessagesMixin(Database):
         now = time.time()
         with self._write() as conn:
             row = conn.execute(
-                "SELECT conversation_id, coalesce(parent_id, 0), role FROM messages WHERE id = ?",
+                "SELECT conversation_id, coalesce(parent_id, 0), role, active FROM messages WHERE id = ?",
                 (message_id,),
             ).fetchone()
             if row is None:
                 raise NotFound(message_missing(message_id))
             conversation_id, parent, stored_role = int(row[0]), int(row[1]), Role(row[2])
-            conn.execute(
-                "UPDATE messages SET active = 0 WHERE conversation_id = ? AND coalesce(parent_id, 0) = ?",
-                (conversation_id, parent),
-            )
+            if row[3]:
+                thread.leave_from(conn, conversation_id, parent)  # the usual case: a turn shown
+            else:
+                thread.show_path_to(conn, conversation_id, parent)
             new_id = self._insert(
                 conn, conversation_id, parent, stored_role, content, status, model, now, parts
             )
@@ -248,20 +215,13 @@ class MessagesMixin(Database):
         return self.message(new_id)
 
     def select_version(self, message_id: int) -> None:
-        """Show this version: it and every message above it become the active ones of their turns."""
+        """Show this version: the thread runs through it, then follows the newest replies below it."""
         with self._write() as conn:
             row = conn.execute("SELECT conversation_id FROM messages WHERE id = ?", (message_id,)).fetchone()
             if row is None:
                 raise NotFound(message_missing(message_id))
-            conn.execute(
-                "WITH RECURSIVE up(id, parent_id) AS ("
-                " SELECT id, parent_id FROM messages WHERE id = ?"
-                " UNION SELECT m.id, m.parent_id FROM messages m JOIN up ON m.id = up.parent_id)"
-                " UPDATE messages SET active = (id IN (SELECT id FROM up))"
-                " WHERE conversation_id = ? AND coalesce(parent_id, 0) IN"
-                " (SELECT coalesce(parent_id, 0) FROM up)",
-                (message_id, int(row[0])),
-            )
+            thread.show_path_to(conn, int(row[0]), message_id)
+            thread.extend_down(conn, int(row[0]), message_id)
 
     def set_parts(self, message_id: int, parts: Sequence[Part]) -> None:
         """Replace the parts of a message (a streaming reply rewrites them as they grow)."""
@@ -340,7 +300,7 @@ class MessagesMixin(Database):
     def delete_messages_from(self, message_id: int) -> None:
         """Delete this message and everything that followed it (its branch of the conversation).
 
-        When it was the version shown, the newest remaining version of its turn is shown.
+        When it was shown, the thread continues with the newest remaining version of its turn.
         """
         with self._write() as conn:
             row = conn.execute(
@@ -351,16 +311,13 @@ class MessagesMixin(Database):
                 return
             conversation_id, parent, was_active = int(row[0]), int(row[1]), bool(row[2])
             conn.execute(
-                "WITH RECURSIVE down(id) AS (SELECT ? UNION SELECT m.id FROM messages m JOIN down"
-                " ON m.parent_id = down.id) DELETE FROM messages WHERE id IN (SELECT id FROM down)",
-                (message_id,),
+                "WITH RECURSIVE down(id) AS (SELECT ?1 UNION SELECT m.id FROM messages m JOIN down"
+                " ON m.conversation_id = ?2 AND m.parent_id = down.id)"
+                " DELETE FROM messages WHERE id IN (SELECT id FROM down)",
+                (message_id, conversation_id),
             )
             if was_active:
-                conn.execute(
-                    "UPDATE messages SET active = 1 WHERE id = (SELECT max(id) FROM messages"
-                    " WHERE conversation_id = ? AND coalesce(parent_id, 0) = ?)",
-                    (conversation_id, parent),
-                )
+                thread.extend_down(conn, conversation_id, parent)
 
     def mark_unfinished_replies(self, error: str = "The app closed before the reply finished.") -> int:
         """At startup: replies left "streaming" by a crash become "interrupted" (continuable).

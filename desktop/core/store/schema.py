@@ -172,10 +172,34 @@ def _v4_versions_and_parts(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_thread_flags(conn: sqlite3.Connection) -> None:
+    # Schema 4 marked the active version of each turn; from 5 on `active` marks the thread
+    # shown (store/thread.py), so reading it and finding its end are one index range.
+    children: dict[tuple[int, int], list[tuple[int, bool]]] = {}
+    for mid, cid, parent, active in conn.execute(
+        "SELECT id, conversation_id, coalesce(parent_id, 0), active FROM messages ORDER BY id"
+    ):
+        children.setdefault((int(cid), int(parent)), []).append((int(mid), bool(active)))
+    shown: list[tuple[int]] = []
+    for cid in {cid for cid, _ in children}:
+        parent = 0
+        while (cid, parent) in children:
+            siblings = [(mid, on) for mid, on in children[(cid, parent)] if mid > parent]
+            if not siblings:
+                break
+            active = [mid for mid, on in siblings if on]
+            parent = active[-1] if active else siblings[-1][0]
+            shown.append((parent,))
+    conn.execute("UPDATE messages SET active = 0")
+    conn.executemany("UPDATE messages SET active = 1 WHERE id = ?", shown)
+    conn.execute("CREATE INDEX messages_on_thread ON messages(conversation_id, active, id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_conversation_uuid,
     _v3_full_text_search,
     _v4_versions_and_parts,
+    _v5_thread_flags,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

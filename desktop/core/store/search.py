@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.store.database import Database
-from desktop.core.store.errors import translated
+from desktop.core.store.errors import DB_ERRORS, translated
 from desktop.core.store.rows import as_text
 
 # Han, kana, hangul and CJK punctuation: scripts that unicode61 does not split into words.
@@ -62,9 +62,9 @@ class SearchMixin(Database):
         except sqlite3.OperationalError:
             try:
                 return self._search(terms, limit, use_fts=False)
-            except sqlite3.Error as err:
+            except DB_ERRORS as err:
                 raise translated(err, self.path) from err
-        except sqlite3.Error as err:
+        except DB_ERRORS as err:
             raise translated(err, self.path) from err
 
     def _split_terms(self, terms: Sequence[str], use_fts: bool) -> tuple[list[str], list[str]]:

@@ -13,7 +13,7 @@ from desktop.core.store.rows import MESSAGE_COLUMNS, dumps, message_from_row
 class TransferMixin(MessagesMixin):
     def message_tree(self, conversation_id: int) -> list[tuple[Message, bool]]:
         """Every message of a conversation, every version, oldest first, each with whether
-        it is the active version of its turn (what an export needs to rebuild the tree)."""
+        it is on the thread shown (what an export needs to rebuild the tree and the view)."""
         with self._lock:
             rows = self._query(
                 f"SELECT {MESSAGE_COLUMNS}, parent_id, active FROM messages WHERE conversation_id = ?"
@@ -33,7 +33,10 @@ class TransferMixin(MessagesMixin):
         for row in rows:
             parent = int(row[9] or 0)
             message = message_from_row(row)
-            shown = self._with_tree(message, parts.get(message.id, ()), parent, siblings[parent])
+            versions = siblings[parent]
+            shown = self._with_tree(
+                message, parts.get(message.id, ()), parent, versions.index(message.id) + 1, len(versions)
+            )
             tree.append((shown, bool(row[10])))
         return tree
 
