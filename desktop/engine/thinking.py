@@ -78,9 +78,21 @@ class ThinkSplitter:
         self.started = inside  # an opening tag only counts at the very start of the output
         self.closed = False
         self.pending = ""
+        self.fresh_thought = True
+        self.fresh_answer = True
 
     def feed(self, text: str) -> tuple[str, str]:
-        """(thinking, content) of this piece."""
+        """(thinking, content) of this piece; the newlines around the tags are dropped."""
+        thinking, content = self._feed(text)
+        if self.fresh_thought and thinking:
+            thinking = thinking.lstrip()
+            self.fresh_thought = not thinking
+        if self.fresh_answer and content and self.closed:
+            content = content.lstrip()
+            self.fresh_answer = not content
+        return thinking, content
+
+    def _feed(self, text: str) -> tuple[str, str]:
         self.pending += text
         thinking = content = ""
         if not self.started:

@@ -75,7 +75,12 @@ def test_a_greeting_with_the_same_tools_gets_text(engine_url: str) -> None:
 
 
 def test_the_call_streams_whole_in_one_chunk(engine_url: str) -> None:
-    body = {"model": MODEL, "messages": [{"role": "user", "content": QUESTION}], "tools": TOOLS, "options": FAST}
+    body = {
+        "model": MODEL,
+        "messages": [{"role": "user", "content": QUESTION}],
+        "tools": TOOLS,
+        "options": FAST,
+    }
     with httpx.stream("POST", engine_url + "/api/chat", json=body, timeout=120) as response:
         chunks = [json.loads(line) for line in response.iter_lines() if line]
     with_calls = [c for c in chunks if c["message"].get("tool_calls")]
@@ -119,7 +124,9 @@ def test_official_client_with_tools(engine_url: str) -> None:
     [call] = reply.message.tool_calls
     assert call.function.name == "calculator" and "expression" in call.function.arguments
     streamed = list(
-        client.chat(MODEL, messages=[{"role": "user", "content": "Hello!"}], tools=TOOLS, options=FAST, stream=True)
+        client.chat(
+            MODEL, messages=[{"role": "user", "content": "Hello!"}], tools=TOOLS, options=FAST, stream=True
+        )
     )
     assert not any(p.message.tool_calls for p in streamed)
     assert "".join(p.message.content or "" for p in streamed)
