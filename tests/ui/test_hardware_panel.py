@@ -17,9 +17,9 @@ from desktop.core.hardware.machine import GIB, MIB, Battery, Cpu, Gpu, Machine, 
 from desktop.core.hardware.recommend import check_loaded
 from desktop.core.hardware.report import HardwareReport, build_report
 from desktop.core.ollama.types import ModelInfo, RunningModel
+from desktop.ui import theme
 from desktop.ui.controllers.hardware_controller import HardwareController
-from desktop.ui.widgets.hardware_panel import HIGHLIGHT, HardwarePanel
-from desktop.ui.widgets.hardware_text import HIGHLIGHT_TEXT
+from desktop.ui.widgets.hardware_panel import HardwarePanel
 
 RTX_MACHINE = Machine(
     memory=Memory(total=int(15.5 * GIB), available=int(11.4 * GIB), host_total=int(15.5 * GIB)),
@@ -66,7 +66,7 @@ def test_panel_shows_the_rtx_report(qtbot: object) -> None:
     table = panel.tier_table
     assert table.item(1, 0).text() == "7B ◀ this computer"
     assert table.item(0, 0).text() == "3B"
-    assert table.item(1, 0).background().color().name() == HIGHLIGHT
+    assert table.item(1, 0).background().color().name() == theme.colours().row_highlight
     assert table.item(0, 0).background().style() == Qt.BrushStyle.NoBrush
     assert table.item(1, 0).font().bold() and not table.item(2, 0).font().bold()
     assert table.item(1, 4).text().startswith("Runs on your GPU, about ")
@@ -75,7 +75,7 @@ def test_panel_shows_the_rtx_report(qtbot: object) -> None:
     assert table.item(3, 4).text() == "Too large"
     assert table.item(1, 2).text() == "llama3.1:8b"
     assert table.item(1, 1).text() == "16 GB of RAM, or 8 GB of GPU memory"
-    assert table.item(1, 0).foreground().color().name() == HIGHLIGHT_TEXT  # dark text on the pale row
+    assert table.item(1, 0).foreground().color().name() == theme.colours().row_highlight_text
 
     text = panel.explanation.text()
     assert "It suits 7B models: it has the 16 GB of RAM the table asks for." in text
@@ -279,7 +279,7 @@ def test_nothing_wraps_a_word_a_line_or_runs_off_at_800x600(qtbot: object) -> No
         for x in range(rect.left() + 1, rect.right())
         for y in range(rect.top() + 1, rect.bottom())
     }
-    assert HIGHLIGHT in colours  # the row's background
+    assert theme.colours().row_highlight in colours  # the row's background
     assert len(colours) > 3  # and text drawn on it
 
 
@@ -320,3 +320,40 @@ def test_no_clipped_text_at_800x600(qtbot: object, language: str) -> None:
                 assert needed <= table.columnWidth(column), (header, needed, table.columnWidth(column))
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_every_colour_drawn_is_readable_in_both_themes(qtbot: object, qapp: object, name: str) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    panel = HardwarePanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.set_report(_report(RTX_MACHINE))
+    panel.show()
+    theme.apply(qapp, name)  # type: ignore[arg-type]  # after the report: the page follows a switch
+    try:
+        qtbot.wait(20)  # type: ignore[attr-defined]
+        c = theme.colours()
+        for table in (panel.tier_table, panel.requirements_box.table):
+            for r in range(table.rowCount()):
+                for col in range(table.columnCount()):
+                    item = table.item(r, col)
+                    fg = item.foreground()
+                    if fg.style() == Qt.BrushStyle.NoBrush:
+                        continue  # the palette's text colour
+                    bg = item.background()
+                    back = bg.color().name() if bg.style() != Qt.BrushStyle.NoBrush else c.base
+                    ratio = theme.contrast_ratio(fg.color().name(), back)
+                    assert ratio >= 4.5, (item.text(), fg.color().name(), back, ratio)
+        # The "this computer" row: the theme's pair, not white on pale blue.
+        row = panel.tier_table.item(1, 4)
+        assert (row.background().color().name(), row.foreground().color().name()) == (
+            c.row_highlight,
+            c.row_highlight_text,
+        )
+        for label in panel.suggestions_box.verdicts.values():
+            colour = label.styleSheet().removeprefix("color: ")
+            assert theme.contrast_ratio(colour, c.window) >= 4.5
+        assert isinstance(panel.suggestions_box.verdicts["chat_zh"], QLabel)
+    finally:
+        theme.apply(qapp, "light")  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -181,6 +181,11 @@ class CatalogBrowser(QWidget):
         if not known:
             self.fits_check.setChecked(False)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.apply_filter()  # the verdict colours are the theme's
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._from_core and not any(row.verdict for row in self.rows) and machine_known():
@@ -244,7 +249,7 @@ class CatalogBrowser(QWidget):
             if tooltip:
                 item.setToolTip(4, tooltip)
             if row.verdict:
-                item.setForeground(4, QBrush(QColor(words.colour(row.verdict, self.tree))))
+                item.setForeground(4, QBrush(QColor(words.colour(row.verdict))))
             parent.addChild(item)
             shown += 1
         expand = bool(self.search_edit.text().strip()) or len(groups) <= 3

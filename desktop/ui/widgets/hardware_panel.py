@@ -6,7 +6,7 @@ boxes live in hardware_sections, the sentences in hardware_text.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -28,7 +28,6 @@ from desktop.core.hardware.report import HardwareReport
 from desktop.core.hardware.sizing import Verdict
 from desktop.ui.widgets import hardware_text as words
 from desktop.ui.widgets.hardware_sections import RequirementsSection, SuggestionsSection, TierSection
-from desktop.ui.widgets.hardware_text import HIGHLIGHT as HIGHLIGHT
 
 MAX_PAGE_WIDTH = 1100
 
@@ -145,7 +144,7 @@ class HardwarePanel(QWidget):
 
     def show_error(self, message: str) -> None:
         self.status_label.setText(message)
-        self.status_label.setStyleSheet(f"color: {words.colour('below', self)}")
+        self.status_label.setStyleSheet(f"color: {words.colour('below')}")
 
     # -- plain sentences (hardware_text; the core's English summaries serve the CLI) -----------
 
@@ -156,6 +155,12 @@ class HardwarePanel(QWidget):
         return words.explain(report)
 
     # -- rendering ---------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        # A theme switch: the verdict colours and the highlighted row are the theme's own.
+        if event.type() == QEvent.Type.PaletteChange and self.report is not None:
+            self.set_report(self.report)
 
     def set_report(self, report: HardwareReport) -> None:
         self.report = report
@@ -247,5 +252,5 @@ class HardwarePanel(QWidget):
                     )
                 )
         self.loads_label.setText("\n".join(lines))
-        self.loads_label.setStyleSheet(f"color: {words.colour('slow', self)}")
+        self.loads_label.setStyleSheet(f"color: {words.colour('slow')}")
         self.loads_label.setVisible(bool(lines))

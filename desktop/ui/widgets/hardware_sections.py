@@ -105,18 +105,17 @@ class TierSection(QGroupBox):
                     words.nominal(tier.ram), words.nominal(tier.vram)
                 )
             cells = [label, rule, tier.representative, gb(row.verdict.need), words.verdict_label(row.verdict)]
+            background, foreground = words.highlight()
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(words.verdict_sentence(row.verdict))
-                if column == 4:
-                    item.setForeground(
-                        QBrush(QColor(words.colour(row.verdict.rating, self, on_highlight=row.highlighted)))
-                    )
-                elif row.highlighted:
-                    item.setForeground(QBrush(QColor(words.HIGHLIGHT_TEXT)))
                 if row.highlighted:
-                    item.setBackground(QBrush(QColor(words.HIGHLIGHT)))
+                    # The theme's own pair, whole row: a verdict colour on it would fall below 4.5:1.
+                    item.setBackground(QBrush(QColor(background)))
+                    item.setForeground(QBrush(QColor(foreground)))
                     item.setFont(bold)
+                elif column == 4:
+                    item.setForeground(QBrush(QColor(words.colour(row.verdict.rating))))
                 self.table.setItem(row_index, column, item)
         self.table.fit_height()
         self.explanation.setText("\n".join(words.explain(report)))
@@ -160,7 +159,7 @@ class RequirementsSection(QGroupBox):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 1:
-                    item.setForeground(QBrush(QColor(words.colour(verdict, self))))
+                    item.setForeground(QBrush(QColor(words.colour(verdict))))
                 if part == "disk" and column == 1 and report.disk is not None:
                     item.setToolTip(str(report.disk.path))
                 self.table.setItem(row, column, item)
@@ -220,7 +219,7 @@ class SuggestionsSection(QGroupBox):
             verdict = QLabel(words.verdict_label(s.verdict))
             verdict.setWordWrap(True)
             verdict.setToolTip(words.verdict_sentence(s.verdict, s.tag))
-            verdict.setStyleSheet(f"color: {words.colour(s.verdict.rating, self)}")
+            verdict.setStyleSheet(f"color: {words.colour(s.verdict.rating)}")
             verdict.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             button = QPushButton(self.tr("Pull"))
             button.setToolTip(self.tr("Download {0} with the model manager").format(s.tag))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
 
 from desktop.core.hardware.advice import Requirement
 from desktop.core.hardware.machine import gb
@@ -18,35 +17,36 @@ from desktop.core.hardware.report import HardwareReport
 from desktop.core.hardware.sizing import Fit, Verdict
 from desktop.core.hardware.speed import USABLE_TOKENS_PER_SECOND, format_speed
 from desktop.core.pulls import format_bytes
+from desktop.ui import theme
 
-# Light theme first, then dark: each keeps 4.5:1 on its theme's window colour (the light ones
-# also on the pale HIGHLIGHT row, which both themes share).
-_COLOURS = {
-    "gpu": ("#166534", "#4ade80"),
-    "partial": ("#854d0e", "#facc15"),
-    "cpu": ("#166534", "#4ade80"),
-    "slow": ("#9a3412", "#fbbf24"),
-    "too_large": ("#991b1b", "#f87171"),
-    "recommended": ("#166534", "#4ade80"),
-    "minimum": ("#854d0e", "#facc15"),
-    "below": ("#991b1b", "#f87171"),
-    "unknown": ("#374151", "#9ca3af"),
+# Which of the theme's verdict colours (desktop.ui.theme: good / slow / bad, each checked at 4.5:1
+# on its theme's window and base) a rating or a requirement verdict is drawn in.
+_ROLE = {
+    "gpu": "good",
+    "partial": "good",
+    "cpu": "good",
+    "slow": "slow",
+    "too_large": "bad",
+    "recommended": "good",
+    "minimum": "slow",
+    "below": "bad",
 }
-HIGHLIGHT = "#dbeafe"  # the "this computer" row; its text is always HIGHLIGHT_TEXT
-HIGHLIGHT_TEXT = "#1e3a8a"
 
 
 def translate(context: str, text: str, disambiguation: str | None = None) -> str:
     return QCoreApplication.translate(context, text, disambiguation)
 
 
-def is_dark(widget: QWidget) -> bool:
-    return widget.palette().window().color().lightness() < 128
+def colour(key: str) -> str:
+    c = theme.colours()
+    role = _ROLE.get(key)
+    return str(getattr(c, role)) if role else c.placeholder_text
 
 
-def colour(key: str, widget: QWidget | None, *, on_highlight: bool = False) -> str:
-    light, dark = _COLOURS.get(key, _COLOURS["unknown"])
-    return dark if widget is not None and is_dark(widget) and not on_highlight else light
+def highlight() -> tuple[str, str]:
+    """The "this computer" row: (background, text), the theme's pair for it."""
+    c = theme.colours()
+    return c.row_highlight, c.row_highlight_text
 
 
 def nominal(n: int) -> str:
