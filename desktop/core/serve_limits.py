@@ -36,3 +36,18 @@ def kv_cache_cost(num_ctx: int, parallel: int, *, layers: int, kv_heads: int, he
     """Bytes of f16 K and V cache that `parallel` slots of `num_ctx` tokens each take: what each
     extra parallel request costs in memory (every slot has the whole context)."""
     return max(0, num_ctx) * max(1, parallel) * layers * kv_heads * head_dim * 2 * 2
+
+
+# What the settings offer ("" = the server's own default); stored as strings in desktop.core.settings.
+PARALLEL_CHOICES = ("", "1", "2", "3", "4", "6", "8")
+LOADED_CHOICES = ("", "1", "2", "3", "4")
+KEEP_ALIVE_CHOICES = ("", "0", "1m", "5m", "30m", "1h", "-1")
+
+
+def limits_from(parallel: str, loaded: str, keep_alive: str) -> ServeLimits:
+    """The settings' strings as limits; anything unreadable is the server's default."""
+    return ServeLimits(
+        num_parallel=int(parallel) if parallel.isdigit() else 0,
+        max_loaded_models=int(loaded) if loaded.isdigit() else 0,
+        keep_alive=keep_alive if keep_alive in KEEP_ALIVE_CHOICES else "",
+    )

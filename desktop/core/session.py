@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.host import default_host, is_loopback, parse_host
 from desktop.core.ollama.types import ModelInfo
+from desktop.core.serve_limits import ServeLimits, limits_from
 from desktop.core.server_manager import DEFAULT_PORT, ServerInfo, ServerKind, ServerManager, ServerState
 from desktop.core.settings import AppSettings, Settings
 
@@ -120,8 +121,16 @@ class Session:
 
     def _new_manager(self, url: str) -> ServerManager:
         host = parse_host(url) if url else default_host()
-        return self._manager_factory(
+        manager = self._manager_factory(
             host, on_state_changed=self._on_state, preferred_port=engine_port_for(host)
+        )
+        manager.limits = self._limits()
+        return manager
+
+    def _limits(self) -> ServeLimits:
+        values = self.settings.current
+        return limits_from(
+            values.engine_num_parallel, values.engine_max_loaded_models, values.engine_keep_alive
         )
 
     def use_server(self, url: str) -> ServerManager:
@@ -204,6 +213,9 @@ class Session:
         self.settings.update(default_model=name)  # the settings subscription updates the rule
 
     def _on_settings(self, values: AppSettings, names: frozenset[str]) -> None:
+        if names & {"engine_num_parallel", "engine_max_loaded_models", "engine_keep_alive"}:
+            for manager in self._servers:  # used by the next server a manager starts
+                manager.limits = self._limits()
         if "default_model" in names:
             self._update_default(values.default_model)
 

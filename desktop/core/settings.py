@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Protocol
 
+from desktop.core.serve_limits import KEEP_ALIVE_CHOICES, LOADED_CHOICES, PARALLEL_CHOICES
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SHORTCUT = "Ctrl+Alt+Space"
@@ -47,6 +49,10 @@ class AppSettings:
     close_to_tray: bool = True
     close_hint_shown: bool = False
     welcome_shown: bool = False
+    # Concurrency of the server the app starts (serve_limits.py; "" = the server's default).
+    engine_num_parallel: str = ""  # PARALLEL_CHOICES
+    engine_max_loaded_models: str = ""  # LOADED_CHOICES
+    engine_keep_alive: str = ""  # KEEP_ALIVE_CHOICES
 
 
 # Field -> the key it is stored under (the keys predate this module: existing data keeps working).
@@ -62,6 +68,9 @@ KEYS: Mapping[str, str] = {
     "close_to_tray": "tray.close_to_tray",
     "close_hint_shown": "tray.close_hint_shown",
     "welcome_shown": "welcome.shown",
+    "engine_num_parallel": "engine.num_parallel",
+    "engine_max_loaded_models": "engine.max_loaded_models",
+    "engine_keep_alive": "engine.keep_alive",
 }
 FIELD_OF_KEY: Mapping[str, str] = {key: name for name, key in KEYS.items()}
 DEFAULTS = AppSettings()
@@ -69,6 +78,9 @@ _CHOICES: Mapping[str, tuple[str, ...]] = {
     "theme": THEMES,
     "language": LANGUAGES,
     "quick_ask_prefill": PREFILL_MODES,
+    "engine_num_parallel": PARALLEL_CHOICES,
+    "engine_max_loaded_models": LOADED_CHOICES,
+    "engine_keep_alive": KEEP_ALIVE_CHOICES,
 }
 _FIELD_NAMES = tuple(f.name for f in fields(AppSettings))
 assert set(_FIELD_NAMES) == set(KEYS), "every field has a store key"

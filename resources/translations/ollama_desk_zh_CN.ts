@@ -4,17 +4,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="239"/>
+        <location filename="../../desktop/app.py" line="246"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="230"/>
+        <location filename="../../desktop/app.py" line="237"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="231"/>
+        <location filename="../../desktop/app.py" line="238"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -26,7 +26,7 @@ Your data folder is %2.</source>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="78"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="79"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
@@ -233,52 +233,52 @@ Your data folder is %2.</source>
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="123"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="125"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="124"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="126"/>
         <source>The model that answers in this conversation</source>
         <translation>在此对话中回答的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="126"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="128"/>
         <source>Options…</source>
         <translation>选项…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="127"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="129"/>
         <source>System prompt, temperature, context length and seed</source>
         <translation>系统提示词、温度、上下文长度和随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="132"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="134"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="140"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="142"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="143"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="145"/>
         <source>Ask anything. Your conversation stays on this computer.</source>
         <translation>随便问。您的对话只保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="197"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="204"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="311"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="328"/>
         <source>No model installed</source>
         <translation>未安装模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="318"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
         <source>%1 (not installed)</source>
         <translation>%1（未安装）</translation>
     </message>
@@ -368,6 +368,114 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/composer.py" line="148"/>
         <source>%1 messages wait for this reply to end, the first: %2</source>
         <translation>%1 条消息等这条回复结束后发送，第一条：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ConcurrencySettings</name>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="43"/>
+        <source>Parallel requests per model</source>
+        <translation>每个模型的并行请求数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="46"/>
+        <source>Automatic (from free memory)</source>
+        <translation>自动（按可用内存）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="52"/>
+        <source>&amp;Parallel requests:</source>
+        <translation>并行请求(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="58"/>
+        <source>Models kept loaded</source>
+        <translation>保持加载的模型数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="61"/>
+        <source>Automatic (as many as fit)</source>
+        <translation>自动（内存够用即可）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="66"/>
+        <source>&amp;Loaded models:</source>
+        <translation>加载的模型(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="71"/>
+        <source>Keep a model loaded after its last request</source>
+        <translation>最后一次请求后模型保持加载的时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="74"/>
+        <source>Server default (5 minutes)</source>
+        <translation>服务器默认（5 分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="75"/>
+        <source>Unload at once</source>
+        <translation>立即卸载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="76"/>
+        <source>1 minute</source>
+        <translation>1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="77"/>
+        <source>5 minutes</source>
+        <translation>5 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="78"/>
+        <source>30 minutes</source>
+        <translation>30 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="79"/>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="80"/>
+        <source>Until the server stops</source>
+        <translation>直到服务器停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="85"/>
+        <source>&amp;Keep loaded:</source>
+        <translation>保持加载(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="88"/>
+        <source>A loaded model answers at once but keeps its memory until this time has passed.</source>
+        <translation>已加载的模型可立即回答，但在这段时间过去之前会一直占用内存。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="96"/>
+        <source>The built-in engine runs models on the CPU; Ollama uses your GPU. Changes apply the next time the app starts a server.</source>
+        <translation>内置引擎在 CPU 上运行模型；Ollama 会使用你的 GPU。更改将在应用下次启动服务器时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="119"/>
+        <source>Each request has its own context: {0} requests keep about {1} GB of context memory for an 8B model at {2} tokens ({3} GB each).</source>
+        <translation>每个请求都有自己的上下文：对于 8B 模型、{2} 个 token 的上下文，{0} 个请求约占用 {1} GB 上下文内存（每个 {3} GB）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="132"/>
+        <source>Each request has its own context, about {0} GB for an 8B model at {1} tokens; the built-in engine takes 4 when they fit in free memory, else 1.</source>
+        <translation>每个请求都有自己的上下文，对于 8B 模型、{1} 个 token 约为 {0} GB；可用内存足够时内置引擎使用 4 个，否则使用 1 个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="141"/>
+        <source>Up to {0} models stay in memory at once: about {1} GB for 8B models.</source>
+        <translation>最多同时在内存中保留 {0} 个模型：8B 模型约占用 {1} GB。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/concurrency_page.py" line="148"/>
+        <source>Models stay loaded while memory allows; each 8B model takes about {0} GB.</source>
+        <translation>内存允许时模型保持加载；每个 8B 模型约占用 {0} GB。</translation>
     </message>
 </context>
 <context>
@@ -974,44 +1082,44 @@ Your data folder is %2.</source>
 <context>
     <name>Hotkeys</name>
     <message>
-        <location filename="../../desktop/ui/hotkeys/macos.py" line="46"/>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="51"/>
         <source>Carbon hot keys exist only on macOS.</source>
         <translation>Carbon 热键仅在 macOS 上可用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/macos.py" line="52"/>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="57"/>
         <source>The Carbon framework could not be loaded.</source>
         <translation>无法加载 Carbon 框架。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/macos.py" line="90"/>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="95"/>
         <source>macOS refused the hot key handler (error {0}).</source>
         <translation>macOS 拒绝了热键处理程序（错误 {0}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/macos.py" line="114"/>
-        <location filename="../../desktop/ui/hotkeys/windows.py" line="80"/>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="119"/>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="84"/>
         <location filename="../../desktop/ui/hotkeys/x11.py" line="189"/>
         <source>{0} is already used by another program.</source>
         <translation>{0} 已被其他程序占用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/macos.py" line="120"/>
+        <location filename="../../desktop/ui/hotkeys/macos.py" line="125"/>
         <source>macOS refused {0} (error {1}).</source>
         <translation>macOS 拒绝了 {0}（错误 {1}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/windows.py" line="59"/>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="63"/>
         <source>RegisterHotKey exists only on Windows.</source>
         <translation>RegisterHotKey 仅在 Windows 上可用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/windows.py" line="69"/>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="73"/>
         <source>The application is not running yet.</source>
         <translation>应用尚未运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/windows.py" line="85"/>
+        <location filename="../../desktop/ui/hotkeys/windows.py" line="89"/>
         <source>Windows refused {0} (error {1}).</source>
         <translation>Windows 拒绝了 {0}（错误 {1}）。</translation>
     </message>
@@ -1496,108 +1604,108 @@ Your data folder is %2.</source>
 <context>
     <name>ModelManagerPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="84"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="109"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="85"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="110"/>
         <source>In memory</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="86"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="111"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="89"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="114"/>
         <source>Catalog</source>
         <translation>目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="152"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="182"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="153"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="183"/>
         <source>Delete {0}?</source>
         <translation>要删除 {0} 吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="155"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="185"/>
         <source>This frees {0} of disk space. You can pull the model again later.</source>
         <translation>这将释放 {0} 磁盘空间。之后可以重新下载该模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="159"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="189"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="166"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="196"/>
         <source>Deleting {0}…</source>
         <translation>正在删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="175"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
         <source>Rename model</source>
         <translation>重命名模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="175"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
         <source>Copy model</source>
         <translation>复制模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="177"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
         <source>New name for {0}:</source>
         <translation>{0} 的新名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
         <source>Name of the copy of {0}:</source>
         <translation>{0} 副本的名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="190"/>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="250"/>
         <source>“{0}” is not a valid model name.</source>
         <translation>“{0}”不是有效的模型名称。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="203"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="233"/>
         <source>Import a GGUF model file</source>
         <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="235"/>
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF 模型文件 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="235"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="243"/>
         <source>Import GGUF</source>
         <translation>导入 GGUF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="214"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="244"/>
         <source>Name for the model made from {0}:</source>
         <translation>由 {0} 创建的模型名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="247"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="277"/>
         <source>Importing {0}: {1}</source>
         <translation>正在导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="254"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="284"/>
         <source>{0} is installed and ready to use.</source>
         <translation>{0} 已安装，可以使用了。</translation>
     </message>
@@ -1926,7 +2034,7 @@ Details: {1}</source>
 详情：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/pull_row.py" line="206"/>
+        <location filename="../../desktop/ui/widgets/pull_row.py" line="208"/>
         <source>{0} layers</source>
         <translation>{0} 个层</translation>
     </message>
@@ -2263,32 +2371,37 @@ Details: {1}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="52"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="53"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="65"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="66"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="66"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="67"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="67"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="68"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="68"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="69"/>
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="75"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="70"/>
+        <source>Concurrency</source>
+        <translation>并发控制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/dialog.py" line="77"/>
         <source>Close settings</source>
         <translation>关闭设置</translation>
     </message>
@@ -2551,7 +2664,7 @@ Details: {1}</source>
         <translation>此地址无法使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="195"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="197"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
@@ -2626,7 +2739,7 @@ Details: {1}</source>
         <translation>JSON (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="153"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="155"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
@@ -2641,7 +2754,7 @@ Details: {1}</source>
         <translation>已备份到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="156"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="158"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
@@ -2656,8 +2769,8 @@ Details: {1}</source>
         <translation>已恢复。之前的对话保存在 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="159"/>
-        <location filename="../../desktop/ui/settings/dialog.py" line="162"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="161"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="164"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -2678,7 +2791,7 @@ Details: {1}</source>
         <translation>已将 {0} 个对话以 Markdown 格式导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="165"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="167"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
@@ -2701,32 +2814,32 @@ Details: {1}</source>
 <context>
     <name>Shortcut</name>
     <message>
-        <location filename="../../desktop/ui/hotkeys/keys.py" line="38"/>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="39"/>
         <source>“{0}” is not a single key combination.</source>
         <translation>“{0}”不是单个组合键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/keys.py" line="54"/>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="55"/>
         <source>“{0}” has no key besides the modifiers.</source>
         <translation>“{0}”除了修饰键之外没有其他按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/keys.py" line="61"/>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="62"/>
         <source>“{0}” needs Ctrl, Alt or Meta, or else a function key.</source>
         <translation>“{0}”需要包含 Ctrl、Alt 或 Meta，或者使用功能键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/keys.py" line="94"/>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="95"/>
         <source>The key in “{0}” cannot be grabbed on X11.</source>
         <translation>“{0}”中的按键无法在 X11 上注册。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/keys.py" line="115"/>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="116"/>
         <source>The key in “{0}” cannot be registered on Windows.</source>
         <translation>“{0}”中的按键无法在 Windows 上注册。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/keys.py" line="136"/>
+        <location filename="../../desktop/ui/hotkeys/keys.py" line="137"/>
         <source>The key in “{0}” cannot be registered on macOS.</source>
         <translation>“{0}”中的按键无法在 macOS 上注册。</translation>
     </message>
@@ -3161,163 +3274,163 @@ Details: {1}</source>
 <context>
     <name>WelcomeDialog</name>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="86"/>
-        <location filename="../../desktop/ui/welcome.py" line="103"/>
+        <location filename="../../desktop/ui/welcome.py" line="87"/>
+        <location filename="../../desktop/ui/welcome.py" line="104"/>
         <source>Welcome to Ollama Desk</source>
         <translation>欢迎使用 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="109"/>
+        <location filename="../../desktop/ui/welcome.py" line="110"/>
         <source>Chat with language models that run on this computer. What you type stays here, and it works offline.</source>
         <translation>与在本机运行的语言模型对话。您输入的内容只留在本机，离线也能使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="117"/>
+        <location filename="../../desktop/ui/welcome.py" line="118"/>
         <source>Model server</source>
         <translation>模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="119"/>
+        <location filename="../../desktop/ui/welcome.py" line="120"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="122"/>
+        <location filename="../../desktop/ui/welcome.py" line="123"/>
         <source>A model to start with</source>
         <translation>推荐的入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="124"/>
+        <location filename="../../desktop/ui/welcome.py" line="125"/>
         <source>Download the recommended model</source>
         <translation>下载推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="143"/>
+        <location filename="../../desktop/ui/welcome.py" line="144"/>
         <source>Start chatting</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="158"/>
+        <location filename="../../desktop/ui/welcome.py" line="159"/>
         <source>No model server is running yet: {0} Your conversations are still here to read; start Ollama, or the built-in engine from the tray menu, to chat.</source>
         <translation>尚无模型服务器在运行：{0} 您仍可阅读已有的对话；启动 Ollama，或从托盘菜单启动内置引擎，即可对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="161"/>
+        <location filename="../../desktop/ui/welcome.py" line="162"/>
         <source>Looking for a model server…</source>
         <translation>正在查找模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="165"/>
+        <location filename="../../desktop/ui/welcome.py" line="166"/>
         <source>Ollama is not installed here, so Ollama Desk runs its built-in engine with the small starter model {0}: you can chat right away, even offline. Install Ollama for larger, faster models.</source>
         <translation>本机未安装 Ollama，因此 Ollama Desk 使用内置引擎和小型入门模型 {0}：您可以立即开始对话，离线也可以。安装 Ollama 可使用更大、更快的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="169"/>
+        <location filename="../../desktop/ui/welcome.py" line="170"/>
         <source>Using the Ollama server at {0}.</source>
         <translation>正在使用 {0} 上的 Ollama 服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="171"/>
+        <location filename="../../desktop/ui/welcome.py" line="172"/>
         <source>unknown version</source>
         <translation>未知版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="172"/>
+        <location filename="../../desktop/ui/welcome.py" line="173"/>
         <source>Ollama found on this computer ({0}) at {1}.</source>
         <translation>已在本机找到 Ollama（{0}），地址 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="179"/>
+        <location filename="../../desktop/ui/welcome.py" line="180"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="180"/>
+        <location filename="../../desktop/ui/welcome.py" line="181"/>
         <source>A suggestion follows once the check is done.</source>
         <translation>检查完成后将给出建议。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="187"/>
+        <location filename="../../desktop/ui/welcome.py" line="188"/>
         <source>{0} of memory, shared with the {1}.</source>
         <translation>{0} 内存，与 {1} 共享。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="189"/>
+        <location filename="../../desktop/ui/welcome.py" line="190"/>
         <source>{0} of RAM and {1} with {2} for models.</source>
         <translation>{0} 内存，{1} 有 {2} 可供模型使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="193"/>
+        <location filename="../../desktop/ui/welcome.py" line="194"/>
         <source>{0} of RAM and no GPU that models can use, so they run on the processor.</source>
         <translation>{0} 内存，没有模型可用的 GPU，因此模型在处理器上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="209"/>
+        <location filename="../../desktop/ui/welcome.py" line="210"/>
         <source>{0} ({1} download, about {2} tokens/s here): {3}</source>
         <translation>{0}（下载 {1}，本机每秒约 {2} 个词元）：{3}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="213"/>
+        <location filename="../../desktop/ui/welcome.py" line="214"/>
         <source>{0} also fits, slow: about {1} tokens/s.</source>
         <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="277"/>
+        <location filename="../../desktop/ui/welcome.py" line="298"/>
         <source>The download failed: this computer is offline. Connect to the internet, then press Retry. You can chat with the starter model meanwhile.</source>
         <translation>下载失败：本机未联网。请连接互联网后点击重试。在此期间您可以先用入门模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="279"/>
+        <location filename="../../desktop/ui/welcome.py" line="300"/>
         <source>The download failed: the model registry did not answer. Check the connection, then press Retry.</source>
         <translation>下载失败：模型仓库没有响应。请检查网络连接，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="281"/>
+        <location filename="../../desktop/ui/welcome.py" line="302"/>
         <source>The download failed: the disk is full. Free some space, then press Retry.</source>
         <translation>下载失败：磁盘已满。请腾出空间，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="282"/>
+        <location filename="../../desktop/ui/welcome.py" line="303"/>
         <source>The download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="203"/>
+        <location filename="../../desktop/ui/welcome.py" line="204"/>
         <source>No model in the catalog fits this computer well.</source>
         <translation>目录中没有适合本机的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="232"/>
+        <location filename="../../desktop/ui/welcome.py" line="233"/>
         <source>This computer could not be checked: {0}</source>
         <translation>无法检查本机：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="254"/>
+        <location filename="../../desktop/ui/welcome.py" line="274"/>
         <source>{0} is installed</source>
         <translation>{0} 已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="257"/>
+        <location filename="../../desktop/ui/welcome.py" line="277"/>
         <source>Retry downloading {0}</source>
         <translation>重试下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="264"/>
+        <location filename="../../desktop/ui/welcome.py" line="284"/>
         <source>Downloading {0}: {1} %</source>
         <translation>正在下载 {0}：{1} %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="266"/>
+        <location filename="../../desktop/ui/welcome.py" line="286"/>
         <source>Downloading {0}; see Models</source>
         <translation>正在下载 {0}；请查看“模型”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="269"/>
+        <location filename="../../desktop/ui/welcome.py" line="289"/>
         <source>Download {0}</source>
         <translation>下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="272"/>
+        <location filename="../../desktop/ui/welcome.py" line="292"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
     </message>

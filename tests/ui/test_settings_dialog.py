@@ -69,6 +69,7 @@ def test_starts_from_stored_values(store: Store, qtbot: Any, tmp_path: Path) -> 
         "Server",
         "Quick Ask",
         "Conversations",
+        "Concurrency",
     ]
 
 

@@ -19,6 +19,7 @@ from desktop import paths
 from desktop.core.settings import Settings, SettingsBackend
 from desktop.ui.controllers.settings_controller import SettingsController
 from desktop.ui.hotkeys.settings import QuickAskSettingsSection
+from desktop.ui.settings.concurrency_page import ConcurrencyPage
 from desktop.ui.settings.conversations_page import ConversationsPage
 from desktop.ui.settings.general_page import GeneralPage
 from desktop.ui.settings.quick_ask_page import QuickAskPage
@@ -66,6 +67,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.server, self.tr("Server"))
         self.tabs.addTab(self.quick_ask, self.tr("Quick Ask"))
         self.tabs.addTab(self.conversations, self.tr("Conversations"))
+        self.tabs.addTab(ConcurrencyPage(values, self.controller.save), self.tr("Concurrency"))
         self._expose_controls()
         self._wire()
         self.set_models(models)
