@@ -9,12 +9,16 @@ format.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import re
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QTextBlock, QTextDocument, QTextFormat, QTextList
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.ui.widgets.message_body import CodeView, ProseView
 from desktop.ui.widgets.message_view import MessageView
@@ -375,3 +379,51 @@ def test_a_long_conversation_opens_at_its_end_and_grows_upward_in_place(qtbot: A
     qtbot.wait(400)
     assert first_shown.visibleRegion().boundingRect().height() > 0
     assert 0 < bar.value() < bar.maximum()
+
+
+@pytest.mark.engine
+def test_a_real_model_reply_is_on_screen_and_matches_its_reload(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, engine_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded engine and SmolLM2 behind the whole app: what the model wrote is what the
+    screen shows, streamed and reloaded alike."""
+    from desktop.app import Desk
+    from desktop.core.store import Store
+
+    monkeypatch.setenv("OLLAMA_HOST", engine_url)
+    store = Store.open_default()
+    store.set_setting("welcome.shown", True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    real = Desk(app, store, [])
+    real.start(argparse.Namespace(quick_ask=None))
+    try:
+        qtbot.waitUntil(lambda: real.page.model_picker.findData("smollm2:135m") >= 0, timeout=30000)
+        real.chat.set_model("smollm2:135m")
+        real.chat.set_options("", {"num_predict": 32, "seed": 7, "temperature": 0})
+        send(real, "Name the capital city of Germany.")
+        qtbot.waitUntil(lambda: reply_is(real, "complete"), timeout=60000)
+        reply = last_message(real)
+        view = real.page.view_for(reply.id)
+        qtbot.waitUntil(lambda: view.message.status == "complete")
+        qtbot.wait(50)
+        shown = view.shown_text()
+        assert shown.strip() and view.isVisible() and view.body.height() > 0
+        assert all(ink(w) > 20 for w in view.body.segment_widgets())
+        at = 0
+        for word in re.findall(r"[\w<>]+", re.sub(r"```\w*", " ", reply.content)):
+            at = shown.find(word, at) + len(word)
+            assert at >= len(word), (word, shown)
+        streamed = signature(view)
+        conv_id = real.chat.current.id
+        real.chat.new_conversation()
+        real.chat.open(conv_id)
+        qtbot.waitUntil(lambda: real.page.view_for(reply.id) is not None)
+        reloaded = real.page.view_for(reply.id)
+        qtbot.waitUntil(reloaded.isVisible)
+        assert reloaded.shown_text() == shown and signature(reloaded) == streamed
+    finally:
+        task = asyncio.ensure_future(real.aclose(), loop=qloop)
+        qtbot.waitUntil(task.done, timeout=10000)
+        real.window.close()
+        real.window.deleteLater()
