@@ -83,6 +83,10 @@ class ComposerBox(QWidget):
             QTimer.singleShot(0, self.restore_queue if stopped else self._send_queued)
 
     def set_text(self, text: str) -> None:
+        """Put `text` in the box; what the user typed meanwhile stays, after a blank line."""
+        typed = self.composer.toPlainText().strip()
+        if typed and typed != text.strip() and not text.strip().startswith(typed):
+            text = f"{text.rstrip()}\n\n{typed}"
         self.composer.setPlainText(text)
         self.composer.setFocus()
         cursor = self.composer.textCursor()
@@ -115,6 +119,7 @@ class ComposerBox(QWidget):
         parts = [p for p in (self.composer.toPlainText().strip(), *self._queued) if p]
         self._queued.clear()
         self._update()
+        self.composer.clear()
         self.set_text("\n\n".join(parts))
 
     def _send_queued(self) -> None:
