@@ -184,3 +184,24 @@ def test_nothing_runs_off_the_right_edge_in_either_bubble(qtbot: QtBot) -> None:
             assert used <= width + 1, (role, used, width)
         shown = view.shown_text()
         assert word in shown and shown.count("echo very-long-argument") == 20 and "x" * 120 in shown
+
+
+def test_code_colours_follow_a_theme_change(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from desktop.ui import markdown
+
+    view = MessageView(_msg(content="Code:\n\n```python\nprint(1)\n```"))
+    qtbot.addWidget(view)
+    view.show()
+    code = view.body.segment_widgets()[1]
+    assert isinstance(code, CodeView)
+    light_bg = markdown.code_colors(False)[0]
+    assert code.palette().color(QPalette.ColorRole.Window).name() == light_bg
+    dark = view.palette()
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    view.setPalette(dark)
+    qtbot.waitUntil(lambda: isinstance(view.body.segment_widgets()[1], CodeView))
+    code = view.body.segment_widgets()[1]
+    assert code.palette().color(QPalette.ColorRole.Window).name() == markdown.code_colors(True)[0]
+    assert view.shown_text() == "Code:\nprint(1)"
