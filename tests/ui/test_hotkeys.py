@@ -194,6 +194,7 @@ def session_bus(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stdout.close()
 
 
 def test_portal_binds_the_shortcut_and_reports_presses(

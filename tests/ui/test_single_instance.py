@@ -171,3 +171,6 @@ def test_claimed_before_the_application_exists_then_listens() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
