@@ -207,7 +207,7 @@ class MessagesMixin(Database):
             if row[3]:
                 thread.leave_from(conn, conversation_id, parent)  # the usual case: a turn shown
             else:
-                thread.show_path_to(conn, conversation_id, parent)
+                thread.show_through(conn, conversation_id, parent, below=False)
             new_id = self._insert(
                 conn, conversation_id, parent, stored_role, content, status, model, now, parts
             )
@@ -220,8 +220,7 @@ class MessagesMixin(Database):
             row = conn.execute("SELECT conversation_id FROM messages WHERE id = ?", (message_id,)).fetchone()
             if row is None:
                 raise NotFound(message_missing(message_id))
-            thread.show_path_to(conn, int(row[0]), message_id)
-            thread.extend_down(conn, int(row[0]), message_id)
+            thread.show_through(conn, int(row[0]), message_id, below=True)
 
     def set_parts(self, message_id: int, parts: Sequence[Part]) -> None:
         """Replace the parts of a message (a streaming reply rewrites them as they grow)."""

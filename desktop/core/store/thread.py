@@ -29,17 +29,21 @@ def leave_from(conn: sqlite3.Connection, conversation_id: int, parent_id: int) -
     )
 
 
-def show_path_to(conn: sqlite3.Connection, conversation_id: int, message_id: int) -> None:
-    """Make the thread run from the first turn to `message_id` (its ancestors), and no further."""
-    leave_from(conn, conversation_id, 0)
-    if not message_id:
-        return
+def show_through(conn: sqlite3.Connection, conversation_id: int, message_id: int, *, below: bool) -> None:
+    """Make the thread run from the first turn to `message_id` (0: nothing) and, with `below`,
+    on through the newest reply of each later turn. Only the rows whose flag changes are
+    written: switching between the last two answers of a long chat touches two rows."""
     conn.execute(
-        "WITH RECURSIVE up(id) AS (SELECT ? UNION"
-        " SELECT m.parent_id FROM messages m JOIN up ON m.id = up.id"
-        " WHERE m.parent_id IS NOT NULL AND m.parent_id < m.id)"
-        " UPDATE messages SET active = 1 WHERE conversation_id = ? AND id IN (SELECT id FROM up)",
-        (message_id, conversation_id),
+        "WITH RECURSIVE"
+        " up(id) AS (SELECT ?2 UNION SELECT m.parent_id FROM messages m JOIN up ON m.id = up.id"
+        "  WHERE m.parent_id IS NOT NULL AND m.parent_id < m.id),"
+        " down(id) AS (SELECT ?2 WHERE ?3 UNION ALL SELECT (SELECT max(m.id) FROM messages m"
+        "  WHERE m.conversation_id = ?1 AND m.parent_id IS nullif(down.id, 0) AND m.id > down.id)"
+        "  FROM down WHERE down.id IS NOT NULL),"
+        " path(id) AS (SELECT id FROM up UNION SELECT id FROM down WHERE id IS NOT NULL)"
+        " UPDATE messages SET active = 1 - active"
+        " WHERE conversation_id = ?1 AND active != (id IN (SELECT id FROM path))",
+        (conversation_id, message_id, int(below)),
     )
 
 
