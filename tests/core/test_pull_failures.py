@@ -131,3 +131,11 @@ def test_stream_interrupted_is_still_retried() -> None:
         return client.requests
 
     assert run_async(main()) == ["m:1", "m:1"]
+
+
+def test_a_damaged_failed_entry_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "pulls.json"
+    entries = '{"model": "a:1", "failed": {"odd": 1}}, {"model": "b:1", "failed": null}, {"model": ""}'
+    path.write_text('{"pulls": [' + entries + "]}", encoding="utf-8")
+    loaded = PendingStore(path).load()
+    assert [(p.model, bool(p.failed)) for p in loaded] == [("a:1", True), ("b:1", False)]
