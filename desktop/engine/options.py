@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
@@ -262,16 +263,24 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 
 
 MAX_BODY_BYTES = 64 << 20  # a long prompt is a few megabytes; blobs are streamed, not read here
+BODY_SECONDS = 30.0  # for the whole body: a client dripping it holds a request slot meanwhile
 
 
 async def read_request_json(request: Request) -> dict[str, Any]:
-    """The JSON object of a request, read with a size cap and checked by parse_body."""
+    """The JSON object of a request, read with a size cap and a deadline, checked by parse_body."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise RequestError("request body too large", 413)
     body = bytearray()
-    async for block in request.stream():
-        body += block
-        if len(body) > MAX_BODY_BYTES:
-            raise RequestError("request body too large", 413)
+
+    async def read() -> None:
+        async for block in request.stream():
+            body.extend(block)
+            if len(body) > MAX_BODY_BYTES:
+                raise RequestError("request body too large", 413)
+
+    try:
+        await asyncio.wait_for(read(), BODY_SECONDS)
+    except asyncio.TimeoutError:
+        raise RequestError(f"the request body did not arrive within {BODY_SECONDS:g} s", 408) from None
     return parse_body(bytes(body))

@@ -6,8 +6,10 @@ report alone: whatever number arrives, the engine gets a value inside the option
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+import time
 from typing import Any
 
 import pytest
@@ -188,3 +190,53 @@ def test_generated_bodies_parse_or_400(value: Any, depth: int) -> None:
         return
     assert depth < MAX_BODY_DEPTH
     json.dumps(body, allow_nan=False)  # raises if a NaN or an infinity got through
+
+
+def test_a_dripping_body_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from starlette.requests import Request
+
+    from desktop.engine import options
+
+    monkeypatch.setattr(options, "BODY_SECONDS", 0.3)
+
+    async def main() -> RequestError:
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": b'{"model":', "more_body": True}
+            await asyncio.sleep(3600)  # the client never sends the rest
+            raise AssertionError
+
+        scope = {"type": "http", "method": "POST", "path": "/api/chat", "headers": [], "query_string": b""}
+        try:
+            await options.read_request_json(Request(scope, receive))
+        except RequestError as exc:
+            return exc
+        raise AssertionError("no timeout")
+
+    started = time.perf_counter()
+    err = asyncio.run(main())
+    assert err.status == 408 and time.perf_counter() - started < 2.0
+
+
+def test_an_oversized_body_is_refused_before_it_is_read() -> None:
+    from starlette.requests import Request
+
+    from desktop.engine import options
+
+    async def receive() -> dict[str, Any]:
+        raise AssertionError("the body must not be read")
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/chat",
+        "headers": [(b"content-length", str(options.MAX_BODY_BYTES + 1).encode())],
+        "query_string": b"",
+    }
+    with pytest.raises(RequestError) as err:
+        asyncio.run(options.read_request_json(Request(scope, receive)))
+    assert err.value.status == 413
