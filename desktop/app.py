@@ -42,7 +42,7 @@ class Desk:
         self.app, self.store, self.argv = app, store, argv
         store.mark_unfinished_replies()
         self.settings = Settings(store)
-        self.session = Session(self.settings, in_flight=tasks.running_tasks)
+        self.session = Session(self.settings, in_flight=tasks.server_tasks)
         self.connection = ConnectionController(self.session)
         self.chat = ChatController(store, self.session)
         self.banner = BannerController(self.chat, self.connection)

@@ -38,8 +38,15 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def running_tasks() -> list[asyncio.Task[Any]]:
-    """Every unfinished task of every runner (the session waits for them before closing a client)."""
+    """Every unfinished task of every runner."""
     return [task for runner in list(_RUNNERS) for task in runner.pending()]
+
+
+def server_tasks() -> list[asyncio.Task[Any]]:
+    """The unfinished tasks that may be talking to the model server through the session's client
+    (the session waits for these before it closes a replaced client; a hotkey's D-Bus session,
+    which lives as long as the app, is not among them)."""
+    return [task for runner in list(_RUNNERS) if runner.server_work for task in runner.pending()]
 
 
 def plain(err: BaseException) -> str:
@@ -55,8 +62,10 @@ class TaskRunner(QObject):
     failed = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, server_work: bool = False) -> None:
+        """server_work: this owner's tasks use the session's client (see server_tasks)."""
         super().__init__(parent)
+        self.server_work = server_work
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
         _RUNNERS.add(self)

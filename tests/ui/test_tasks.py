@@ -68,3 +68,14 @@ def test_blocking_work_runs_off_the_qt_thread(qtbot: Any) -> None:
                         on_result=results.append)
     qtbot.waitUntil(lambda: results == ["done"], timeout=3000)
     assert threads[0].startswith("desk-blocking") and threads[0] != threading.current_thread().name
+
+
+def test_only_server_work_delays_closing_a_replaced_client(qtbot: Any) -> None:
+    chat_like = TaskRunner(server_work=True)
+    hotkey_like = TaskRunner()
+    streaming = chat_like.start(answer(1, 30))
+    forever = hotkey_like.start(answer(2, 30))
+    assert streaming in tasks.server_tasks() and forever not in tasks.server_tasks()
+    assert {streaming, forever} <= set(tasks.running_tasks())
+    closing = asyncio.ensure_future(asyncio.gather(chat_like.aclose(), hotkey_like.aclose()))
+    qtbot.waitUntil(closing.done, timeout=3000)

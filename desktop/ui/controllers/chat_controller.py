@@ -49,7 +49,7 @@ class ChatController(QObject):
         super().__init__(parent)
         self._store = store
         self._session = session
-        self._tasks = TaskRunner(self)
+        self._tasks = TaskRunner(self, server_work=True)
         self._current: Conversation | None = None
         self._task: asyncio.Task[Any] | None = None
         self._reply_id = 0

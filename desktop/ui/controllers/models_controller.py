@@ -65,7 +65,7 @@ class ModelsController(QObject):
         super().__init__(parent)
         self._client = client
         self._embedded = embedded
-        self._tasks = TaskRunner(self)
+        self._tasks = TaskRunner(self, server_work=True)
         self._models: list[ModelInfo] = []
         self._running: list[RunningModel] = []
         self._show_cache: dict[tuple[str, str], ShowInfo] = {}

@@ -44,7 +44,7 @@ class QuickAskController(QObject):
     def __init__(self, client: Any, store: Store | None = None, *, default_model: str = "",
                  save_history: bool = True, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._tasks = TaskRunner(self)
+        self._tasks = TaskRunner(self, server_work=True)
         self._client = client
         self._store = store
         self.default_model = default_model
