@@ -46,8 +46,15 @@ def _in_scroll_area(w: QWidget) -> bool:
     return False
 
 
+def _mnemonic_free(text: str) -> str:
+    """The text as drawn: "&Theme:" shows as "Theme:" (an underlined T), "&&" as "&"."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 def _label_problem(label: QLabel) -> str | None:
     text = label.text()
+    if label.buddy() is not None:
+        text = _mnemonic_free(text)
     if not text or label.pixmap() is not None and not label.pixmap().isNull():
         return None
     rect = label.contentsRect()
@@ -82,7 +89,7 @@ def _label_problem(label: QLabel) -> str | None:
 
 
 def _button_problem(button: QAbstractButton) -> str | None:
-    text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+    text = _mnemonic_free(button.text())
     if not text:
         return None
     fm = button.fontMetrics()

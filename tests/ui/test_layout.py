@@ -179,3 +179,33 @@ def test_quick_ask_fits_with_an_answer(qtbot: Any, desk: Any) -> None:
     qtbot.waitUntil(popup.copy_button.isEnabled)
     assert problems(popup) == []
     popup.hide()
+
+
+def test_settings_and_welcome_fit(qtbot: Any, desk: Any) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QStackedWidget
+
+    from desktop.ui.welcome import WelcomeDialog
+
+    found: list[tuple[int, list[str]]] = []
+
+    def check_pages() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(30, check_pages)
+            return
+        for stack in dialog.findChildren(QStackedWidget):
+            for index in range(stack.count()):
+                stack.setCurrentIndex(index)
+                qtbot.wait(30)
+                found.append((index, problems(dialog)))
+        dialog.reject()
+
+    QTimer.singleShot(30, check_pages)
+    desk.window.settings_action.trigger()  # modal: returns once check_pages closed it
+    assert len(found) >= 4 and all(issues == [] for _i, issues in found), found
+    welcome = WelcomeDialog(desk.store, parent=desk.window)
+    welcome.show()
+    qtbot.waitExposed(welcome)
+    assert problems(welcome) == []
+    welcome.close()
