@@ -120,8 +120,8 @@ class MessagesMixin(Database):
 
     def _sibling_ids(self, conversation_id: int, parent_id: int) -> list[int]:
         rows = self._query(
-            "SELECT id FROM messages WHERE conversation_id = ? AND coalesce(parent_id, 0) = ? ORDER BY id",
-            (conversation_id, parent_id),
+            "SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? ORDER BY id",
+            (conversation_id, parent_id or None),
         )
         return [int(r[0]) for r in rows]
 
