@@ -427,3 +427,24 @@ def test_a_real_model_reply_is_on_screen_and_matches_its_reload(
         qtbot.waitUntil(task.done, timeout=10000)
         real.window.close()
         real.window.deleteLater()
+
+
+def test_while_it_streams_a_reply_is_laid_out_as_it_will_be(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    pieces = ["The ocean's clear,", "\nthe sky is wide.", "\n\n", "A token", " at the end"]
+    fault_server.route("POST", "/api/chat", lines=[chunk(p) for p in pieces], stall_after=len(pieces))
+    send(desk, "A poem")
+    qtbot.waitUntil(lambda: desk.page.streaming_view() is not None)
+    view = desk.page.streaming_view()
+    expected = "The ocean's clear,\nthe sky is wide.\nA token at the end"
+    qtbot.waitUntil(lambda: view.shown_text() == expected)
+    assert view.status_label.text() == "Writing…"
+    qtbot.wait(50)
+    assert_on_screen(view, expected)
+    # Two paragraphs, the first with its line break, in one document: as it will be reloaded.
+    (kind, _text, blocks), = signature(view)
+    assert kind == "ProseView"
+    assert [b[0] for b in blocks] == ["The ocean's clear,\u2028the sky is wide.", "A token at the end"]
+    qtbot.keyClick(desk.page.composer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: reply_is(desk, "stopped"))
