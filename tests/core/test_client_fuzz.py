@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -299,3 +303,45 @@ def test_named_wire_values_become_safe_defaults() -> None:
     assert info.arch_int("block_count") == 3
     assert ShowInfo(model_info={"general.architecture": 5}).architecture == "5"
     assert Metrics.from_wire({"eval_count": math.inf, "eval_duration": math.nan}).tokens_per_second == 0.0
+
+
+# --- what the user saw: `ollama-desk ask` ----------------------------------------------------------
+
+
+def _ask(url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OLLAMA_HOST": url, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "ask", "--model", "m", "Hi"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        timeout=60,
+    )
+
+
+def test_ask_finishes_at_done_although_the_connection_stays_open(server: FaultServer) -> None:
+    server.route("POST", "/api/chat", lines=[_line("Paris"), _line("", done=True)], stall_after=2)
+    started = time.perf_counter()
+    result = _ask(server.url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Paris\n" and time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "1e400"])
+def test_ask_survives_non_finite_metrics(server: FaultServer, value: str) -> None:
+    final = _line(
+        "", done=True, extra=f',"eval_count":{value},"eval_duration":{value},"total_duration":{value}'
+    )
+    server.route("POST", "/api/chat", lines=[_line("ok"), final], raw=True)
+    result = _ask(server.url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ok\n" and "Unexpected error" not in result.stderr
+
+
+def test_ask_reports_a_deep_error_line_plainly(server: FaultServer) -> None:
+    server.route("POST", "/api/chat", lines=[_line("a"), b"[" * 100_000 + b"\n"], raw=True)
+    result = _ask(server.url)
+    assert result.returncode != 0 and "Unexpected error" not in result.stderr
+    assert "could not be read" in result.stderr
