@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp
 
-from desktop.engine import routes_blobs, routes_inference, routes_models
+from desktop.engine import routes_blobs, routes_inference, routes_models, routes_openai
 from desktop.engine.guard import ENGINE_HEADER, PID_HEADER, GuardMiddleware
 from desktop.engine.routes_models import OLLAMA_COMPAT_VERSION
 from desktop.engine.service import Engine
@@ -41,6 +41,7 @@ def build_app(engine: Engine, *, allow_remote: bool = False) -> ASGIApp:
         *routes_models.routes(engine),
         *routes_inference.routes(engine),
         *routes_blobs.routes(engine),
+        *routes_openai.routes(engine),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
     return GuardMiddleware(app, check_host=not allow_remote)
