@@ -133,14 +133,15 @@ class Session:
             values.engine_num_parallel, values.engine_max_loaded_models, values.engine_keep_alive
         )
 
-    def use_server(self, url: str) -> ServerManager:
-        """Talk to `url` from now on ("" = automatic). A server the old manager started is stopped."""
+    async def use_server(self, url: str) -> ServerManager:
+        """Talk to `url` from now on ("" = automatic). A server the old manager started is stopped
+        first, so the new manager never finds it still answering on its way out."""
         old = self._servers[0]
         self._servers[0] = self._new_manager(url)
         old.on_state_changed = None
-        self._later(old.stop())
         self._notify(SessionEvent.SERVER)
         self.sync_client()
+        await old.stop()
         return self._servers[0]
 
     def server_updated(self) -> None:

@@ -84,7 +84,7 @@ def test_a_replaced_client_is_closed_once_the_work_using_it_ended(fault_server: 
         old = session.client
         events: list[SessionEvent] = []
         session.subscribe(events.append)
-        session.use_server(fault_server.url)
+        await session.use_server(fault_server.url)
         assert session.client is not old and session.url == fault_server.url
         assert SessionEvent.CLIENT in events and SessionEvent.SERVER in events
         await asyncio.sleep(0.05)

@@ -110,3 +110,23 @@ def test_the_engine_listens_at_ollama_host_and_stop_restart_keep_one_address(
         assert info.url in desk.window.server_label.text()
     finally:
         close_desk(desk, qtbot, qloop)
+
+
+def test_choosing_another_server_moves_everything_to_it(qtbot: Any, desk: Any) -> None:
+    from tests.ui.test_chat_window import FINAL, WORDS, chunk, reply_is
+
+    other = FaultServer()
+    try:
+        serve_basics(other)
+        other.route("POST", "/api/chat", lines=[*map(chunk, WORDS), FINAL])
+        old_client = desk.session.client
+        desk.connection.use_server(other.url)  # the settings' "Use"
+        qtbot.waitUntil(lambda: desk.connection.info is not None and desk.connection.info.url == other.url,
+                        timeout=10000)
+        assert desk.session.url == other.url and other.url in desk.window.server_label.text()
+        qtbot.waitUntil(lambda: old_client._http.is_closed, timeout=5000)  # not parked until quit
+        type_and_send(qtbot, desk, "Hello, other server")
+        qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+        assert any(r.path == "/api/chat" for r in other.requests)
+    finally:
+        other.close()

@@ -80,9 +80,12 @@ class ConnectionController(QObject):
     def use_server(self, url: str) -> None:
         """The user chose another server in the settings ("" = automatic): connect to it."""
         self._tasks.cancel_all()
-        self._session.use_server(url)
-        self._tasks.start(self._session.server.start(), on_error=self._on_start_error,
-                          on_finished=self._on_started)
+
+        async def switch() -> ServerInfo:
+            manager = await self._session.use_server(url)
+            return await manager.start()
+
+        self._tasks.start(switch(), on_error=self._on_start_error, on_finished=self._on_started)
 
     def retry(self) -> None:
         if self._session.info is None:
