@@ -99,7 +99,7 @@ class _Calls:
             part = self.parts[index]
             try:
                 arguments = json.loads(part["arguments"]) if part["arguments"].strip() else {}
-            except ValueError:
+            except (ValueError, RecursionError):  # model output: any depth
                 arguments = {}
             calls.append(
                 {

@@ -36,6 +36,7 @@ from desktop.engine.manifest import (
     ManifestError,
     normalize,
 )
+from desktop.engine.options import RequestError, parse_body
 from desktop.engine.security import InvalidName, ModelName, parse_digest, parse_name
 
 __all__ = [
@@ -155,7 +156,7 @@ class Registry:
             raw = path.read_bytes()
             manifest = json.loads(raw)
             stat = path.stat()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         try:
             manifest = normalize(manifest)
@@ -242,11 +243,7 @@ class Registry:
         text = self.read_text_layer(entry, PARAMS_MEDIA)
         if not text:
             return {}
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return {}
-        return value if isinstance(value, dict) else {}
+        return _json_object(text.encode("utf-8"))
 
     def config(self, entry: ModelEntry) -> dict[str, Any]:
         config = entry.manifest.get("config")
@@ -256,10 +253,9 @@ class Registry:
         if path is None:
             return {}
         try:
-            value = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return _json_object(path.read_bytes())
+        except OSError:
             return {}
-        return value if isinstance(value, dict) else {}
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -344,6 +340,14 @@ class Registry:
         for blob in self.blobs.iterdir():
             if blob.name.startswith("sha256-") and len(blob.name) == 71 and blob.name not in used:
                 blob.unlink(missing_ok=True)
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    """A params or config layer (registry bytes): strict JSON, bounded nesting, else {}."""
+    try:
+        return parse_body(raw)
+    except RequestError:
+        return {}
 
 
 def _dirs(path: Path) -> Iterator[Path]:

@@ -227,7 +227,7 @@ class CallReader:
     def _call(self, raw: str) -> dict[str, Any] | None:
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # model output: any depth
             return None
         if not isinstance(data, dict) or data.get("tool") not in self.names:
             return None
@@ -256,7 +256,7 @@ def message_calls(raw: Any) -> list[dict[str, Any]]:
         if isinstance(arguments, str):
             try:
                 arguments = json.loads(arguments) if arguments.strip() else {}
-            except ValueError:
+            except (ValueError, RecursionError):  # a request's text: any depth
                 raise RequestError("tool call arguments must be a JSON object") from None
         if not isinstance(arguments, dict):
             raise RequestError("tool call arguments must be a JSON object")

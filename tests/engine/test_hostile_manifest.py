@@ -392,3 +392,19 @@ def test_a_hostile_registry_cannot_plant_digests_or_paths(
     stored = next((engine.home / "engine" / "models" / "manifests").rglob("keyed/1"))
     assert "x-ollama-desk-path" not in stored.read_text()
     assert httpx.request("DELETE", engine.url + "/api/delete", json={"model": name}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "data", [b"[" * 100_000, b'{"a":' * 5000 + b"1" + b"}" * 5000, b'{"temperature": NaN}', b"\xff", b"[1]"]
+)
+def test_hostile_params_and_config_layers_read_as_empty(tmp_path: Path, data: bytes) -> None:
+    from desktop.engine.manifest import PARAMS_MEDIA
+
+    registry = Registry(tmp_path / "models")
+    model = registry.write_blob(b"weights")
+    config = registry.write_blob(data)
+    params = registry.write_blob(data)
+    raw = manifest(model["digest"], config=config["digest"], extra=[{"mediaType": PARAMS_MEDIA, **params}])
+    raw["config"]["size"] = config["size"]
+    entry = registry.write_manifest(parse_name("odd:1"), raw)
+    assert registry.params(entry) == {} and registry.config(entry) == {}

@@ -98,3 +98,22 @@ def test_num_ctx_is_capped_at_the_trained_length(engine: EngineProcess) -> None:
     assert reply.status_code == 200
     running = httpx.get(engine.url + "/api/ps", timeout=10).json()["models"]
     assert running and all(m["context_length"] <= 8192 for m in running)  # SmolLM2's trained 8192
+
+
+def test_deep_tool_call_arguments_in_the_history_are_a_400(engine: EngineProcess) -> None:
+    history = [
+        {"role": "user", "content": "add"},
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [{"function": {"name": "add", "arguments": "[" * 100_000}}],
+        },
+        {"role": "tool", "content": "3"},
+    ]
+    tools = [{"type": "function", "function": {"name": "add", "parameters": {"type": "object"}}}]
+    reply = httpx.post(
+        engine.url + "/api/chat",
+        json={"model": MODEL, "messages": history, "tools": tools, "stream": False},
+        timeout=60,
+    )
+    assert reply.status_code == 400 and "arguments" in reply.json()["error"]
