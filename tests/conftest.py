@@ -13,6 +13,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["OLLAMA_HOST"] = "http://127.0.0.1:9"
 
 
+_TESTS = Path(__file__).resolve().parent
+# Where an unclosed file, socket or pipe fails the test. pyproject still ignores ResourceWarning for
+# the rest (tests/engine, tests/e2e) until those are checked the same way.
+_NO_RESOURCE_WARNINGS = (_TESTS / "core", _TESTS / "ui")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in _NO_RESOURCE_WARNINGS):
+            item.add_marker(pytest.mark.filterwarnings("error::ResourceWarning"))
+
+
 @pytest.fixture(autouse=True)
 def desk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder."""
