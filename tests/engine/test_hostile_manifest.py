@@ -6,6 +6,7 @@ sizes or nesting arrive, `normalize` answers a clean manifest or ManifestError, 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import shutil
@@ -408,3 +409,58 @@ def test_hostile_params_and_config_layers_read_as_empty(tmp_path: Path, data: by
     raw["config"]["size"] = config["size"]
     entry = registry.write_manifest(parse_name("odd:1"), raw)
     assert registry.params(entry) == {} and registry.config(entry) == {}
+
+
+def _mock_client(handler: Any) -> httpx.AsyncClient:
+    # Edge cases only (sizes and loops a loopback server would take long to produce); the
+    # real-server tests above cover the normal path.
+    return httpx.AsyncClient(transport=httpx.MockTransport(handler))
+
+
+def test_registry_answers_that_are_huge_deep_or_not_manifests_are_pull_errors() -> None:
+    from desktop.engine import ollama_registry
+    from desktop.engine.hf import PullError
+
+    name = parse_name("registry.example/library/m:1")
+    for body in (b"{" + b" " * (2 << 20) + b"}", b"[" * 100_000, b"[]", b'{"layers": 5}', b"\xff"):
+
+        async def fetch(body: bytes = body) -> str:
+            async with _mock_client(lambda request: httpx.Response(200, content=body)) as http:
+                try:
+                    await ollama_registry.fetch_manifest(http, name, False)
+                except PullError as exc:
+                    return str(exc)
+            return "accepted"
+
+        assert asyncio.run(fetch()).startswith("pull model manifest:")
+
+
+def test_hugging_face_listings_that_loop_or_lie_are_pull_errors() -> None:
+    from desktop.engine import hf
+
+    good = {"type": "file", "path": "m-Q4_K_M.gguf", "lfs": {"oid": "a" * 64, "size": 10}}
+    cases: list[tuple[Any, dict[str, str]]] = [
+        ([good], {"Link": '<http://hf.test/api/models/u/r/tree/main?p=2>; rel="next"'}),  # a circle
+        ([{**good, "lfs": {"oid": "a" * 64, "size": "10"}}], {}),
+        ([{**good, "lfs": {"oid": "A" * 64, "size": 10}}], {}),
+        ([{**good, "path": "../../other/m-Q4_K_M.gguf"}], {}),
+        ([{**good, "path": 5}], {}),
+        ("[" * 100_000, {}),
+    ]
+    for page, headers in cases:
+
+        def handler(
+            request: httpx.Request, page: Any = page, headers: dict[str, str] = headers
+        ) -> httpx.Response:
+            content = page.encode() if isinstance(page, str) else json.dumps(page).encode()
+            return httpx.Response(200, content=content, headers=headers)
+
+        async def resolve() -> str:
+            async with _mock_client(handler) as http:
+                try:
+                    await hf.resolve(http, "u", "r", "latest")
+                except hf.PullError as exc:
+                    return str(exc)
+            return "accepted"
+
+        assert asyncio.run(resolve()) != "accepted", page
