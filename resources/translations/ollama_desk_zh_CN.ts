@@ -4,17 +4,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="246"/>
+        <location filename="../../desktop/app.py" line="247"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="237"/>
+        <location filename="../../desktop/app.py" line="238"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="238"/>
+        <location filename="../../desktop/app.py" line="239"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -172,22 +172,22 @@ Your data folder is %2.</source>
         <translation>约需 {0}，可完全放入 GPU 显存（可用 {1}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="253"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="258"/>
         <source>Tags listed: {0}</source>
         <translation>列出的标签：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="270"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="275"/>
         <source>Nothing that matches runs at {0} tokens/s or more here (matching tags: {1}). Untick “Only what runs well here” to see them.</source>
         <translation>匹配的标签在本机都达不到每秒 {0} 个词元（匹配的标签：{1} 个）。取消勾选“只看适合本机的”即可看到它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="273"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="278"/>
         <source>No tag matches “{0}”. Try a shorter word, or another use.</source>
         <translation>没有标签匹配“{0}”。请试试更短的词或其他用途。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="274"/>
+        <location filename="../../desktop/ui/widgets/catalog_browser.py" line="279"/>
         <source>No tag has this use.</source>
         <translation>没有标签具有此用途。</translation>
     </message>
@@ -286,34 +286,39 @@ Your data folder is %2.</source>
 <context>
     <name>CodeView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="161"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="173"/>
         <source>Wrap</source>
         <translation>自动换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="162"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="174"/>
         <source>Wrap long lines of this code</source>
         <translation>让这段代码的长行自动换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="167"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="179"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="168"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="180"/>
         <source>Copy this code</source>
         <translation>复制这段代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="172"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="184"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="188"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="200"/>
         <source>text</source>
         <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="219"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
     </message>
 </context>
 <context>
@@ -330,7 +335,7 @@ Your data folder is %2.</source>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="47"/>
-        <location filename="../../desktop/ui/widgets/composer.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="138"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -345,27 +350,27 @@ Your data folder is %2.</source>
         <translation>把等待发送的消息放回输入框</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="138"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="140"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="140"/>
         <source>Send (Enter)</source>
         <translation>发送 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="145"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="150"/>
         <source>Sent when this reply ends: %1</source>
         <translation>这条回复结束后发送：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="148"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="153"/>
         <source>%1 messages wait for this reply to end, the first: %2</source>
         <translation>%1 条消息等这条回复结束后发送，第一条：%2</translation>
     </message>
@@ -481,7 +486,7 @@ Your data folder is %2.</source>
 <context>
     <name>ConnectionController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/connection_controller.py" line="102"/>
+        <location filename="../../desktop/ui/controllers/connection_controller.py" line="105"/>
         <source>Could not start a model server: %1</source>
         <translation>无法启动模型服务器：%1</translation>
     </message>
@@ -683,45 +688,45 @@ Your data folder is %2.</source>
 <context>
     <name>HardwarePanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="47"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="46"/>
         <source>Your computer and the models it can run</source>
         <translation>你的电脑及其可运行的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="52"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="142"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="51"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="141"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="54"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="53"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="88"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="87"/>
         <location filename="../../desktop/ui/widgets/hardware_text.py" line="213"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
         <source>Free</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
         <source>Driver</source>
         <translation>驱动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
         <source>Used by Ollama</source>
         <translation>Ollama 使用</translation>
     </message>
@@ -991,60 +996,60 @@ Your data folder is %2.</source>
         <translation>容器限制（{0}）将内存限定为 {1}；本机实际有 {2}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="175"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="180"/>
         <source>RAM: {0} free of {1}</source>
         <translation>内存：{0} 可用，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="183"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="184"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="188"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="189"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="225"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="187"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="192"/>
         <source>shares system memory</source>
         <translation>共享系统内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="191"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="196"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="191"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="210"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="196"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="215"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="200"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="205"/>
         <source>{0}: {1} of GPU memory</source>
         <translation>{0}：{1} 显存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="203"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="208"/>
         <source>{0}: {1} free of {2}</source>
         <translation>{0}：{1} 可用，共 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="210"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="215"/>
         <source>No GPU found</source>
         <translation>未找到 GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="219"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="224"/>
         <source>Processor: {0}, {1} cores, {2} threads</source>
         <translation>处理器：{0}，{1} 核 {2} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="245"/>
         <source>{0} spilled to the CPU: {1} of {2} is on the GPU, the rest runs on the CPU, so replies are slower. A smaller model or a shorter context would fit.</source>
         <translation>{0} 部分溢出到 CPU：{2} 中有 {1} 在 GPU 上，其余在 CPU 上运行，因此回复较慢。换用更小的模型或更短的上下文即可放下。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="245"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="250"/>
         <source>{0} is running on the CPU only, although this computer has a GPU.</source>
         <translation>本机有 GPU，但 {0} 仅在 CPU 上运行。</translation>
     </message>
@@ -1252,99 +1257,99 @@ Your data folder is %2.</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="159"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="159"/>
+        <location filename="../../desktop/ui/main_window.py" line="160"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="167"/>
+        <location filename="../../desktop/ui/main_window.py" line="168"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
         <source>&amp;Conversation</source>
         <translation>对话(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="215"/>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="279"/>
         <source>About Ollama Desk</source>
         <translation>关于 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="254"/>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
         <source>There is no reply to copy yet.</source>
         <translation>还没有可复制的回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="257"/>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
         <source>Reply copied.</source>
         <translation>回复已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="262"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>none yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="264"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;A private assistant for local language models.&lt;/p&gt;&lt;p&gt;Model server in use: %2&lt;/p&gt;&lt;p&gt;Licence: MIT&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;本地语言模型的私人助手。&lt;/p&gt;&lt;p&gt;正在使用的模型服务器：%2&lt;/p&gt;&lt;p&gt;许可证：MIT&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288"/>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
+        <location filename="../../desktop/ui/main_window.py" line="295"/>
         <source>Ollama %1 at %2</source>
         <translation>Ollama %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="290"/>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
         <source>Ollama %1 (started by Ollama Desk) at %2</source>
         <translation>Ollama %1（由 Ollama Desk 启动），地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291"/>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
         <source>Built-in engine %1 at %2</source>
         <translation>内置引擎 %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
         <source>Connecting to a model server…</source>
         <translation>正在连接模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="301"/>
+        <location filename="../../desktop/ui/main_window.py" line="307"/>
         <source>No model server at %1</source>
         <translation>%1 上没有模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="309"/>
+        <location filename="../../desktop/ui/main_window.py" line="315"/>
         <source>Stop engine</source>
         <translation>停止引擎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="309"/>
+        <location filename="../../desktop/ui/main_window.py" line="315"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
     </message>
@@ -1483,12 +1488,17 @@ Your data folder is %2.</source>
         <translation>保留原来的消息 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="328"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="323"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="329"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="329"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="330"/>
         <source>Open this address in your browser?
 
 %1</source>
@@ -2272,27 +2282,27 @@ Details: {1}</source>
 <context>
     <name>RequirementsSection</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="129"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="128"/>
         <source>Minimum and recommended hardware</source>
         <translation>最低与推荐配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="132"/>
         <source>Part</source>
         <translation>部件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="133"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="134"/>
         <source>Minimum (7B)</source>
         <translation>最低（7B）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="136"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="135"/>
         <source>Recommended (13B)</source>
         <translation>推荐（13B）</translation>
     </message>
@@ -2994,62 +3004,62 @@ Details: {1}</source>
 <context>
     <name>SuggestionsSection</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="178"/>
         <source>Suggested models</source>
         <translation>建议的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="201"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="200"/>
         <source>Each suggestion fits this computer and answers at {0} tokens/s or more, fast enough to read along in a chat.</source>
         <translation>每个建议都放得进本机，且每秒至少生成 {0} 个词元，对话时读得跟得上。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="204"/>
         <source>Chinese chat</source>
         <translation>中文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
         <source>English chat</source>
         <translation>英文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
         <source>Code</source>
         <translation>编程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
         <source>Fast replies</source>
         <translation>快速回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="209"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
         <source>Embeddings (search, RAG)</source>
         <translation>嵌入（搜索、RAG）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="224"/>
         <source>Pull</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="226"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
         <source>Download {0} with the model manager</source>
         <translation>用模型管理器下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="231"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="230"/>
         <source>Download {0}; needs {1} of memory ({2} free for models).</source>
         <translation>下载 {0}；需要 {1} 内存（可供模型 {2}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="235"/>
         <source>Also good: {0}</source>
         <translation>也不错：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="238"/>
         <source>{0} also fits, slow: about {1} tokens/s.</source>
         <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
     </message>

@@ -205,3 +205,22 @@ def test_code_colours_follow_a_theme_change(qtbot: QtBot) -> None:
     code = view.body.segment_widgets()[1]
     assert code.palette().color(QPalette.ColorRole.Window).name() == markdown.code_colors(True)[0]
     assert view.shown_text() == "Code:\nprint(1)"
+
+
+def test_copy_puts_the_source_on_the_clipboard_and_says_so(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.ui.widgets import message_body
+
+    source = "Use **this**:\n\n```sh\nls -la\n```"
+    view = MessageView(_msg(content=source))
+    qtbot.addWidget(view)
+    view.set_latest(True)
+    view.show()
+    code = view.body.segment_widgets()[1]
+    assert isinstance(code, CodeView)
+    code.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "ls -la\n" and code.copy_button.text() == "Copied"
+    qtbot.waitUntil(lambda: code.copy_button.text() == "Copy", timeout=message_body.COPIED_MS + 2000)
+    view.copy_button.click()
+    assert QGuiApplication.clipboard().text() == source and view.copy_button.text() == "Copied"

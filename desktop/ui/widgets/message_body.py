@@ -9,7 +9,7 @@ re-rendered while a reply streams.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -32,6 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import markdown
+
+# How long a Copy button says "Copied".
+COPIED_MS = 1500
+
+
+def flash_copied(button: QAbstractButton, copied: str) -> None:
+    """The button says it worked for a moment (the clipboard shows nothing by itself)."""
+    if button.property("label") is None:
+        button.setProperty("label", button.text())
+    button.setText(copied)
+    QTimer.singleShot(COPIED_MS, button, lambda: button.setText(str(button.property("label"))))
 
 
 class _Browser(markdown.SafeTextBrowser):
@@ -204,6 +216,7 @@ class CodeView(QFrame):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self._code)
+        flash_copied(self.copy_button, self.tr("Copied"))
 
     def toPlainText(self) -> str:  # noqa: N802 - as the prose views say it
         return self.text.toPlainText()

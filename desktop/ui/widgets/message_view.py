@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.messages import UNFINISHED, Role, Status
 from desktop.core.store import Message
-from desktop.ui.widgets.message_body import MessageBody
+from desktop.ui.widgets.message_body import MessageBody, flash_copied
 from desktop.ui.widgets.version_switcher import VersionSwitcher
 
 # About 30 renders a second at most while a reply streams.
@@ -320,6 +320,7 @@ class MessageView(QFrame):
 
     def _copy_all(self) -> None:
         QGuiApplication.clipboard().setText(self._text)
+        flash_copied(self.copy_button, self.tr("Copied"))
         self.copy_requested.emit(self._message.id)
 
     def _open_link(self, url: QUrl) -> None:
