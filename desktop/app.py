@@ -107,6 +107,7 @@ class Desk:
         chat.reply_started.connect(page.begin_stream)
         chat.reply_delta.connect(page.stream_delta)
         chat.generating_changed.connect(page.set_generating)
+        chat.generating_changed.connect(window.set_generating)
         chat.prompt_restored.connect(page.set_prompt)
 
     def _wire_services(self) -> None:

@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.shortcut_actions = self._install_shortcuts()
         self._fill_menus()
+        self.set_generating(False)
         self.set_server(ServerState.UNKNOWN, None, "")
 
     # ----- pages -----
@@ -216,6 +217,11 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         self.help_menu.addAction(self.about_action)
+
+    def set_generating(self, generating: bool) -> None:
+        """Esc stops a reply only while one streams; otherwise it stays with the focused widget
+        (an edit box's Cancel, a search field), which a window-wide Esc would swallow."""
+        self.shortcut_actions["stop"].setEnabled(generating)
 
     def _in_chat(self, then: object) -> None:
         self.show_chat()

@@ -252,6 +252,7 @@ def test_every_action_on_the_sheet_fires_from_its_keys(qtbot: Any) -> None:
         action.triggered.connect(lambda _c=False, n=name: fired.append(n))
     bound = {s.id for s in SHORTCUTS if s.bound}
     assert set(window.shortcut_actions) == bound
+    window.set_generating(True)  # Esc stops only while a reply streams
     for name, action in window.shortcut_actions.items():
         for seq in action.shortcuts():
             fired.clear()
@@ -290,3 +291,19 @@ def test_help_about_shows_the_version_licence_and_server(
     assert "Licence: MIT" in shown
     assert f"Ollama 0.33.0 at {fault_server.url}" in shown
     box.close()
+
+
+def test_escape_with_no_reply_streaming_reaches_the_focused_edit_box(qtbot: Any, desk: Any) -> None:
+    # A window-wide Esc would take the key from the edit-in-place box (its Cancel is Esc).
+    send(qtbot, desk, "Which city is the capital of Germany?")
+    question = next(m for m in desk.store.messages(desk.chat.current.id) if m.role == "user")
+    view = desk.page.view_for(question.id)
+    assert view is not None
+    view.start_edit()
+    qtbot.waitUntil(lambda: view.editor is not None and view.editor.isVisible())
+    qtbot.waitUntil(view.editor.hasFocus)
+    press(desk.window, "Esc")
+    qtbot.waitUntil(lambda: not view.editor.isVisible())
+    assert view.body.isVisible()
+    assert "Which city is the capital of Germany?" in view.body.toPlainText()
+    assert not desk.window.shortcut_actions["stop"].isEnabled()
