@@ -337,3 +337,16 @@ def test_the_one_line_box_has_no_scroll_arrows(qtbot: Any, popup: QuickAskWindow
     popup.input.setPlainText("\n".join(f"line {i}" for i in range(9)))
     qtbot.waitUntil(popup.input.verticalScrollBar().isVisible)
     assert popup.input.height() == popup._input_height(4)
+
+
+def test_built_under_one_theme_it_first_opens_in_the_one_chosen_since(
+    qtbot: Any, client: OllamaClient, store: Store, use_theme: Any  # noqa: F811
+) -> None:
+    # The app builds Quick Ask at start; the user picks the dark theme later, then opens it.
+    use_theme("light")
+    popup = QuickAskWindow(QuickAskController(client, store, default_model=MODEL))
+    qtbot.addWidget(popup)
+    use_theme("dark")
+    popup.open("Hello")
+    qtbot.waitExposed(popup)
+    assert _share(popup.grab().toImage(), theme.DARK.base) > 0.6
