@@ -197,25 +197,26 @@ def test_a_model_llama_cpp_refuses_to_load_fails_clearly(four_slots: EngineProce
     source = starter_gguf()
     assert source is not None
     data = bytearray(source.read_bytes())
-    at = data.find(b"llama", data.find(b"general.architecture") + 20)
-    data[at : at + 5] = b"llamb"  # same length: the file parses, llama.cpp knows no such model
+    at = data.find(b"token_embd.weight")
+    # Same length: the file parses and its metadata is sound; llama.cpp misses a tensor it needs.
+    data[at : at + 17] = b"token_embx.weight"
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     url = four_slots.url
     assert httpx.post(f"{url}/api/blobs/{digest}", content=bytes(data), timeout=60).status_code == 201
     created = httpx.post(
-        url + "/api/create", json={"model": "llamb", "files": {"m.gguf": digest}, "stream": False}, timeout=60
+        url + "/api/create", json={"model": "notok", "files": {"m.gguf": digest}, "stream": False}, timeout=60
     )
     assert created.status_code == 200, created.text
-    body = {"model": "llamb", "prompt": "Hi", "options": {"num_predict": 2}}
+    body = {"model": "notok", "prompt": "Hi", "options": {"num_predict": 2}}
     failed = httpx.post(url + "/api/generate", json=body, timeout=60)
     assert failed.status_code == 500
     assert failed.json() == {
         "error": "unable to load model: llama_model_load: error loading model: "
-        "unknown model architecture: 'llamb'"
+        "check_tensor_dims: tensor 'token_embd.weight' not found"
     }
     assert httpx.get(url + "/api/version", timeout=5).status_code == 200
     short(url)
-    assert httpx.request("DELETE", url + "/api/delete", json={"model": "llamb"}).status_code == 200
+    assert httpx.request("DELETE", url + "/api/delete", json={"model": "notok"}).status_code == 200
 
 
 def test_keep_alive_unloads_the_model_and_ends_its_child(four_slots: EngineProcess) -> None:
