@@ -22,6 +22,7 @@ class InferenceAPI(ClientBase):
         keep_alive: str | float | None = None,
         format: str | dict[str, Any] | None = None,
         think: bool | str | None = None,
+        tools: Sequence[Mapping[str, Any]] | None = None,
     ) -> AsyncGenerator[ChatChunk, None]:
         payload: dict[str, Any] = {
             "model": model,
@@ -29,6 +30,8 @@ class InferenceAPI(ClientBase):
             "stream": True,
         }
         put_optional(payload, options=options, keep_alive=keep_alive, format=format, think=think)
+        if tools:
+            payload["tools"] = [dict(tool) for tool in tools]
         async with contextlib.aclosing(self._stream("/api/chat", payload, to_chat_chunk)) as chunks:
             async for chunk in chunks:
                 yield chunk

@@ -45,16 +45,39 @@ def wire_text(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class ToolCall:
+    """One entry of `message.tool_calls`: Ollama sends arguments as an object, never split."""
+
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+    index: int = 0
+
+    def to_wire(self) -> dict[str, Any]:
+        function = {"index": self.index, "name": self.name, "arguments": self.arguments}
+        wire: dict[str, Any] = {"function": function}
+        if self.id:
+            wire["id"] = self.id
+        return wire
+
+
+@dataclass(frozen=True)
 class ChatMessage:
     role: str
     content: str
     images: tuple[str, ...] = ()
     thinking: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_name: str = ""  # on a role "tool" message: whose result it carries
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {"role": self.role, "content": self.content}
         if self.images:
             wire["images"] = list(self.images)
+        if self.tool_calls:
+            wire["tool_calls"] = [call.to_wire() for call in self.tool_calls]
+        if self.tool_name:
+            wire["tool_name"] = self.tool_name
         return wire
 
 
@@ -98,6 +121,7 @@ class ChatChunk:
     done_reason: str = ""
     metrics: Metrics | None = None
     model: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()  # accumulate across chunks: several may carry calls
 
 
 @dataclass(frozen=True)

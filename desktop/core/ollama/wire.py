@@ -6,7 +6,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from desktop.core.ollama.types import ChatChunk, Metrics, ModelDetails, ModelInfo, PullProgress, RunningModel
+from desktop.core.ollama.types import (
+    ChatChunk,
+    Metrics,
+    ModelDetails,
+    ModelInfo,
+    PullProgress,
+    RunningModel,
+    ToolCall,
+)
 
 # Sizes and counts beyond this are damage, not data (SQLite and Qt hold 64-bit ints).
 _INT_MAX = 2**63 - 1
@@ -92,6 +100,30 @@ def final_metrics(obj: dict[str, Any]) -> Metrics | None:
     return Metrics.from_wire(obj) if obj.get("done") else None
 
 
+def to_tool_calls(value: Any) -> tuple[ToolCall, ...]:
+    """`message.tool_calls`; entries without a function name are dropped, arguments that are
+    not an object (a hostile or OpenAI-style server) become {}."""
+    calls = []
+    for position, item in enumerate(list_of_dicts(value)):
+        function = dict_or_none(item.get("function")) or {}
+        name = function.get("name")
+        if not isinstance(name, str) or not name:
+            continue
+        arguments = dict_or_none(function.get("arguments")) or {}
+        index = function.get("index")
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            index = position
+        calls.append(
+            ToolCall(
+                name=name,
+                arguments=arguments,
+                id=str(item.get("id")) if isinstance(item.get("id"), str) else "",
+                index=index,
+            )
+        )
+    return tuple(calls)
+
+
 def to_chat_chunk(obj: dict[str, Any]) -> ChatChunk:
     message = dict_or_none(obj.get("message")) or {}
     return ChatChunk(
@@ -101,6 +133,7 @@ def to_chat_chunk(obj: dict[str, Any]) -> ChatChunk:
         done_reason=str(obj.get("done_reason") or ""),
         metrics=final_metrics(obj),
         model=str(obj.get("model") or ""),
+        tool_calls=to_tool_calls(message.get("tool_calls")),
     )
 
 
