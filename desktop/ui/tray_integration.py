@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.argv import parse_forwarded
+from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.types import ModelInfo
+from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent, can_chat, pick_default_model
 from desktop.core.settings import Settings, SettingsBackend, SettingsError
+from desktop.core.store import Store
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 from desktop.ui.hotkeys import HotkeyManager
 from desktop.ui.quick_ask import QuickAskWindow
@@ -44,7 +46,7 @@ class TrayIntegration(QObject):
     engine_stop_requested = Signal()
     quit_requested = Signal()
 
-    def __init__(self, main_window: QWidget, client: Any, store: Any | None = None, *,
+    def __init__(self, main_window: QWidget, client: OllamaClient, store: Store | None = None, *,
                  settings: Settings | SettingsBackend | None = None, session: Session | None = None,
                  hotkeys: HotkeyManager | None = None, use_tray: bool | None = None,
                  parent: QObject | None = None) -> None:
@@ -146,7 +148,7 @@ class TrayIntegration(QObject):
         else:
             self.show_window()
 
-    def set_client(self, client: Any) -> None:
+    def set_client(self, client: OllamaClient) -> None:
         self.controller.set_client(client)
 
     def set_default_model(self, name: str) -> None:
@@ -177,9 +179,9 @@ class TrayIntegration(QObject):
             chat = tuple(m.name for m in models if can_chat(m))  # the menu offers what can chat
             self.tray.update_state(models=chat, default_model=default)
 
-    def set_server_state(self, state: Any) -> None:
+    def set_server_state(self, state: ServerState) -> None:
         if self.tray is not None:
-            self.tray.update_state(server=str(getattr(state, "value", state)))
+            self.tray.update_state(server=state.value)
 
     def set_engine(self, *, running: bool, available: bool = True) -> None:
         if self.tray is not None:

@@ -10,7 +10,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -43,7 +42,7 @@ class HardwareController(QObject):
         self,
         *,
         probe_fn: Callable[[], Machine] | None = None,
-        catalog: Any = None,
+        catalog: catalog_module.Catalog | None = None,
         num_ctx: int | None = None,
         battery_poll_ms: int = 60_000,
         parent: QObject | None = None,

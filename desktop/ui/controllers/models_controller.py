@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop import paths
 from desktop.core import disk
+from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
 from desktop.core.pull_queue import PendingStore, PullClient, PullQueue
@@ -53,7 +54,7 @@ class ModelsController(QObject):
 
     def __init__(
         self,
-        client: Any,
+        client: OllamaClient,
         *,
         embedded: bool = False,
         stall_after: float = 30.0,
@@ -85,7 +86,7 @@ class ModelsController(QObject):
     # -- state -----------------------------------------------------------------------------
 
     @property
-    def client(self) -> Any:
+    def client(self) -> OllamaClient:
         return self._client
 
     @property
@@ -103,7 +104,7 @@ class ModelsController(QObject):
     def pulls(self) -> list[PullSnapshot]:
         return self._queue.snapshots()
 
-    def set_client(self, client: Any, *, embedded: bool = False) -> None:
+    def set_client(self, client: OllamaClient, *, embedded: bool = False) -> None:
         """The server changed (Ollama found, or the engine started): forget the old lists."""
         self._client = client
         self._embedded = embedded
@@ -204,7 +205,7 @@ class ModelsController(QObject):
         self._spawn(run(), self.tr("Could not keep {0} loaded.").format(name))
 
     def space_check(self, download_size: int) -> disk.SpaceCheck:
-        folder = disk.models_dir(str(getattr(self._client, "base_url", "")), embedded=self._embedded)
+        folder = disk.models_dir(self._client.base_url, embedded=self._embedded)
         return disk.check_space(download_size, folder)
 
     def pull(self, name: str, expected_size: int = 0, *, insecure: bool = False) -> bool:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, metrics_dict, title_from
 from desktop.core.messages import Role, Status
+from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
 from desktop.core.session import pick_default_model
@@ -41,7 +42,7 @@ class QuickAskController(QObject):
     ask_refused = Signal(str)  # plain message: nothing was sent (no model, empty question)
     continue_requested = Signal(int)  # conversation id for the main window to open
 
-    def __init__(self, client: Any, store: Store | None = None, *, default_model: str = "",
+    def __init__(self, client: OllamaClient, store: Store | None = None, *, default_model: str = "",
                  save_history: bool = True, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tasks = TaskRunner(self, server_work=True)
@@ -49,7 +50,7 @@ class QuickAskController(QObject):
         self._store = store
         self.default_model = default_model
         self.save_history = save_history
-        self._task: asyncio.Task[Any] | None = None
+        self._task: asyncio.Task[Any] | None = None  # _run's (status, message)
         self._continue_after_stop = False
         self.question = ""
         self.answer = ""
@@ -59,7 +60,7 @@ class QuickAskController(QObject):
         self.metrics: Metrics | None = None
 
     # ------------------------------------------------------------------ requests
-    def set_client(self, client: Any) -> None:
+    def set_client(self, client: OllamaClient) -> None:
         self.stop()
         self._client = client
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.core.settings import AppSettings
 
 
-def select(combo: QComboBox, value: Any) -> None:
+def select(combo: QComboBox, value: str) -> None:
     combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
