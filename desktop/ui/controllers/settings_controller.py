@@ -8,8 +8,9 @@ Strings keep the "SettingsDialog" translation context they were filed under.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -51,6 +52,9 @@ def _folder_problem(folder: Path) -> str:
     if probe.exists() and not probe.is_dir():
         return f"{probe} is a file, not a folder"
     return ""
+
+
+T = TypeVar("T")
 
 
 class _MoveFailed(Exception):
@@ -161,7 +165,7 @@ class SettingsController(QObject):
         return target
 
     # ------------------------------------------------------------------ conversations
-    def _run(self, fn: Any, done: Any, failed: str) -> None:
+    def _run(self, fn: Callable[[Store], T], done: Callable[[T], None], failed: str) -> None:
         """`failed`: the translated sentence for an error, with {0} for its reason."""
         store = self.store
         if store is None:
@@ -182,7 +186,7 @@ class SettingsController(QObject):
         )
 
     def restore_from(self, path: Path) -> None:
-        def done(result: Any) -> None:
+        def done(result: Path) -> None:
             self.data_finished.emit(
                 QCoreApplication.translate(
                     "SettingsDialog", "Restored. The conversations you had before are saved in {0}."
@@ -222,7 +226,7 @@ class SettingsController(QObject):
         )
 
     def import_json_from(self, path: Path) -> None:
-        def done(result: Any) -> None:
+        def done(result: export.ImportResult) -> None:
             text = QCoreApplication.translate(
                 "SettingsDialog", "Imported {0} conversations; {1} were already here."
             ).format(result.imported, result.skipped)

@@ -8,15 +8,15 @@ SettingsController, which runs it off the UI thread; the pages only render and a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
 from desktop import paths
 from desktop.core.settings import Settings, SettingsBackend
+from desktop.core.store import Store
 from desktop.ui.controllers.settings_controller import SettingsController
 from desktop.ui.hotkeys.settings import QuickAskSettingsSection
 from desktop.ui.settings.concurrency_page import ConcurrencyPage
@@ -41,7 +41,7 @@ class SettingsDialog(QDialog):
         self,
         settings: Settings | SettingsBackend | None,
         *,
-        store: Any = None,
+        store: Store | None = None,
         models: Sequence[str] = (),
         quick_ask_section: QWidget | None = None,
         data_folder: Path | None = None,
@@ -172,7 +172,7 @@ class SettingsDialog(QDialog):
         super().done(result)
 
     # ------------------------------------------------------------------ handlers
-    def _data(self, status: str, work: Any, path: Path) -> None:
+    def _data(self, status: str, work: Callable[[Path], None], path: Path) -> None:
         self.conversations.set_status(status)
         work(path)
 
