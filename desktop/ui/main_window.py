@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -77,7 +79,28 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        rail = QWidget(self)
+        rail.setObjectName("navRail")
+        rail_layout = QVBoxLayout(rail)
+        rail_layout.setContentsMargins(0, 0, 0, 6)
+        rail_layout.setSpacing(0)
+        rail_layout.addWidget(self.nav, 1)
+        # The list folds away on narrow windows: a button a mouse user can see brings it back.
+        self.sidebar_button = QToolButton(rail)
+        self.sidebar_button.setObjectName("sidebarButton")
+        self.sidebar_button.setText(self.tr("Chats"))
+        self.sidebar_button.setToolTip(self.tr("Show or hide the conversation list (%1)").replace(
+            "%1", QKeySequence("Ctrl+B").toString(QKeySequence.SequenceFormat.NativeText)))
+        self.sidebar_button.setCheckable(True)
+        self.sidebar_button.setChecked(True)
+        self.sidebar_button.setAutoRaise(True)
+        self.sidebar_button.setFixedWidth(104)
+        self.sidebar_button.clicked.connect(self.toggle_sidebar)
+        rail_layout.addWidget(self.sidebar_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.pages.currentChanged.connect(
+            lambda index: self.sidebar_button.setVisible(index == 0)
+        )
+        layout.addWidget(rail)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -145,6 +168,8 @@ class MainWindow(QMainWindow):
             self.chat_splitter.setSizes([width, max(0, self.chat_splitter.width() - width)])
         if hasattr(self, "sidebar_action"):
             self.sidebar_action.setChecked(shown)
+        if hasattr(self, "sidebar_button"):
+            self.sidebar_button.setChecked(shown)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

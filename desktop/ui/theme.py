@@ -14,7 +14,10 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 _QSS = """
+QWidget#navRail { background: palette(alternate-base); }
 QListWidget#nav { border: none; background: palette(alternate-base); padding-top: 6px; }
+QToolButton#sidebarButton { border: 1px solid %(field_border)s; border-radius: 8px; padding: 5px 4px; }
+QToolButton#sidebarButton:checked { background: palette(base); }
 QListWidget#nav::item { border-radius: 8px; margin: 2px 6px; padding: 4px; }
 QListWidget#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QWidget#sidebar { background: palette(alternate-base); }

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.core.store import Store
@@ -205,3 +205,20 @@ def test_settings_and_welcome_fit(qtbot: Any, desk: Any) -> None:
     qtbot.waitExposed(welcome)
     assert problems(welcome) == []
     welcome.close()
+
+
+def test_a_button_brings_the_folded_list_back(qtbot: Any, desk: Any) -> None:
+    window = desk.window
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: not window.sidebar.isVisible())
+    button = window.sidebar_button
+    assert button.isVisible() and not button.isChecked()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.sidebar.isVisible)
+    assert button.isChecked() and window.sidebar.width() >= 200
+    assert problems(window) == []
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.sidebar.isVisible())
+    # Only the chat has a conversation list to show.
+    window.show_page(desk.models_page)
+    assert not button.isVisible()
