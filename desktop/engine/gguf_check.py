@@ -3,10 +3,10 @@
 `read_gguf` proves a file is structurally sound; this proves its hyperparameters are ones
 llama.cpp can load without tripping a GGML_ASSERT (which aborts the process: `block_count`
 0 or 513, more experts than LLAMA_MAX_EXPERTS, a per-layer array of the wrong length, a head
-count of 0 that it divides by) or reading past an array (scores shorter than the vocabulary,
-a special token id beyond it). The rules are a table over the architecture's keys, so a new
-architecture is covered by the same checks; `check_loadable` raises NotLoadable with a
-sentence naming the key, which the loader reports as the load error.
+count of 0 that it divides by) or reading past an array (scores shorter than the
+vocabulary). The rules are a table over the architecture's keys, so a new architecture is
+covered by the same checks; `check_loadable` raises NotLoadable with a sentence naming the
+key, which the loader reports as the load error.
 """
 
 from __future__ import annotations
@@ -168,12 +168,9 @@ def _check_vocabulary(meta: GGUFFile, declared: list[int] | None) -> None:
         length = meta.array_lengths.get(key)
         if length is not None and length != n_vocab:
             raise _fail(f"{key} has {length} entries for {n_vocab} tokens")
-    for key, value in meta.metadata.items():
-        if key.startswith("tokenizer.ggml.") and key.endswith("_token_id"):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise _fail(f"{key} must be an integer")
-            if value not in (-1, 0xFFFFFFFF) and not 0 <= value < n_vocab:
-                raise _fail(f"{key} is {value}, outside the vocabulary of {n_vocab} tokens")
+    # Special token ids outside the vocabulary are not checked: llama.cpp warns and falls
+    # back to its defaults (measured: bos_token_id 10**6 loads and answers), and real
+    # conversions ship such ids (a padding id equal to the vocabulary size).
     embd = next((t for t in meta.tensors if t.name == "token_embd.weight"), None)
     if embd is not None and len(embd.shape) >= 2 and embd.shape[1] != n_vocab:
         raise _fail(f"token_embd.weight has {embd.shape[1]} rows for {n_vocab} tokens")

@@ -55,6 +55,10 @@ _REMOVE = object()
 
 def test_the_starter_model_is_loadable(starter: GGUFFile) -> None:
     check_loadable(starter)
+    # llama.cpp falls back to its default for a special id outside the vocabulary.
+    check_loadable(
+        variant(starter, {"tokenizer.ggml.bos_token_id": 10**6, "tokenizer.ggml.pad_token_id": 49152})
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,8 +84,6 @@ def test_the_starter_model_is_loadable(starter: GGUFFile) -> None:
         {"llama.expert_count": 8, "llama.expert_used_count": 0},
         {"llama.expert_used_count": 2},
         {"llama.vocab_size": 10},
-        {"tokenizer.ggml.bos_token_id": 10**6},
-        {"tokenizer.ggml.eos_token_id": -5},
         {"general.architecture": ""},
     ],
 )
@@ -134,7 +136,6 @@ _KEYS = [
     "llama.rope.dimension_count",
     "llama.expert_count",
     "llama.expert_used_count",
-    "tokenizer.ggml.bos_token_id",
 ]
 
 
@@ -157,8 +158,6 @@ def test_generated_single_field_changes(starter: GGUFFile, key: str, value: int)
         assert value > 0 and 576 % value == 0
     if key == "llama.attention.head_count_kv":
         assert value > 0 and 9 % value == 0
-    if key == "tokenizer.ggml.bos_token_id":
-        assert value in (-1, 2**32 - 1) or 0 <= value < 49152
 
 
 @settings(max_examples=300, deadline=None)

@@ -36,7 +36,6 @@ CASES: dict[str, dict[str, Typed | None]] = {
     "context_length=0": {"llama.context_length": (UINT32, 0)},
     "experts=1000": {"llama.expert_count": (UINT32, 1000), "llama.expert_used_count": (UINT32, 2)},
     "expert_used>experts": {"llama.expert_count": (UINT32, 4), "llama.expert_used_count": (UINT32, 8)},
-    "bos_token_id=10**6": {"tokenizer.ggml.bos_token_id": (UINT32, 10**6)},
     "token_type-short": {"tokenizer.ggml.token_type": (ARRAY, (INT32, [1] * 100))},
     "no-vocabulary": {"tokenizer.ggml.tokens": None},
     "rope_dims=4096": {"llama.rope.dimension_count": (UINT32, 4096)},
