@@ -675,12 +675,12 @@ Your data folder is %2.</source>
 <context>
     <name>HardwareController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="96"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="95"/>
         <source>This computer&apos;s hardware could not be checked: {0}</source>
         <translation>无法检查本机硬件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="98"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="97"/>
         <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
         <translation>无法检查本机硬件，暂无法给出模型建议。</translation>
     </message>
@@ -1242,114 +1242,124 @@ Your data folder is %2.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="48"/>
+        <location filename="../../desktop/ui/main_window.py" line="50"/>
         <source>Ollama Desk</source>
         <translation>Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="58"/>
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Pages</source>
         <translation>页面</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="74"/>
+        <location filename="../../desktop/ui/main_window.py" line="76"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="159"/>
+        <location filename="../../desktop/ui/main_window.py" line="91"/>
+        <source>Chats</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="92"/>
+        <source>Show or hide the conversation list (%1)</source>
+        <translation>显示或隐藏对话列表（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="160"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="188"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168"/>
+        <location filename="../../desktop/ui/main_window.py" line="193"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="196"/>
         <source>&amp;Conversation</source>
         <translation>对话(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="173"/>
+        <location filename="../../desktop/ui/main_window.py" line="198"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
-        <location filename="../../desktop/ui/main_window.py" line="279"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
+        <location filename="../../desktop/ui/main_window.py" line="304"/>
         <source>About Ollama Desk</source>
         <translation>关于 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="285"/>
         <source>There is no reply to copy yet.</source>
         <translation>还没有可复制的回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="288"/>
         <source>Reply copied.</source>
         <translation>回复已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="293"/>
         <source>none yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="270"/>
+        <location filename="../../desktop/ui/main_window.py" line="295"/>
         <source>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;A private assistant for local language models.&lt;/p&gt;&lt;p&gt;Model server in use: %2&lt;/p&gt;&lt;p&gt;Licence: MIT&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;本地语言模型的私人助手。&lt;/p&gt;&lt;p&gt;正在使用的模型服务器：%2&lt;/p&gt;&lt;p&gt;许可证：MIT&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="294"/>
-        <location filename="../../desktop/ui/main_window.py" line="295"/>
+        <location filename="../../desktop/ui/main_window.py" line="319"/>
+        <location filename="../../desktop/ui/main_window.py" line="320"/>
         <source>Ollama %1 at %2</source>
         <translation>Ollama %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Ollama %1 (started by Ollama Desk) at %2</source>
         <translation>Ollama %1（由 Ollama Desk 启动），地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
         <source>Built-in engine %1 at %2</source>
         <translation>内置引擎 %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <location filename="../../desktop/ui/main_window.py" line="329"/>
         <source>Connecting to a model server…</source>
         <translation>正在连接模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="307"/>
+        <location filename="../../desktop/ui/main_window.py" line="332"/>
         <source>No model server at %1</source>
         <translation>%1 上没有模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="315"/>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
         <source>Stop engine</source>
         <translation>停止引擎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="315"/>
+        <location filename="../../desktop/ui/main_window.py" line="340"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
     </message>
@@ -1723,87 +1733,87 @@ Your data folder is %2.</source>
 <context>
     <name>ModelsController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="125"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="126"/>
         <source>Could not read the list of installed models.</source>
         <translation>无法读取已安装模型的列表。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="137"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="138"/>
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="140"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="141"/>
         <source>Could not delete {0}.</source>
         <translation>无法删除 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="145"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="146"/>
         <source>Copied {0} to {1}.</source>
         <translation>已将 {0} 复制为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="148"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="149"/>
         <source>Could not copy {0} to {1}.</source>
         <translation>无法将 {0} 复制为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="156"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="157"/>
         <source>Renamed {0} to {1}.</source>
         <translation>已将 {0} 重命名为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="159"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="160"/>
         <source>Could not rename {0} to {1}.</source>
         <translation>无法将 {0} 重命名为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="168"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="169"/>
         <source>Uploading {0}…</source>
         <translation>正在上传 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="176"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="177"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="178"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="179"/>
         <source>The server stopped before it finished creating {0}.</source>
         <translation>服务器在创建 {0} 完成前停止了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="181"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="182"/>
         <source>Could not import {0}: {1}</source>
         <translation>无法导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="183"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="184"/>
         <source>Could not read {0}: {1}</source>
         <translation>无法读取 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="188"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="189"/>
         <source>Could not import {0}.</source>
         <translation>无法导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="193"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="194"/>
         <source>Unloaded {0} from memory.</source>
         <translation>已从内存中卸载 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="196"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="197"/>
         <source>Could not unload {0}.</source>
         <translation>无法卸载 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="201"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="202"/>
         <source>{0} stays in memory until you unload it.</source>
         <translation>{0} 将一直保留在内存中，直到你卸载它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/models_controller.py" line="204"/>
+        <location filename="../../desktop/ui/controllers/models_controller.py" line="205"/>
         <source>Could not keep {0} loaded.</source>
         <translation>无法让 {0} 保持加载。</translation>
     </message>
@@ -2052,43 +2062,43 @@ Details: {1}</source>
 <context>
     <name>QuickAskController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="73"/>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="105"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="74"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="106"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="76"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="77"/>
         <source>Wait for the answer, or press Esc to stop it.</source>
         <translation>请等待回答完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="109"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="110"/>
         <source>No model is chosen yet. Open Ollama Desk and download or choose a model.</source>
         <translation>尚未选择模型。请打开 Ollama Desk，下载或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="131"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="132"/>
         <source>No model is installed yet. Open Ollama Desk to download one.</source>
         <translation>尚未安装任何模型。请打开 Ollama Desk 下载一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="158"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="159"/>
         <source>The answer ended before the model finished.</source>
         <translation>模型还没说完，回答就中断了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="176"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="177"/>
         <source>The answer failed: {0}</source>
         <translation>回答失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="190"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="191"/>
         <source>The history is not available, so the chat cannot be opened.</source>
         <translation>历史记录不可用，因此无法在对话中打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="202"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="203"/>
         <source>The exchange could not be saved: {0}</source>
         <translation>无法保存这次问答：{0}</translation>
     </message>
@@ -2416,73 +2426,73 @@ Details: {1}</source>
         <translation>关闭设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="42"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="41"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="44"/>
-        <location filename="../../desktop/ui/settings/general_page.py" line="59"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="43"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="58"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="45"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="44"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="46"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="45"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="53"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="52"/>
         <source>&amp;Theme:</source>
         <translation>主题(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="56"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="55"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="66"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="65"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="68"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="67"/>
         <source>A new language is used after Ollama Desk restarts.</source>
         <translation>重新启动 Ollama Desk 后使用新语言。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="77"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="76"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="78"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="77"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="80"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="79"/>
         <source>Show the data folder in the file manager</source>
         <translation>在文件管理器中显示数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="85"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="84"/>
         <source>Change…</source>
         <translation>更改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="90"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="89"/>
         <source>The data folder is set by the OLLAMA_DESK_HOME environment variable.</source>
         <translation>数据文件夹由环境变量 OLLAMA_DESK_HOME 指定。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="97"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="96"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
@@ -2632,39 +2642,39 @@ Details: {1}</source>
         <translation>对话历史不可用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="119"/>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="132"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="123"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="136"/>
         <source>Could not save the setting: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/general_page.py" line="114"/>
+        <location filename="../../desktop/ui/settings/general_page.py" line="113"/>
         <source>Choose a folder for Ollama Desk&apos;s data</source>
         <translation>选择 Ollama Desk 的数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="255"/>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="286"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="259"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="290"/>
         <source>Cannot use {0}: {1}</source>
         <translation>无法使用 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="278"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="282"/>
         <source>Could not copy the conversations to {0}: {1}</source>
         <translation>无法将对话复制到 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="283"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="287"/>
         <source>Could not save the new location: {0}</source>
         <translation>无法保存新位置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="263"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="267"/>
         <source>Ollama Desk will use {0} after a restart.</source>
         <translation>重新启动后，Ollama Desk 将使用 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="267"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="271"/>
         <source>Your conversations were copied there; downloaded models stay in the old folder until you delete them.</source>
         <translation>您的对话已复制到那里；已下载的模型仍留在旧文件夹中，直到您删除它们。</translation>
     </message>
@@ -2679,7 +2689,7 @@ Details: {1}</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="150"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="154"/>
         <source>A model server answers at {0} (Ollama API {1}).</source>
         <translation>{0} 上的模型服务器有响应（Ollama API {1}）。</translation>
     </message>
@@ -2754,12 +2764,12 @@ Details: {1}</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="181"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="185"/>
         <source>The backup failed: {0}</source>
         <translation>备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="179"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="183"/>
         <source>Backed up to {0}.</source>
         <translation>已备份到 {0}。</translation>
     </message>
@@ -2769,12 +2779,12 @@ Details: {1}</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="197"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="201"/>
         <source>Nothing was changed: {0}</source>
         <translation>未做任何更改：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="187"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="191"/>
         <source>Restored. The conversations you had before are saved in {0}.</source>
         <translation>已恢复。之前的对话保存在 {0}。</translation>
     </message>
@@ -2785,18 +2795,18 @@ Details: {1}</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="209"/>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="221"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="213"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="225"/>
         <source>The export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="204"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="208"/>
         <source>Exported {0} conversations to {1}.</source>
         <translation>已将 {0} 个对话导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="216"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="220"/>
         <source>Exported {0} conversations as Markdown to {1}.</source>
         <translation>已将 {0} 个对话以 Markdown 格式导出到 {1}。</translation>
     </message>
@@ -2806,17 +2816,17 @@ Details: {1}</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="240"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="244"/>
         <source>Nothing was imported: {0}</source>
         <translation>未导入任何内容：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="226"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="230"/>
         <source>Imported {0} conversations; {1} were already here.</source>
         <translation>已导入 {0} 个对话；{1} 个已存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/settings_controller.py" line="230"/>
+        <location filename="../../desktop/ui/controllers/settings_controller.py" line="234"/>
         <source>{0} could not be read: {1}</source>
         <translation>{0} 个无法读取：{1}</translation>
     </message>
@@ -3243,17 +3253,17 @@ Details: {1}</source>
 <context>
     <name>TrayIntegration</name>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="235"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="237"/>
         <source>It keeps running in the system tray; click its icon to open it again, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行；点击托盘图标即可重新打开，也可以在设置中关闭此行为。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="237"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="239"/>
         <source>Ollama Desk is still running</source>
         <translation>Ollama Desk 仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="232"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="234"/>
         <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行。按 {0} 打开快速提问，也可以在设置中关闭此行为。</translation>
     </message>
