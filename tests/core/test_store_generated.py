@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core.messages import Role, ThinkingPart
-from desktop.core.store import DB_NAME, NotFound, Store, StoreError
+from desktop.core.store import DB_NAME, DatabaseCorrupt, NotFound, Store, StoreError
 
 _TEMPLATE: dict[str, bytes] = {}
 
@@ -74,15 +74,20 @@ def test_damaged_bytes_anywhere_give_store_errors_only(offset: int, garbage: byt
         path.write_bytes(bytes(data[: max(len(data), offset + len(garbage))]))
         _exercise(path, recover=recover)  # no sqlite3.Error, no other exception
         if recover:
-            # The app's open does not fail on a damaged file: it keeps it (moved aside) and starts
-            # anew. Only a version field that reads as a newer schema is refused, and left alone.
+            # The app's open does not fail on a damaged file: one it cannot open is moved aside
+            # and a new one started; one that opens is kept, and a damaged table then fails its
+            # reads with DatabaseCorrupt. Only a version field that reads as a newer schema is
+            # refused, and the file left alone.
             try:
                 s = Store(path, recover=True)
             except StoreError as err:
                 assert "newer version" in str(err) and path.exists()
             else:
                 with s:
-                    assert s.conversations() is not None
+                    try:
+                        assert isinstance(s.conversations(), list)
+                    except DatabaseCorrupt as err:
+                        assert "damaged" in str(err) and s.moved_aside is None
     finally:
         shutil.rmtree(folder)
 
