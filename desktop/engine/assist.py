@@ -40,7 +40,9 @@ def check(engine: Engine, raw: str, entry: ModelEntry, body: dict[str, Any]) -> 
     images = bool(message_images(body.get("images")))
     messages = body.get("messages")
     if isinstance(messages, list):
-        images = images or any(isinstance(m, dict) and m.get("images") for m in messages)
+        # Each image is checked as base64 first, as Ollama decodes them while reading the body.
+        found = [message_images(m.get("images")) for m in messages if isinstance(m, dict)]
+        images = images or any(found)
     if images and "vision" not in caps:
         raise refuse_images(entry.name)
     return Plan(tools=tools, think=think, thinks="thinking" in caps)

@@ -1,0 +1,73 @@
+"""Images on the real engine. No vision model (GGUF + mmproj projector) can be had offline
+here, so the payload path is tested with the projector-less starter model: Ollama's 400
+for a model without vision, base64 checked first with Go's wording, on chat, generate and
+/v1, and through the app's own client (which sends `images` as Ollama does)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+import httpx
+import pytest
+
+from desktop.core.ollama import ChatMessage, OllamaClient, ServerError, Timeouts
+
+pytestmark = pytest.mark.engine
+MODEL = "smollm2:135m"
+REFUSED = {"error": "registry.ollama.ai/library/smollm2:135m does not support vision"}
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(24)).decode()
+
+
+def test_chat_and_generate_with_images_are_refused_before_loading(engine_url: str) -> None:
+    messages = [{"role": "user", "content": "What is in the picture?", "images": [PNG]}]
+    chat = httpx.post(engine_url + "/api/chat", json={"model": MODEL, "messages": messages}, timeout=30)
+    assert chat.status_code == 400 and chat.json() == REFUSED
+    body = {"model": MODEL, "prompt": "Describe it.", "images": [PNG]}
+    generate = httpx.post(engine_url + "/api/generate", json=body, timeout=30)
+    assert generate.status_code == 400 and generate.json() == REFUSED
+    # Without images the same requests are fine.
+    fine = httpx.post(
+        engine_url + "/api/chat",
+        json={
+            "model": MODEL,
+            "messages": [{"role": "user", "content": "Hi"}],
+            "stream": False,
+            "options": {"num_predict": 2},
+        },
+        timeout=60,
+    )
+    assert fine.status_code == 200
+
+
+def test_images_must_be_plain_base64(engine_url: str) -> None:
+    for image, error in (
+        (f"data:image/png;base64,{PNG}", "illegal base64 data at input byte 4"),
+        ("!!!!", "illegal base64 data at input byte 0"),
+    ):
+        messages = [{"role": "user", "content": "x", "images": [image]}]
+        response = httpx.post(
+            engine_url + "/api/chat", json={"model": MODEL, "messages": messages}, timeout=30
+        )
+        assert response.status_code == 400 and response.json() == {"error": error}
+    for images in ("abc", [5]):
+        body = {"model": MODEL, "prompt": "x", "images": images}
+        response = httpx.post(engine_url + "/api/generate", json=body, timeout=30)
+        assert response.status_code == 400
+
+
+def test_show_has_no_vision_for_the_starter(engine_url: str) -> None:
+    shown = httpx.post(engine_url + "/api/show", json={"model": MODEL}).json()
+    assert "vision" not in shown["capabilities"]
+
+
+def test_the_app_client_sends_images_and_shows_the_refusal(engine_url: str) -> None:
+    async def chat() -> None:
+        async with OllamaClient(engine_url, timeouts=Timeouts(first_token=60, idle=30)) as client:
+            message = ChatMessage("user", "What is this?", images=(PNG,))
+            async for _ in client.chat(MODEL, [message]):
+                pass
+
+    with pytest.raises(ServerError) as refused:
+        asyncio.run(chat())
+    assert "does not support vision" in str(refused.value)
