@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
                 self.conversation_menu.addAction(acts[name])
         self.sidebar_action = acts["toggle_sidebar"]
         self.sidebar_action.setCheckable(True)
+        self.sidebar_action.setText(self.tr("Conversation list"))  # a check mark says shown or not
         self.sidebar_action.setChecked(True)
         self.view_menu.addAction(self.sidebar_action)
         for name in ("search", "focus_prompt", "switch_model", "models"):
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
         return self.tr(
             "<h3>Ollama Desk %1</h3>"
             "<p>A private assistant for local language models.</p>"
-            "<p>Model server in use: %2</p>"
+            "<p>Model server in use:<br><nobr>%2</nobr></p>"
             "<p>Licence: MIT</p>"
         ).replace("%1", __version__).replace("%2", server.replace("&", "&amp;").replace("<", "&lt;"))
 

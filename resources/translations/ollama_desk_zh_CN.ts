@@ -1302,64 +1302,69 @@ Your data folder is %2.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="241"/>
-        <location filename="../../desktop/ui/main_window.py" line="304"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <source>Conversation list</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="305"/>
         <source>About Ollama Desk</source>
         <translation>关于 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="285"/>
+        <location filename="../../desktop/ui/main_window.py" line="286"/>
         <source>There is no reply to copy yet.</source>
         <translation>还没有可复制的回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288"/>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
         <source>Reply copied.</source>
         <translation>回复已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="293"/>
+        <location filename="../../desktop/ui/main_window.py" line="294"/>
         <source>none yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="295"/>
-        <source>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;A private assistant for local language models.&lt;/p&gt;&lt;p&gt;Model server in use: %2&lt;/p&gt;&lt;p&gt;Licence: MIT&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;本地语言模型的私人助手。&lt;/p&gt;&lt;p&gt;正在使用的模型服务器：%2&lt;/p&gt;&lt;p&gt;许可证：MIT&lt;/p&gt;</translation>
+        <location filename="../../desktop/ui/main_window.py" line="296"/>
+        <source>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;A private assistant for local language models.&lt;/p&gt;&lt;p&gt;Model server in use:&lt;br&gt;&lt;nobr&gt;%2&lt;/nobr&gt;&lt;/p&gt;&lt;p&gt;Licence: MIT&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Ollama Desk %1&lt;/h3&gt;&lt;p&gt;本地语言模型的私人助手。&lt;/p&gt;&lt;p&gt;正在使用的模型服务器：&lt;br&gt;&lt;nobr&gt;%2&lt;/nobr&gt;&lt;/p&gt;&lt;p&gt;许可证：MIT&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="319"/>
         <location filename="../../desktop/ui/main_window.py" line="320"/>
+        <location filename="../../desktop/ui/main_window.py" line="321"/>
         <source>Ollama %1 at %2</source>
         <translation>Ollama %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="321"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
         <source>Ollama %1 (started by Ollama Desk) at %2</source>
         <translation>Ollama %1（由 Ollama Desk 启动），地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="323"/>
         <source>Built-in engine %1 at %2</source>
         <translation>内置引擎 %1，地址 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="329"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>Connecting to a model server…</source>
         <translation>正在连接模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="332"/>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
         <source>No model server at %1</source>
         <translation>%1 上没有模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
         <source>Stop engine</source>
         <translation>停止引擎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/ui/main_window.py" line="341"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
     </message>
