@@ -10,6 +10,7 @@ or the network.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -290,6 +291,16 @@ def segments(
             run.append(tok)
     flush()
     return out, renderer.code_index
+
+
+@functools.lru_cache(maxsize=512)
+def finished_segments(
+    text: str, *, dark: bool = False, copy_label: str = "Copy", first_code_index: int = 0
+) -> tuple[tuple[Segment, ...], int]:
+    """segments() of a finished block, remembered: going back to a conversation (or to
+    another version of a reply) renders its messages without parsing them again."""
+    found, next_index = segments(text, dark=dark, copy_label=copy_label, first_code_index=first_code_index)
+    return tuple(found), next_index
 
 
 class SafeTextBrowser(QTextBrowser):

@@ -350,7 +350,7 @@ def test_a_long_conversation_opens_at_its_end_and_grows_upward_in_place(qtbot: A
     import time
 
     from desktop.core.store import Conversation, Message
-    from desktop.ui.widgets.chat_page import PAGE_SIZE, ChatPage
+    from desktop.ui.widgets.chat_page import EAGER_VIEWS, PAGE_SIZE, ChatPage
 
     messages = [
         Message(
@@ -368,6 +368,11 @@ def test_a_long_conversation_opens_at_its_end_and_grows_upward_in_place(qtbot: A
     page.resize(800, 600)
     page.show()
     page.show_conversation(conversation, messages)
+    # The newest are rendered at once, the rest right after, newest first.
+    views = [page.view_for(m.id) for m in messages[-PAGE_SIZE:]]
+    assert all(v.is_rendered() for v in views[-EAGER_VIEWS:]) and not views[0].is_rendered()
+    qtbot.waitUntil(lambda: not page.rendering())
+    assert [v.body.toPlainText() for v in views] == [m.content for m in messages[-PAGE_SIZE:]]
     bar = page.scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
     last = page.view_for(len(messages))

@@ -29,6 +29,11 @@ from desktop.ui.widgets.message_view import MessageView
 # Long conversations open at their end with this many messages (a few screens); older ones
 # are built when the user scrolls to the top or asks for them.
 PAGE_SIZE = 24
+# The newest messages are rendered at once; the others shown with them are rendered a couple
+# per event-loop pass after, newest first, so a conversation opens at once however long
+# its messages are.
+EAGER_VIEWS = 6
+RENDERED_PER_PASS = 2
 # Lines of text longer than about 90 characters are hard to read: the messages and the
 # composer stay in a centred column this wide on a large screen.
 READING_WIDTH = 760
@@ -116,6 +121,8 @@ class ChatPage(QWidget):
         self._generating = False
         self._follow = True
         self._keep_from_bottom: int | None = None  # earlier messages inserted above: stay put
+        self._pending: list[MessageView] = []  # shown, not rendered yet (oldest first)
+        self._render_all = False
         self._focused_view: MessageView | None = None
 
         self.title_label = TitleLabel(self)
@@ -209,7 +216,10 @@ class ChatPage(QWidget):
             index = next((i for i, m in enumerate(self._messages) if m.id == focus), start)
             start = min(start, index)
         self._shown_from = len(self._messages)
+        # A search hit is scrolled to: what is above it must have its height already.
+        self._render_all = bool(focus)
         self._show_from(start)
+        self._render_all = False
         self.empty_label.setVisible(not self._messages)
         if focus and focus in self._views:
             QTimer.singleShot(0, lambda: self.scroll_to(focus))
@@ -228,18 +238,43 @@ class ChatPage(QWidget):
         QTimer.singleShot(300, self, self._release_anchor)
 
     def _release_anchor(self) -> None:
+        if self._pending:  # views above are still growing as they render
+            QTimer.singleShot(100, self, self._release_anchor)
+            return
         self._keep_from_bottom = None
 
     def _show_from(self, start: int) -> None:
         # Insert older views above the ones already shown (index 1: after the "more" button).
-        for offset, message in enumerate(self._messages[start : self._shown_from]):
-            self._list_layout.insertWidget(1 + offset, self._make_view(message))
+        batch = self._messages[start : self._shown_from]
+        eager_from = 0 if self._render_all else len(batch) - EAGER_VIEWS
+        for offset, message in enumerate(batch):
+            view = self._make_view(message, render=offset >= eager_from)
+            self._list_layout.insertWidget(1 + offset, view)
+            if not view.is_rendered():
+                self._pending.append(view)
         self._shown_from = start
         self.more_button.setVisible(start > 0)
         self._mark_latest()
+        if self._pending:
+            QTimer.singleShot(0, self, self._render_pending)
 
-    def _make_view(self, message: Message) -> MessageView:
-        view = MessageView(message, self._list)
+    def rendering(self) -> bool:
+        """Some shown messages are still waiting to be rendered."""
+        return bool(self._pending)
+
+    def _render_pending(self) -> None:
+        shown = set(self._views.values())
+        for _ in range(RENDERED_PER_PASS):
+            while self._pending and self._pending[-1] not in shown:
+                self._pending.pop()  # removed meanwhile
+            if not self._pending:
+                return
+            self._pending.pop().render_now()
+        if self._pending:
+            QTimer.singleShot(0, self, self._render_pending)
+
+    def _make_view(self, message: Message, *, render: bool = True) -> MessageView:
+        view = MessageView(message, self._list, render=render)
         view.regenerate_requested.connect(self.regenerate_requested)
         view.edit_requested.connect(self.edit_requested)
         view.continue_requested.connect(self.continue_requested)
@@ -358,6 +393,7 @@ class ChatPage(QWidget):
         self._views.clear()
         self._focused_view = None
         self._keep_from_bottom = None
+        self._pending.clear()
         self._messages = []
         self._streaming = None
 

@@ -285,7 +285,7 @@ class MessageBody(QWidget):
         self._codes: list[str] = []  # every code block, in order: the Copy anchors' numbers
 
     def _commit(self, piece: str) -> None:
-        segs, self._code_count = markdown.segments(
+        segs, self._code_count = markdown.finished_segments(
             piece, dark=self._dark, copy_label=self._copy_label, first_code_index=self._code_count
         )
         for seg in segs:

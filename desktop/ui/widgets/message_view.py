@@ -38,8 +38,11 @@ class MessageView(QFrame):
     continue_requested = Signal(int)
     version_step_requested = Signal(int, int)  # message id, -1 (older version) or +1 (newer)
 
-    def __init__(self, message: Message, parent: QWidget | None = None) -> None:
+    def __init__(self, message: Message, parent: QWidget | None = None, *, render: bool = True) -> None:
+        """render=False leaves the text to render_now() (the chat page renders the messages
+        off screen after the ones in view)."""
         super().__init__(parent)
+        self._deferred = not render
         self._message = message
         self._text = message.content
         self._hovered = False
@@ -129,16 +132,27 @@ class MessageView(QFrame):
 
     def shown_text(self) -> str:
         """The text on screen (the visible documents), not the stored source."""
+        self.render_now()
         return self.body.toPlainText()
+
+    def is_rendered(self) -> bool:
+        return not self._deferred
+
+    def render_now(self) -> None:
+        if self._deferred:
+            self._deferred = False
+            self._render()
 
     def set_message(self, message: Message) -> None:
         self._message = message
         self._text = message.content
         self._timer.stop()
-        self._render()
+        if not self._deferred:
+            self._render()
         self._update_chrome()
 
     def append_delta(self, text: str) -> None:
+        self._deferred = False
         first = not self._text
         self._text += text
         if first:
@@ -148,6 +162,7 @@ class MessageView(QFrame):
 
     def flush(self) -> None:
         self._timer.stop()
+        self._deferred = False
         self._render()
 
     def _render(self) -> None:
@@ -190,7 +205,8 @@ class MessageView(QFrame):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and is_dark(self) != self._dark:
+        restyled = event.type() == QEvent.Type.PaletteChange and is_dark(self) != self._dark
+        if restyled and not self._deferred:
             self._render()  # code colours follow the theme
 
     def _update_actions(self) -> None:
