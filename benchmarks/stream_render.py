@@ -1,9 +1,9 @@
 """Chat view performance: a 4,000-token reply streamed at 200 tokens/s, and opening a long conversation.
 
-Streams from a loopback NDJSON server through the real client, ChatController and chat page
-(offscreen Qt), and measures how late a 10 ms heartbeat timer fires: the longest stall of the
-event loop, which is what a user feels as a frozen window. Then opens a stored conversation of
-2,000 messages in the chat page.
+Streams from a loopback NDJSON server (in its own process) through the real client,
+ChatController and chat page (offscreen Qt), and measures how late a 10 ms heartbeat timer
+fires: the longest stall of the event loop, which is what a user feels as a frozen window.
+Then opens a stored conversation of 2,000 messages in the chat page.
 
     python benchmarks/stream_render.py [--tokens 4000] [--rate 200] [--messages 2000]
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import re
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -116,9 +118,8 @@ def shown_as_reloaded(view: MessageView, stored: Message, page: ChatPage) -> boo
     return same and bool(words)
 
 
-async def stream_case(page: ChatPage, store: Store, tokens: list[str], rate: float) -> dict[str, float]:
-    server = FaultServer()
-    lines = [
+def chat_lines(tokens: list[str], rate: float) -> list[dict[str, object]]:
+    lines: list[dict[str, object]] = [
         {
             "model": MODEL,
             "created_at": "2026-11-22T00:00:00Z",
@@ -138,10 +139,28 @@ async def stream_case(page: ChatPage, store: Store, tokens: list[str], rate: flo
             "eval_duration": int(len(tokens) / rate * 1e9),
         }
     )
-    server.route("POST", "/api/chat", lines=lines, delay=1.0 / rate)
+    return lines
+
+
+def serve(tokens: list[str], rate: float, urls: Any, stop: Any) -> None:
+    """The model server in its own process, as Ollama is: its sending thread must not take
+    the GUI's interpreter lock 200 times a second, which a real server never does."""
+    server = FaultServer()
+    server.route("POST", "/api/chat", lines=chat_lines(tokens, rate), delay=1.0 / rate)
     server.route("GET", "/api/version", body={"version": "0.13.0"})
+    urls.put(server.url)
+    stop.wait()
+    server.close()
+
+
+async def stream_case(page: ChatPage, store: Store, tokens: list[str], rate: float) -> dict[str, float]:
+    context = multiprocessing.get_context("spawn")
+    urls, stop = context.Queue(), context.Event()
+    child = context.Process(target=serve, args=(tokens, rate, urls, stop), daemon=True)
+    child.start()
+    url = await asyncio.get_running_loop().run_in_executor(None, urls.get, True, 60)
     settings = Settings(store)
-    settings.update(server_url=server.url)
+    settings.update(server_url=url)
     session = Session(settings)
     session.set_models([ModelInfo(name=MODEL)])
     controller = ChatController(store, session)
@@ -167,7 +186,8 @@ async def stream_case(page: ChatPage, store: Store, tokens: list[str], rate: flo
     expected = "".join(tokens)
     ok = stored.content == expected and shown_as_reloaded(view, stored, page)
     await session.aclose()
-    server.close()
+    stop.set()
+    child.join(10)
     late = sorted(beat.late)
     return {
         "seconds": elapsed,
