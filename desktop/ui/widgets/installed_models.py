@@ -214,9 +214,11 @@ class InstalledModelsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
+        # Each column as wide as its contents, the last one taking the rest: on a wide window
+        # a stretched name column put the figures a screen's width away from the name.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setItemDelegateForColumn(
             InstalledModelsModel.COLUMNS.index("capabilities"),
             CapabilityBadgeDelegate(capability_labels, self.table),
