@@ -107,11 +107,13 @@ class ThinkSplitter:
         if self.inside:
             at = self.pending.find(CLOSE)
             if at >= 0:
-                thinking = self.pending[:at]
+                thinking = self.pending[:at].rstrip()
                 self.pending = self.pending[at + len(CLOSE) :].lstrip()
                 self.inside, self.closed = False, True
             else:
-                keep = _partial_tag(self.pending, CLOSE)
+                # Held back: a tag that may be starting, and the whitespace before it.
+                body = self.pending[: len(self.pending) - _partial_tag(self.pending, CLOSE)]
+                keep = len(self.pending) - len(body.rstrip())
                 thinking, self.pending = (
                     self.pending[: len(self.pending) - keep],
                     self.pending[len(self.pending) - keep :],
@@ -123,7 +125,7 @@ class ThinkSplitter:
 
     def finish(self) -> tuple[str, str]:
         rest, self.pending = self.pending, ""
-        return (rest, "") if self.inside else ("", rest)
+        return (rest.rstrip(), "") if self.inside else ("", rest)
 
 
 def _partial_tag(text: str, tag: str) -> int:
