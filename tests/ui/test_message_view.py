@@ -224,3 +224,22 @@ def test_copy_puts_the_source_on_the_clipboard_and_says_so(qtbot: QtBot) -> None
     qtbot.waitUntil(lambda: code.copy_button.text() == "Copy", timeout=message_body.COPIED_MS + 2000)
     view.copy_button.click()
     assert QGuiApplication.clipboard().text() == source and view.copy_button.text() == "Copied"
+
+
+def test_copy_of_code_nested_in_a_list_copies_that_code_while_streaming_and_after(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    first = "1. Install:\n\n   ```sh\n   pip install x\n   ```\n\n"
+    second = "2. Run:\n\n   ```sh\n   x --go\n   ```"
+    view = MessageView(_msg(status="streaming"))
+    qtbot.addWidget(view)
+    view.show()
+    view.append_delta(first + second)
+    view.flush()
+    view.body._copy_nested(1)  # the anchor of the second block, still in the growing tail
+    assert QGuiApplication.clipboard().text() == "x --go\n"
+    view.set_message(_msg(content=first + second))
+    view.body._copy_nested(0)
+    assert QGuiApplication.clipboard().text() == "pip install x\n"
+    view.body._copy_nested(1)
+    assert QGuiApplication.clipboard().text() == "x --go\n"

@@ -269,7 +269,9 @@ class MessageBody(QWidget):
         return "\n".join(parts)
 
     def nested_code(self, index: int) -> str:
-        return self._codes[index] if 0 <= index < len(self._codes) else ""
+        """The code block a Copy anchor numbers: a committed one, or one in the growing tail."""
+        codes = [*self._codes, *self._live_codes]
+        return codes[index] if 0 <= index < len(codes) else ""
 
     # ----- internals -----
 
@@ -283,6 +285,7 @@ class MessageBody(QWidget):
         self._stable_len = 0
         self._code_count = 0
         self._codes: list[str] = []  # every code block, in order: the Copy anchors' numbers
+        self._live_codes: list[str] = []  # those of the growing tail
 
     def _commit(self, piece: str) -> None:
         segs, self._code_count = markdown.finished_segments(
@@ -305,6 +308,7 @@ class MessageBody(QWidget):
         segs = markdown.segments(
             tail, dark=self._dark, copy_label=self._copy_label, first_code_index=self._code_count
         )[0] if tail else []
+        self._live_codes = [c for seg in segs for c in ((seg.code,) if seg.kind == "code" else seg.nested)]
         last = self._done[-1] if self._done else None
         if isinstance(last, ProseView):
             if segs and segs[0].kind == "prose":
