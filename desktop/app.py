@@ -226,7 +226,8 @@ class Desk:
     def show_shortcuts(self) -> None:
         from desktop.ui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self.settings.current.quick_ask_shortcut, self.window).exec()
+        keys, available = self.settings.current.quick_ask_shortcut, self.tray.hotkeys.status.state != "failed"
+        ShortcutsDialog(keys, self.window, quick_ask_available=available).exec()
 
 
 def _open_store() -> Store | None:

@@ -140,13 +140,15 @@ def install_shortcuts(window: QWidget, handlers: Mapping[str, Callable[[], None]
 
 
 def sheet_rows(
-    actions: Mapping[str, QAction], quick_ask_keys: str | None = None
+    actions: Mapping[str, QAction], quick_ask_keys: str | None = None, quick_ask_available: bool = True
 ) -> list[tuple[str, str, str]]:
     """(group, action, keys) as the sheet shows them, read from the bound actions themselves.
 
     A bound shortcut without an action (no handler was given) is left out, so the sheet
     lists only keys that do something. The entries bound elsewhere (Enter in the message
-    box, the global Quick Ask hotkey) come from the table; Quick Ask from the user's setting.
+    box, the global Quick Ask hotkey) come from the table; Quick Ask from the user's setting,
+    or "not available here" when the desktop refused the global key (so the sheet never lists
+    a key that does nothing).
     """
     rows = []
     for shortcut in SHORTCUTS:
@@ -155,6 +157,10 @@ def sheet_rows(
             if action is None or not action.shortcuts():
                 continue
             keys = [seq.toString(QKeySequence.SequenceFormat.NativeText) for seq in action.shortcuts()]
+        elif shortcut.id == "quick_ask" and quick_ask_keys and not quick_ask_available:
+            unavailable = QCoreApplication.translate("ShortcutsDialog", "not available here")
+            rows.append((shortcut.group, describe(shortcut.id), unavailable))
+            continue
         elif shortcut.id == "quick_ask" and quick_ask_keys is not None:
             keys = [native_text(quick_ask_keys)] if quick_ask_keys else []
         else:
@@ -172,6 +178,7 @@ class ShortcutsDialog(QDialog):
         quick_ask_keys: str | None = None,
         parent: QWidget | None = None,
         actions: Mapping[str, QAction] | None = None,
+        quick_ask_available: bool = True,
     ) -> None:
         super().__init__(parent)
         if actions is None:
@@ -195,7 +202,7 @@ class ShortcutsDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self._fill(sheet_rows(actions, quick_ask_keys))
+        self._fill(sheet_rows(actions, quick_ask_keys, quick_ask_available))
         self.table.setCurrentCell(-1, -1)  # no row looks selected when the sheet opens
         # Tall enough to show every row without scrolling, on any font size, within the screen.
         rows_height = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))

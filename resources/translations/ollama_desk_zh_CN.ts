@@ -4,17 +4,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="247"/>
+        <location filename="../../desktop/app.py" line="248"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="238"/>
+        <location filename="../../desktop/app.py" line="239"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="239"/>
+        <location filename="../../desktop/app.py" line="240"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -26,7 +26,7 @@ Your data folder is %2.</source>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="79"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="84"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
@@ -233,52 +233,52 @@ Your data folder is %2.</source>
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="125"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="132"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="126"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="133"/>
         <source>The model that answers in this conversation</source>
         <translation>在此对话中回答的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="128"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="135"/>
         <source>Options…</source>
         <translation>选项…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="129"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="136"/>
         <source>System prompt, temperature, context length and seed</source>
         <translation>系统提示词、温度、上下文长度和随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="141"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="142"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="149"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="145"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="152"/>
         <source>Ask anything. Your conversation stays on this computer.</source>
         <translation>随便问。您的对话只保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="204"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="211"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="328"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="363"/>
         <source>No model installed</source>
         <translation>未安装模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="335"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="370"/>
         <source>%1 (not installed)</source>
         <translation>%1（未安装）</translation>
     </message>
@@ -1200,41 +1200,41 @@ Your data folder is %2.</source>
         <translation>筛选已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="231"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="233"/>
         <source>No models installed yet. Open Downloads to pull one, or import a GGUF file.</source>
         <translation>尚未安装模型。打开“下载”页下载一个，或导入 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="236"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="309"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="311"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="237"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="310"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="312"/>
         <source>Copy…</source>
         <translation>复制…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="311"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="313"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="312"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="241"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="314"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="241"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="243"/>
         <source>Import GGUF…</source>
         <translation>导入 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="242"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="244"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1372,148 +1372,148 @@ Your data folder is %2.</source>
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="62"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="65"/>
         <source>Message text</source>
         <translation>消息文本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="61"/>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="78"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="64"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="81"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="78"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="81"/>
         <source>Copy this message</source>
         <translation>复制此消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="83"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="83"/>
         <source>Edit this message and send it again</source>
         <translation>编辑这条消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="85"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="85"/>
         <source>Ask for a new reply</source>
         <translation>请求新的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="84"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="87"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="84"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="87"/>
         <source>Continue this reply</source>
         <translation>继续此回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="174"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="189"/>
         <source>Wait for the reply to finish, or stop it</source>
         <translation>请等回复结束，或先停止它</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="176"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="191"/>
         <source>Send the edited message</source>
         <translation>发送编辑后的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="221"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="221"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="216"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="232"/>
         <source>Stopped. The text so far is kept.</source>
         <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="234"/>
         <source>No reply: %1</source>
         <translation>没有回复：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="234"/>
         <source>the request failed</source>
         <translation>请求失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="236"/>
         <source>Interrupted: %1</source>
         <translation>已中断：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="236"/>
         <source>the connection was lost</source>
         <translation>连接已断开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="224"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="240"/>
         <source>Writing…</source>
         <translation>正在输入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="224"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="240"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="243"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="259"/>
         <source>%1 tokens/s · %2 tokens</source>
         <translation>%1 词元/秒 · %2 词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="245"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="261"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="287"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="303"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="290"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="306"/>
         <source>Save and send</source>
         <translation>保存并发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="292"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="308"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="293"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="309"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保留原来的消息 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="323"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="339"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="329"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="345"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="330"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="346"/>
         <source>Open this address in your browser?
 
 %1</source>
@@ -2990,28 +2990,33 @@ Details: {1}</source>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="181"/>
-        <location filename="../../desktop/ui/shortcuts.py" line="186"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="161"/>
+        <source>not available here</source>
+        <translation>此处不可用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts.py" line="188"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="193"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="187"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="194"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="187"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="194"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="207"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="214"/>
         <source>Quick Ask works from any application while Ollama Desk runs; change its keys in Settings.</source>
         <translation>Ollama Desk 运行时，可在任何应用中使用快速提问；可在设置中更改其按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts.py" line="162"/>
+        <location filename="../../desktop/ui/shortcuts.py" line="168"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>

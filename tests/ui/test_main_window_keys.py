@@ -209,7 +209,10 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
         press(window, keys)
         qtbot.waitUntil(lambda s=sheets: bool(s))
         assert isinstance(sheets[0], ShortcutsDialog)
-        expected = [(a, k) for _g, a, k in sheet_rows(window.shortcut_actions, "Ctrl+Alt+Space")]
+        # Offscreen there is no global key to grab: the sheet says so instead of listing it.
+        available = desk.tray.hotkeys.status.state != "failed"
+        rows = sheet_rows(window.shortcut_actions, "Ctrl+Alt+Space", available)
+        expected = [(a, k) for _g, a, k in rows]
         assert sheets[0].rows() == expected
     # Settings (Ctrl+,).
     dialogs = when_modal(qtbot, lambda m: m.reject())

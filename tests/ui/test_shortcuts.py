@@ -118,3 +118,9 @@ def test_keys_the_window_already_has_stay_with_its_actions(qtbot: Any) -> None:
     qtbot.keyClick(editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(editor, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert calls == ["menu", "search"]
+
+
+def test_a_refused_global_key_is_not_listed_as_working(qtbot: Any) -> None:
+    sheet = ShortcutsDialog(quick_ask_keys="Ctrl+Alt+Space", actions={}, quick_ask_available=False)
+    qtbot.addWidget(sheet)
+    assert dict(sheet.rows())["Quick Ask from anywhere (global)"] == "not available here"
