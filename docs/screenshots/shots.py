@@ -6,9 +6,9 @@
 Each look runs in its own process (translators and themes are process-wide): the whole app
 (`desktop.app.Desk`) against a loopback Ollama stand-in (tests/support/fault_server.py) that
 lists a few models and streams a prepared answer, with the conversations of take.py in a
-fresh data folder. It saves, per size: the chat, the Models page, Quick Ask with an answer
-and the shortcut sheet, each with `widget.grab()`. Run it on an X display (Xvfb) as large
-as the largest size, so windows are not squeezed to a smaller screen.
+fresh data folder. It saves, per size: the chat, the Models page (installed, in memory),
+Quick Ask with an answer and the shortcut sheet, each with `widget.grab()`. Run it on an X
+display (Xvfb) as large as the largest size, so windows are not squeezed to a smaller screen.
 """
 
 from __future__ import annotations
@@ -116,6 +116,10 @@ async def _one_look(look: str, sizes: list[tuple[int, int]], out: Path) -> None:
         window.show_page(desk.models_page)
         await asyncio.sleep(0.3)
         window.grab().save(str(out / f"models-{tag}.png"))
+        desk.models_page.tabs.setCurrentIndex(1)
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out / f"memory-{tag}.png"))
+        desk.models_page.tabs.setCurrentIndex(0)
         sheet = ShortcutsDialog("Ctrl+Alt+Space", window)
         sheet.show()
         await asyncio.sleep(0.3)
