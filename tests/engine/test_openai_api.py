@@ -8,10 +8,14 @@ import base64
 import json
 import math
 import struct
+import time
+from pathlib import Path
 
 import httpx
 import openai
 import pytest
+
+from tests.support.engine import start_engine
 
 pytestmark = pytest.mark.engine
 MODEL = "smollm2:135m"
@@ -181,3 +185,28 @@ def test_foreign_host_and_origin_are_refused(engine_url: str) -> None:
     assert httpx.post(url, json=body, headers={"Host": "evil.example"}).status_code == 403
     assert httpx.post(url, json=body, headers={"Origin": "https://evil.example"}).status_code == 403
     assert httpx.get(engine_url + "/v1/models", headers={"Origin": "https://evil.example"}).status_code == 403
+
+
+def test_a_leaving_stream_client_frees_the_only_slot(tmp_path: Path) -> None:
+    # One slot, no queue: a /v1 stream whose client goes away must end its generation at
+    # once, or the next request could not be served.
+    engine = start_engine(tmp_path / "home", extra_env={"OLLAMA_NUM_PARALLEL": "1", "OLLAMA_MAX_QUEUE": "1"})
+    try:
+        url = engine.url + "/v1/chat/completions"
+        body = {
+            "model": MODEL,
+            "messages": [{"role": "user", "content": "Tell a very long story about the sea."}],
+            "max_tokens": 4000,
+            "stream": True,
+        }
+        for _ in range(2):
+            with httpx.stream("POST", url, json=body, timeout=120) as response:
+                frames = response.iter_lines()
+                assert next(frames).startswith("data: {")
+            started = time.perf_counter()
+            quick = {"model": MODEL, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 2}
+            reply = httpx.post(url, json=quick, timeout=60)
+            assert reply.status_code == 200, reply.text
+            assert time.perf_counter() - started < 30
+    finally:
+        engine.stop()
