@@ -75,7 +75,7 @@ QUESTION = {
 }
 
 
-@pytest.mark.parametrize("size", [(800, 600), (1280, 800), (1920, 1080)])
+@pytest.mark.parametrize("size", [(800, 600), (900, 600), (1280, 800), (1920, 1080)])
 def test_no_text_is_clipped_or_overlapping(
     qtbot: Any, desk: Any, language: str, size: tuple[int, int]
 ) -> None:
