@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.store import Conversation, Message
+from desktop.ui.widgets.chat_header import Banner, TitleLabel
 from desktop.ui.widgets.composer import ComposerBox
 from desktop.ui.widgets.message_view import MessageView
 
@@ -37,67 +37,6 @@ RENDERED_PER_PASS = 2
 # Lines of text longer than about 90 characters are hard to read: the messages and the
 # composer stay in a centred column this wide on a large screen.
 READING_WIDTH = 760
-
-
-class TitleLabel(QLabel):
-    """The conversation's title, cut with "…" to the room the header leaves it (the whole
-    title in the tooltip), so a long one never pushes the model picker aside."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def set_title(self, title: str) -> None:
-        self._full = title
-        self._elide()
-
-    def title(self) -> str:
-        return self._full
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        room = max(0, self.width() - 1)
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
-        if shown != self.text():
-            self.setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
-
-
-class Banner(QFrame):
-    retry_clicked = Signal()
-    action_clicked = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.retry_button = QPushButton(self.tr("Retry"), self)
-        self.retry_button.clicked.connect(self.retry_clicked)
-        self.action_button = QPushButton(self)
-        self.action_button.clicked.connect(self.action_clicked)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.action_button)
-        layout.addWidget(self.retry_button)
-        self.hide()
-
-    def show_message(self, text: str, *, retry: bool = True, action: str = "") -> None:
-        self.label.setText(text)
-        self.retry_button.setVisible(retry)
-        self.action_button.setVisible(bool(action))
-        self.action_button.setText(action)
-        self.show()
 
 
 class ChatPage(QWidget):
