@@ -26,7 +26,7 @@ Your data folder is %2.</source>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="84"/>
+        <location filename="../../desktop/ui/widgets/chat_header.py" line="52"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
@@ -233,52 +233,52 @@ Your data folder is %2.</source>
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="132"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="71"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="72"/>
         <source>The model that answers in this conversation</source>
         <translation>在此对话中回答的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="74"/>
         <source>Options…</source>
         <translation>选项…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="136"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="75"/>
         <source>System prompt, temperature, context length and seed</source>
         <translation>系统提示词、温度、上下文长度和随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="141"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="80"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="149"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="88"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="152"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="91"/>
         <source>Ask anything. Your conversation stays on this computer.</source>
         <translation>随便问。您的对话只保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="211"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="150"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="363"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="302"/>
         <source>No model installed</source>
         <translation>未安装模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="370"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="309"/>
         <source>%1 (not installed)</source>
         <translation>%1（未安装）</translation>
     </message>
