@@ -217,8 +217,12 @@ async def download(
                     hasher = hashlib.sha256()
                 mode = "ab" if have else "wb"
                 last = time.monotonic()
+                overflow = False
                 with partial.open(mode) as handle:
                     async for block in response.aiter_bytes():
+                        if size and have + len(block) > size:
+                            overflow = True  # a server sending past the announced size fills the disk
+                            break
                         handle.write(block)
                         hasher.update(block)
                         have += len(block)
@@ -227,6 +231,9 @@ async def download(
                             handle.flush()
                             last = now
                             yield have
+                if overflow:
+                    partial.unlink(missing_ok=True)
+                    raise PullError("download failed: the server sent more bytes than the file has")
                 if not size:
                     break
                 if have < size:

@@ -464,3 +464,24 @@ def test_hugging_face_listings_that_loop_or_lie_are_pull_errors() -> None:
             return "accepted"
 
         assert asyncio.run(resolve()) != "accepted", page
+
+
+def test_a_download_longer_than_announced_is_cut_and_removed(tmp_path: Path) -> None:
+    from desktop.engine import hf
+
+    def endless(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"x" * (1 << 20))  # 1 MiB for a file of 1000 bytes
+
+    partial = tmp_path / "blob-partial"
+
+    async def pull() -> str:
+        async with _mock_client(endless) as http:
+            try:
+                async for _ in hf.download(http, "http://hf.test/f", 1000, "a" * 64, partial):
+                    pass
+            except hf.PullError as exc:
+                return str(exc)
+        return "accepted"
+
+    assert "more bytes than the file has" in asyncio.run(pull())
+    assert not partial.exists()
