@@ -7,8 +7,10 @@ import asyncio
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui import pyside_fix
@@ -43,12 +45,10 @@ def event_loop_qt(qloop: asyncio.AbstractEventLoop) -> asyncio.AbstractEventLoop
     return qloop
 
 
-def _active_timers() -> list[object]:
+def _active_timers() -> list[QTimer]:
     """The app's running repeating QTimers (polls, watchdogs). One-shot timers end by themselves;
     Qt's internal timers are not Python objects and are not seen here."""
     import gc
-
-    from PySide6.QtCore import QTimer
 
     found = []
     for obj in gc.get_objects():
@@ -61,31 +61,35 @@ def _active_timers() -> list[object]:
     return found
 
 
-@pytest.fixture(autouse=True)
-def nothing_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After each UI test no task of the app's task runners and no timer of the app still runs:
-    a controller that was not closed would otherwise keep polling into the next test."""
-    from desktop.ui import tasks
-
-    yield
-    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
-        return
+def leftovers(wait_ms: int = 2000) -> tuple[list[asyncio.Task[Any]], list[QTimer]]:
+    """The runners' unfinished tasks and the running repeating timers, after giving work that is
+    finishing (a cancelled task's last step, a window's deleteLater) up to `wait_ms`."""
     from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop
 
-    # Work that is finishing (a cancelled task's last step, a window's deleteLater) gets a moment.
-    deadline = QDeadlineTimer(2000)
+    from desktop.ui import tasks
+
+    deadline = QDeadlineTimer(wait_ms)
     while True:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if not (tasks.running_tasks() or _active_timers()) or deadline.hasExpired():
             break
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-    left = tasks.running_tasks()
-    timers = _active_timers()
+    return tasks.running_tasks(), _active_timers()
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each UI test no task of the app's task runners and no timer of the app still runs:
+    a controller that was not closed would otherwise keep polling into the next test."""
+    yield
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        return
+    left, timers = leftovers()
     for task in left:
         task.cancel()
     for timer in timers:
-        timer.stop()  # type: ignore[attr-defined]
+        timer.stop()
     assert not left, f"tasks still running after the test: {left}"
     assert not timers, "timers still running after the test: " + ", ".join(
-        f"{t.objectName() or type(t).__name__} of {type(t.parent()).__name__}" for t in timers  # type: ignore[attr-defined]
+        f"{t.objectName() or type(t).__name__} of {type(t.parent()).__name__}" for t in timers
     )

@@ -79,3 +79,23 @@ def test_only_server_work_delays_closing_a_replaced_client(qtbot: Any) -> None:
     assert {streaming, forever} <= set(tasks.running_tasks())
     closing = asyncio.ensure_future(asyncio.gather(chat_like.aclose(), hotkey_like.aclose()))
     qtbot.waitUntil(closing.done, timeout=3000)
+
+
+def test_the_after_test_check_sees_a_forgotten_task_and_poll(qtbot: Any) -> None:
+    from PySide6.QtCore import QTimer
+
+    from tests.ui.conftest import leftovers
+
+    runner = TaskRunner()
+    forgotten = runner.start(answer(1, 30))
+    poll = QTimer()
+    poll.setInterval(1000)
+    poll.start()
+    try:
+        left, timers = leftovers(wait_ms=100)
+        assert forgotten in left and poll in timers
+    finally:
+        poll.stop()
+        closing = asyncio.ensure_future(runner.aclose())
+        qtbot.waitUntil(closing.done, timeout=3000)
+    assert leftovers(wait_ms=100) == ([], [])
