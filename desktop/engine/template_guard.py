@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -145,6 +146,23 @@ def _sized(value: Any) -> Any:
     return value
 
 
+def _small_numbers(args: Any, kwargs: dict[str, Any]) -> None:
+    # `"x"|center(10**9)` or `"x".ljust(10**9)` build a gigabyte inside one C call, where no
+    # trace event can stop them: no real template passes a number this large to anything.
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_VALUE_LEN:
+            raise _Overrun("a number in the template is too large")
+
+
+def _capped(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)  # keeps jinja's pass_context/pass_environment marks
+    def capped(*args: Any, **kwargs: Any) -> Any:
+        _small_numbers(args, kwargs)
+        return _sized(function(*args, **kwargs))
+
+    return capped
+
+
 def _environment() -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -152,6 +170,10 @@ def _environment() -> Any:
         """`'x' * 10**9` builds a gigabyte before any deadline could be checked: cap it."""
 
         intercepted_binops = frozenset({"*", "**", "+"})
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            _small_numbers(args, kwargs)
+            return _sized(super().call(__context, __obj, *args, **kwargs))
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "*":
@@ -167,6 +189,7 @@ def _environment() -> Any:
         raise ValueError(message)
 
     env = BudgetedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    env.filters = {name: _capped(function) for name, function in env.filters.items()}
     env.globals.update(raise_exception=raise_exception, strftime_now=lambda fmt: time.strftime(fmt))
     return env
 

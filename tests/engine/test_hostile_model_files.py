@@ -194,6 +194,10 @@ def _nest(depth: int, size: int, body: str) -> str:
         "{{ 9 ** 99999999 }}",
         "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
         "{% for m in messages %}" + _nest(2, 100_000, "") + "{% endfor %}",
+        '{{ "x"|center(1000000000) }}',  # one C call builds a gigabyte: no trace event inside
+        '{{ "x".ljust(1000000000) }}',
+        '{{ "x"|indent(1000000000, true) }}',
+        '{{ range(100000)|join("x" * 1000) }}',
     ],
 )
 def test_runaway_templates_are_refused_within_the_budget(source: str) -> None:
@@ -208,6 +212,10 @@ def test_real_and_broken_templates_pass(starter: GGUFFile) -> None:
     check_template(starter.chat_template)
     check_template("{% for x in %}")  # unparsable here: left to llama.cpp's renderer
     check_template("{{ raise_exception('no system role') }}")
+    # Filters keep working under the caps (they are wrapped, marks and all).
+    check_template(
+        '{{ messages[0]|tojson(indent=4) }}{{ " x "|trim }}{{ messages|map(attribute="role")|join(",") }}'
+    )
 
 
 @settings(max_examples=40, deadline=None)
