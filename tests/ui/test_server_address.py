@@ -130,3 +130,24 @@ def test_choosing_another_server_moves_everything_to_it(qtbot: Any, desk: Any) -
         assert any(r.path == "/api/chat" for r in other.requests)
     finally:
         other.close()
+
+
+def test_a_send_without_any_model_keeps_the_text_and_offers_the_models_page(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, fault_server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve_basics(fault_server)
+    fault_server.route("GET", "/api/tags", body={"models": []})
+    monkeypatch.setenv("OLLAMA_HOST", fault_server.url)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    desk = make_desk(qtbot)
+    try:
+        qtbot.waitUntil(lambda: desk.connection.state == ServerState.ONLINE, timeout=10000)
+        type_and_send(qtbot, desk, "Hello?")
+        assert desk.page.prompt() == "Hello?"
+        assert "No model is installed yet" in desk.page.banner.label.text()
+        assert desk.page.banner.action_button.text() == "Get a model"
+        desk.page.banner.action_button.click()
+        assert desk.window.pages.currentWidget() is desk.models_page
+        assert not any(r.path == "/api/chat" for r in fault_server.requests)
+    finally:
+        close_desk(desk, qtbot, qloop)

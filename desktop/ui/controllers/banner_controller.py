@@ -13,7 +13,7 @@ from enum import Enum
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop.core.server_manager import ServerState
-from desktop.ui.controllers.chat_controller import ChatController
+from desktop.ui.controllers.chat_controller import ChatController, SendRefusal
 from desktop.ui.controllers.connection_controller import ConnectionController
 
 
@@ -109,7 +109,7 @@ class BannerController(QObject):
         self.show(text.replace("%1", model), BannerAction.DOWNLOAD)
 
     def _on_send_refused(self, reason: str) -> None:
-        if reason == "offline":
+        if reason == SendRefusal.OFFLINE:
             self.show(self._offline_text(), BannerAction.START_ENGINE)
         else:
             text = QCoreApplication.translate(

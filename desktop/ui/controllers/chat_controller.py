@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +21,14 @@ from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
 from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
 from desktop.ui.tasks import TaskRunner
+
+
+class SendRefusal(str, Enum):
+    """Why a send did not go out (the typed text went back to the composer)."""
+
+    NO_MODEL = "no_model"  # no model is chosen or installed
+    OFFLINE = "offline"  # the model server is known to be away
+
 
 # The sidebar is narrower than a Quick Ask title.
 SIDEBAR_TITLE_LENGTH = 48
@@ -43,7 +52,7 @@ class ChatController(QObject):
     server_unreachable = Signal(str)
     search_finished = Signal(list, str)  # list[SearchHit], query
     models_offered = Signal(list, str)  # chat-capable model names, the one to show as chosen
-    send_refused = Signal(str)  # why a send did not go out ("no_model" | "offline"); the text is kept
+    send_refused = Signal(str)  # a SendRefusal value; the text is kept
 
     def __init__(self, store: Store, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -168,7 +177,7 @@ class ChatController(QObject):
         refusal = self._refusal()
         if refusal:
             self.prompt_restored.emit(text)
-            self.send_refused.emit(refusal)
+            self.send_refused.emit(refusal.value)
             return
         if self._current is None:
             self._current = self._create(text)
@@ -284,13 +293,13 @@ class ChatController(QObject):
         self._task = self._tasks.start(coro, on_finished=self._on_done)
         self.generating_changed.emit(True)
 
-    def _refusal(self) -> str:
-        """Why a send cannot go out now ("" = it can): the typed text stays in the composer."""
+    def _refusal(self) -> SendRefusal | None:
+        """Why a send cannot go out now (None = it can): the typed text stays in the composer."""
         if not self._session.default_model and not (self._current and self._current.model):
-            return "no_model"
+            return SendRefusal.NO_MODEL
         if self._session.state == ServerState.OFFLINE:
-            return "offline"
-        return ""
+            return SendRefusal.OFFLINE
+        return None
 
     def continue_conversation(self, conversation_id: int) -> None:
         """A Quick Ask exchange handed over: list it, open it, and answer its last question."""
