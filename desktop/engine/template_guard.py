@@ -218,6 +218,8 @@ def _render_with_deadline(source: str, seconds: float, max_chars: int) -> str | 
         return str(exc)
     except RecursionError:
         return "it recursed without end"
+    except (MemoryError, OverflowError):
+        return "it ran out of memory"
     except Exception:  # noqa: BLE001 - a template error is llama.cpp's renderer's to judge
         return None
     finally:
