@@ -2297,27 +2297,27 @@ Details: {1}</source>
 <context>
     <name>RequirementsSection</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="128"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="129"/>
         <source>Minimum and recommended hardware</source>
         <translation>最低与推荐配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="132"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="133"/>
         <source>Part</source>
         <translation>部件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="134"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="135"/>
         <source>Minimum (7B)</source>
         <translation>最低（7B）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="136"/>
         <source>Recommended (13B)</source>
         <translation>推荐（13B）</translation>
     </message>
@@ -3024,62 +3024,62 @@ Details: {1}</source>
 <context>
     <name>SuggestionsSection</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="178"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="179"/>
         <source>Suggested models</source>
         <translation>建议的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="200"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="201"/>
         <source>Each suggestion fits this computer and answers at {0} tokens/s or more, fast enough to read along in a chat.</source>
         <translation>每个建议都放得进本机，且每秒至少生成 {0} 个词元，对话时读得跟得上。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="204"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
         <source>Chinese chat</source>
         <translation>中文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
         <source>English chat</source>
         <translation>英文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
         <source>Code</source>
         <translation>编程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
         <source>Fast replies</source>
         <translation>快速回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="209"/>
         <source>Embeddings (search, RAG)</source>
         <translation>嵌入（搜索、RAG）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="224"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
         <source>Pull</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="226"/>
         <source>Download {0} with the model manager</source>
         <translation>用模型管理器下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="230"/>
-        <source>Download {0}; needs {1} of memory ({2} free for models).</source>
-        <translation>下载 {0}；需要 {1} 内存（可供模型 {2}）。</translation>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="231"/>
+        <source>Download {0}; needs {1} of disk and {2} of memory ({3} free for models).</source>
+        <translation>下载 {0}；需要 {1} 磁盘空间和 {2} 内存（可供模型 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="235"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="239"/>
         <source>Also good: {0}</source>
         <translation>也不错：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="238"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="242"/>
         <source>{0} also fits, slow: about {1} tokens/s.</source>
         <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
     </message>
@@ -3087,47 +3087,47 @@ Details: {1}</source>
 <context>
     <name>TierSection</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="73"/>
         <source>Model sizes</source>
         <translation>模型规模</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="77"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="77"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="78"/>
         <source>Rule</source>
         <translation>对照表要求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="78"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="79"/>
         <source>Example</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="79"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="80"/>
         <source>Needs here</source>
         <translation>本机需要</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="81"/>
         <source>On this computer</source>
         <translation>本机情况</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="98"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="99"/>
         <source>{0} ◀ this computer</source>
         <translation>{0} ◀ 本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="100"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="101"/>
         <source>{0} of RAM and a GPU, or {1} of GPU memory</source>
         <translation>{0} 内存加 GPU，或 {1} 显存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="104"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="105"/>
         <source>{0} of RAM, or {1} of GPU memory</source>
         <translation>{0} 内存，或 {1} 显存</translation>
     </message>

@@ -229,6 +229,7 @@ def test_two_core_machine_advice_agrees_with_itself(qtbot: object, tmp_path: obj
         assert label.text().startswith("Runs on the CPU, about "), (use, label.text())
     zh = section.details["chat_zh"].text()
     assert "qwen2.5:7b also fits, slow: about 2.3 tokens/s." in zh
+    assert zh.startswith("Download 986 MB; needs 1.5 GB of disk and 1.3 GB of memory")
     assert "qwen2.5:14b" not in zh and "qwen2.5:14b" not in section.verdicts["chat_zh"].text()
 
     table = panel.requirements_box.table

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.disk import required_bytes
 from desktop.core.hardware.machine import gb
 from desktop.core.hardware.recommend import TIERS
 from desktop.core.hardware.report import HardwareReport
@@ -227,8 +228,11 @@ class SuggestionsSection(QGroupBox):
             on_gpu = s.verdict.kind in (Fit.GPU, Fit.PARTIAL)
             room = s.verdict.gpu_budget if on_gpu else s.verdict.ram_budget
             parts = [
-                self.tr("Download {0}; needs {1} of memory ({2} free for models).").format(
-                    format_bytes(s.download_size), gb(s.verdict.need), gb(room)
+                self.tr("Download {0}; needs {1} of disk and {2} of memory ({3} free for models).").format(
+                    format_bytes(s.download_size),
+                    format_bytes(required_bytes(s.download_size)),
+                    gb(s.verdict.need),
+                    gb(room),
                 )
             ]
             if s.alternatives:
