@@ -54,7 +54,7 @@ def chat_produce(
     template = engine.meta(entry).chat_template
 
     async def produce(child: Child) -> AsyncIterator[Event]:
-        if plan.tools and template_speaks_tools(template):
+        if (plan.tools and template_speaks_tools(template)) or has_images(messages):
             async for event in native.events(child, messages, plan, opts):
                 yield event
             return
@@ -66,9 +66,19 @@ def chat_produce(
     return produce
 
 
+def has_images(messages: list[dict[str, Any]]) -> bool:
+    """Images go through the child's chat endpoint, which places llama.cpp's media markers
+    in the template's output and feeds the pictures to the projector."""
+    return any(m.get("images") for m in messages)
+
+
 def prompt_produce(messages: list[dict[str, Any]], plan: Plan, opts: Options) -> Produce:
     async def produce(child: Child) -> AsyncIterator[Event]:
-        prompt = await upstream.render(child, messages)
+        if has_images(messages):
+            async for event in native.events(child, messages, plan, opts):
+                yield event
+            return
+        prompt = await upstream.render(child, template_messages(messages))
         async for event in events(child, prompt, opts, plan):
             yield event
 

@@ -8,8 +8,9 @@ template that opens or mentions `<think>` (thinking.py), `vision` from a project
 from __future__ import annotations
 
 from desktop.engine.thinking import template_thinks
+from desktop.engine.vision import PROJECTOR_MEDIA
 
-PROJECTOR_MEDIA = "application/vnd.ollama.image.projector"
+__all__ = ["PROJECTOR_MEDIA", "capabilities"]
 
 
 def capabilities(base: list[str], template: str, *, projector: bool) -> list[str]:

@@ -36,6 +36,8 @@ def _params(settings: dict[str, Any]) -> Any:
 
     params = xllamacpp.CommonParams()
     params.model.path = str(settings["path"])
+    if settings.get("projector"):
+        params.mmproj.path = str(settings["projector"])  # images through llama.cpp's mtmd
     params.n_parallel = int(settings["parallel"])
     # llama-server splits n_ctx across its slots: every slot gets the full requested context.
     params.n_ctx = int(settings["num_ctx"]) * params.n_parallel

@@ -23,7 +23,16 @@ SYSTEM_MEDIA = "application/vnd.ollama.image.system"
 PARAMS_MEDIA = "application/vnd.ollama.image.params"
 LICENSE_MEDIA = "application/vnd.ollama.image.license"
 MESSAGES_MEDIA = "application/vnd.ollama.image.messages"
-LAYER_MEDIA = {MODEL_MEDIA, TEMPLATE_MEDIA, SYSTEM_MEDIA, PARAMS_MEDIA, LICENSE_MEDIA, MESSAGES_MEDIA}
+PROJECTOR_MEDIA = "application/vnd.ollama.image.projector"  # a vision model's mmproj GGUF (#13)
+LAYER_MEDIA = {
+    MODEL_MEDIA,
+    TEMPLATE_MEDIA,
+    SYSTEM_MEDIA,
+    PARAMS_MEDIA,
+    LICENSE_MEDIA,
+    MESSAGES_MEDIA,
+    PROJECTOR_MEDIA,
+}
 MAX_LAYERS = 64
 MAX_BLOB_SIZE = 1 << 42  # 4 TiB: above any model, below what an int64 Content-Length overflows at
 
@@ -71,7 +80,7 @@ def _descriptor(raw: Any, allowed: set[str]) -> dict[str, Any]:
 
 def normalize(raw: Any) -> dict[str, Any]:
     """A closed copy of a manifest; raises ManifestError (UnsupportedLayer for layer kinds
-    the engine cannot run, such as a vision projector)."""
+    the engine cannot run, such as a LoRA adapter)."""
     if not isinstance(raw, dict):
         raise ManifestError("the registry answered something that is not a manifest")
     version = raw.get("schemaVersion", 2)

@@ -35,6 +35,7 @@ class ChildSettings:
     embedding: bool
     weights: int
     kv_bytes: int
+    projector: str = ""  # the vision projector (mmproj) GGUF, when the model has one
 
     def same_model(self, other: ChildSettings) -> bool:
         mine, theirs = asdict(self), asdict(other)

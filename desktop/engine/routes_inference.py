@@ -215,10 +215,11 @@ def routes(engine: Engine) -> list[Route]:
             result.update(metrics(stats, total, load))
             return result
 
-        if plan.thinks and not raw_mode:
-            # A thinking model: `thinking` apart from `response` (assist, thinking.py).
+        images = body.get("images") or []  # checked in common() (assist.check)
+        if (plan.thinks or images) and not raw_mode:
+            # Thinking apart from `response`, images through the projector (assist).
             shown = [{"role": "system", "content": system}] if system else []
-            shown.append({"role": "user", "content": text})
+            shown.append({"role": "user", "content": text, "images": images})
             produce = assist.prompt_produce(shown, plan, opts)
             piece = assist.generate_piece(raw)
             chunks = assist.run(runner, slot, load_kwargs(opts), keep, produce, piece, final)

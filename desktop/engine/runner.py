@@ -97,6 +97,7 @@ class ModelSlot:
     path: Path
     details: dict[str, Any]
     children: dict[str, Child] = field(default_factory=dict)
+    projector: str = ""  # mmproj GGUF of a vision model
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     expires_at: float = 0.0  # epoch seconds; math.inf = forever
     timer: asyncio.TimerHandle | None = None
@@ -161,13 +162,15 @@ class Runner:
         except OSError as exc:
             raise RequestError(f"unable to load model: the model file is missing ({exc})", 500) from exc
 
-    def slot(self, name: str, digest: str, path: Path, details: dict[str, Any]) -> ModelSlot:
+    def slot(
+        self, name: str, digest: str, path: Path, details: dict[str, Any], projector: str = ""
+    ) -> ModelSlot:
         key = name.lower()
         slot = self.slots.get(key)
         if slot is None or slot.digest != digest:
             if slot is not None and slot.pending == 0:
                 self._close(slot)
-            slot = ModelSlot(name=name, digest=digest, path=path, details=details)
+            slot = ModelSlot(name=name, digest=digest, path=path, details=details, projector=projector)
             self.slots[key] = slot
         return slot
 
@@ -215,6 +218,7 @@ class Runner:
             embedding=kind == EMBED,
             weights=weights,
             kv_bytes=kv_cache_bytes(meta, n_ctx) * parallel,
+            projector="" if kind == EMBED else slot.projector,
         )
 
     @contextlib.asynccontextmanager

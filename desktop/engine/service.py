@@ -76,7 +76,11 @@ class Engine:
             raise RequestError(
                 f"the model file of {entry.name.display} is missing; pull or create it again", 500
             )
-        return self.runner.slot(entry.name.display, entry.digest, path, self.details(entry))
+        layer = entry.layer(PROJECTOR_MEDIA)
+        projector = self.registry.layer_path(layer) if layer is not None else None
+        return self.runner.slot(
+            entry.name.display, entry.digest, path, self.details(entry), str(projector or "")
+        )
 
 
 async def read_body(request: Request) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.engine import hf, ollama_registry
-from desktop.engine.create_input import model_file_of, source_of
+from desktop.engine.create_input import source_of
 from desktop.engine.gguf import GGUFError, GGUFFile, read_gguf
 from desktop.engine.options import RequestError, parse_options
 from desktop.engine.registry import (
@@ -23,6 +23,7 @@ from desktop.engine.registry import (
 )
 from desktop.engine.security import ModelName, parse_digest
 from desktop.engine.service import Engine
+from desktop.engine.vision import model_and_projector
 
 
 def _short(digest: str) -> str:
@@ -105,12 +106,15 @@ async def create_chunks(
     extra: list[dict[str, Any]] = []
     base: ModelEntry | None = None
     if files:
-        _, digest = model_file_of(files)
+        # A second GGUF that is a vision projector (mmproj) becomes the projector layer.
+        digest, projector = model_and_projector(files, registry.blob_path)
         blob = registry.blob_path(digest)
         if not blob.is_file():
             raise RequestError(f"blob {digest} not found; upload it to /api/blobs first", 400)
         model_layer = {"digest": f"sha256:{parse_digest(digest)}", "size": blob.stat().st_size}
         model_file = blob
+        if projector is not None:
+            extra.append(projector)
     elif source:
         candidate = source_of(source, allow_local_path=allow_local_path)
         if isinstance(candidate, Path):

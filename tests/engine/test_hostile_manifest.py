@@ -130,7 +130,7 @@ def test_sizes_must_be_plain_non_negative_integers(size: Any) -> None:
 
 def test_unknown_media_and_shapes_are_refused() -> None:
     digest = "sha256:" + "a" * 64
-    for media in ("application/vnd.ollama.image.projector", "text/html", ""):
+    for media in ("application/vnd.ollama.image.adapter", "text/html", ""):
         with pytest.raises(UnsupportedLayer):
             normalize(manifest(digest, extra=[{"mediaType": media, "digest": digest, "size": 1}]))
     with pytest.raises(UnsupportedLayer):

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+from pathlib import Path
 
 import httpx
 import pytest
 
 from desktop.core.ollama import ChatMessage, OllamaClient, ServerError, Timeouts
+from desktop.engine.starter import starter_gguf
+from tests.support.engine import start_engine
+from tests.support.gguf_forge import STRING, forge
 
 pytestmark = pytest.mark.engine
 MODEL = "smollm2:135m"
@@ -71,3 +76,54 @@ def test_the_app_client_sends_images_and_shows_the_refusal(engine_url: str) -> N
     with pytest.raises(ServerError) as refused:
         asyncio.run(chat())
     assert "does not support vision" in str(refused.value)
+
+
+def upload(url: str, path: Path) -> str:
+    data = path.read_bytes()
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    assert httpx.post(f"{url}/api/blobs/{digest}", content=data, timeout=120).status_code in (200, 201)
+    return digest
+
+
+def test_create_takes_a_projector_beside_the_gguf(tmp_path: Path) -> None:
+    # Not a working projector (the starter's own weights under a CLIP header): what is
+    # checked is the create -> manifest -> show -> child path up to llama.cpp's loader.
+    engine = start_engine(tmp_path / "home")
+    try:
+        source = starter_gguf()
+        assert source is not None
+        fake = forge(source, tmp_path / "mmproj.gguf", changes={"general.architecture": (STRING, "clip")})
+        files = {"model.gguf": upload(engine.url, source), "mmproj-f16.gguf": upload(engine.url, fake)}
+        created = httpx.post(
+            engine.url + "/api/create", json={"model": "seer:1", "files": files, "stream": False}, timeout=120
+        )
+        assert created.status_code == 200, created.text
+        shown = httpx.post(engine.url + "/api/show", json={"model": "seer:1"}).json()
+        assert shown["capabilities"] == ["completion", "tools", "vision"]
+        messages = [{"role": "user", "content": "What is this?", "images": [PNG]}]
+        reply = httpx.post(
+            engine.url + "/api/chat",
+            json={"model": "seer:1", "messages": messages, "stream": False},
+            timeout=120,
+        )
+        # llama.cpp's multimodal loader got the projector and refuses it.
+        assert reply.status_code == 500 and "Failed to load CLIP model" in reply.json()["error"]
+        # Two GGUFs of which none is a projector stay a 400.
+        twice = {"a.gguf": files["model.gguf"], "b.gguf": files["model.gguf"]}
+        refused = httpx.post(
+            engine.url + "/api/create", json={"model": "two:1", "files": twice, "stream": False}
+        )
+        assert refused.status_code == 400 and refused.json() == {"error": "exactly one .gguf file is needed"}
+        fine = httpx.post(
+            engine.url + "/api/chat",
+            json={
+                "model": MODEL,
+                "messages": [{"role": "user", "content": "Hi"}],
+                "stream": False,
+                "options": {"num_predict": 2},
+            },
+            timeout=60,
+        )
+        assert fine.status_code == 200
+    finally:
+        engine.stop()
