@@ -53,6 +53,9 @@ class AppSettings:
     engine_num_parallel: str = ""  # PARALLEL_CHOICES
     engine_max_loaded_models: str = ""  # LOADED_CHOICES
     engine_keep_alive: str = ""  # KEEP_ALIVE_CHOICES
+    # More model servers (desktop.core.servers): one JSON record each, never a key or token.
+    servers: tuple[str, ...] = ()
+    engine_share: bool = False  # the built-in engine on the LAN, with an API key (#15)
 
 
 # Field -> the key it is stored under (the keys predate this module: existing data keeps working).
@@ -71,6 +74,8 @@ KEYS: Mapping[str, str] = {
     "engine_num_parallel": "engine.num_parallel",
     "engine_max_loaded_models": "engine.max_loaded_models",
     "engine_keep_alive": "engine.keep_alive",
+    "servers": "servers.saved",
+    "engine_share": "engine.share",
 }
 FIELD_OF_KEY: Mapping[str, str] = {key: name for name, key in KEYS.items()}
 DEFAULTS = AppSettings()
