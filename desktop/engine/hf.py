@@ -56,6 +56,7 @@ class HFFile:
     path: str
     size: int
     sha256: str
+    projector: HFFile | None = None  # the repo's vision projector (mmproj GGUF), fetched beside it
 
     @property
     def digest(self) -> str:
@@ -148,7 +149,32 @@ async def resolve(http: httpx.AsyncClient, user: str, repo: str, tag: str) -> HF
         raise PullError("pull model manifest: Hugging Face did not give the file's sha256")
     if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_FILE_SIZE:
         raise PullError("pull model manifest: Hugging Face did not give the file's size")
-    return HFFile(repo=repo_id, path=path, size=size, sha256=sha)
+    projector = _projector(repo_id, [f for f in files if _plausible_entry(f)])
+    return HFFile(repo=repo_id, path=path, size=size, sha256=sha, projector=projector)
+
+
+def _projector(repo_id: str, files: list[dict[str, Any]]) -> HFFile | None:
+    """A vision repo's mmproj GGUF (an f16 one first), as Ollama's hf.co pulls take it (#13)."""
+    found = sorted(
+        (
+            f
+            for f in files
+            if f.get("type", "file") == "file"
+            and "mmproj" in str(f["path"]).lower()
+            and str(f["path"]).lower().endswith(".gguf")
+        ),
+        key=lambda f: ("f16" not in str(f["path"]).lower(), str(f["path"])),
+    )
+    for entry in found:
+        lfs = entry.get("lfs") if isinstance(entry.get("lfs"), dict) else {}
+        sha = (lfs or {}).get("oid") or (lfs or {}).get("sha256") or ""
+        size = (lfs or {}).get("size") or entry.get("size") or 0
+        if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+            continue
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= MAX_FILE_SIZE:
+            continue
+        return HFFile(repo=repo_id, path=str(entry["path"]), size=size, sha256=sha)
+    return None
 
 
 def _plausible_entry(entry: dict[str, Any]) -> bool:

@@ -23,7 +23,7 @@ from desktop.engine.registry import (
 )
 from desktop.engine.security import ModelName, parse_digest
 from desktop.engine.service import Engine
-from desktop.engine.vision import model_and_projector
+from desktop.engine.vision import PROJECTOR_MEDIA, model_and_projector
 
 
 def _short(digest: str) -> str:
@@ -72,8 +72,14 @@ async def pull_chunks(
             async for line in _fetch_blob(engine, http, item.digest, item.size, hf.file_url(item)):
                 yield line
             meta = await _checked_gguf(registry.blob_path(item.digest))
+            extra: list[dict[str, Any]] = []
+            if item.projector is not None:
+                mmproj = item.projector
+                async for line in _fetch_blob(engine, http, mmproj.digest, mmproj.size, hf.file_url(mmproj)):
+                    yield line
+                extra.append({"mediaType": PROJECTOR_MEDIA, "digest": mmproj.digest, "size": mmproj.size})
             manifest = registry.build_manifest(
-                {"digest": item.digest, "size": item.size}, config_for(meta), []
+                {"digest": item.digest, "size": item.size}, config_for(meta), extra
             )
             config = manifest["config"]
             yield {

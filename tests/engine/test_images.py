@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 from pathlib import Path
 
 import httpx
@@ -127,3 +128,28 @@ def test_create_takes_a_projector_beside_the_gguf(tmp_path: Path) -> None:
         assert fine.status_code == 200
     finally:
         engine.stop()
+
+
+def test_hf_pull_fetches_the_repos_projector(tmp_path: Path) -> None:
+    from tests.support.hf_server import HFServer
+
+    hub = HFServer()
+    engine = start_engine(tmp_path / "home", extra_env={"HF_ENDPOINT": hub.url})
+    try:
+        source = starter_gguf()
+        assert source is not None
+        hub.add_file("tester/seer-GGUF", "seer-Q4_1.gguf", source)
+        fake = forge(source, tmp_path / "p.gguf", changes={"general.architecture": (STRING, "clip")})
+        hub.add_file("tester/seer-GGUF", "mmproj-seer-f16.gguf", fake)
+        with httpx.stream(
+            "POST", engine.url + "/api/pull", json={"model": "hf.co/tester/seer-GGUF"}, timeout=120
+        ) as r:
+            statuses = [json.loads(line)["status"] for line in r.iter_lines() if line]
+        assert statuses[-1] == "success", statuses
+        shown = httpx.post(engine.url + "/api/show", json={"model": "hf.co/tester/seer-GGUF"}).json()
+        assert "vision" in shown["capabilities"]
+        fetched = [r for r in hub.downloads() if "mmproj" in r.path]
+        assert fetched, hub.downloads()
+    finally:
+        engine.stop()
+        hub.close()
