@@ -252,6 +252,8 @@ def test_any_chunking_of_a_stream_gives_the_reloaded_documents(qtbot: Any) -> No
         "Here:\n\n```python\nprint(1)\n\nprint(2)\n```\n\nDone.",
         "# T\n\npara **b**\n\n1. a\n2. b\n\n> q\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nend",
         "1. x\n\n   more\n\n2. y\n\n    code?\n\nz `Vec<T>` 中文",
+        "## Sub `x`\n\n```js\nunclosed",
+        "> q\n\n~~~\ntilde\n~~~\n\n---\n\n    indented\n\n* a\n* b",
     ]
     rng = random.Random(7)
     for text in texts:
@@ -453,3 +455,28 @@ def test_while_it_streams_a_reply_is_laid_out_as_it_will_be(
     assert [b[0] for b in blocks] == ["The ocean's clear,\u2028the sky is wide.", "A token at the end"]
     qtbot.keyClick(desk.page.composer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: reply_is(desk, "stopped"))
+
+
+def test_a_half_typed_fence_shown_as_text_goes_once_the_block_is_code(qtbot: Any) -> None:
+    """The growing tail '``' sat in the heading's document; when the finished reply turned it
+    into a code block, the stray '``' stayed on screen under the heading."""
+    import time
+
+    from desktop.core.store import Message
+
+    def message(content: str, status: str) -> Message:
+        return Message(
+            id=1, conversation_id=1, role="assistant", content=content, status=status,  # type: ignore[arg-type]
+            model="m", created_at=time.time(), metrics={}, error="",
+        )
+
+    view = MessageView(message("", "streaming"))
+    qtbot.addWidget(view)
+    view.append_delta("## Su")
+    view.append_delta("b `x`\n\n``")
+    view.flush()
+    assert view.shown_text() == "Sub x\n``"
+    view.append_delta("`js\nunc")
+    view.append_delta("losed")
+    view.set_message(message("## Sub `x`\n\n```js\nunclosed", "complete"))
+    assert view.shown_text() == "Sub x\nunclosed"

@@ -288,6 +288,9 @@ class MessageBody(QWidget):
         self._live_codes: list[str] = []  # those of the growing tail
 
     def _commit(self, piece: str) -> None:
+        # The tail shown after the last prose view is what is being committed now.
+        if self._done and isinstance(self._done[-1], ProseView):
+            self._done[-1].set_tail("")
         segs, self._code_count = markdown.finished_segments(
             piece, dark=self._dark, copy_label=self._copy_label, first_code_index=self._code_count
         )
