@@ -104,6 +104,7 @@ class ToolResultPart:
     content: str
     is_error: bool = False
     kind: Literal["tool_result"] = "tool_result"
+    duration_ms: int = 0  # how long the tool ran (shown on its card)
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,13 @@ def part_from_record(record: Mapping[str, Any]) -> Part:
             raise ValueError("tool_call part: arguments is not an object")
         return ToolCallPart(text("call_id"), text("name"), dict(arguments))
     if kind == "tool_result":
-        return ToolResultPart(text("call_id"), text("name"), text("content"), bool(record.get("is_error")))
+        duration = record.get("duration_ms", 0)
+        duration = (
+            duration if isinstance(duration, int) and not isinstance(duration, bool) and duration >= 0 else 0
+        )
+        return ToolResultPart(
+            text("call_id"), text("name"), text("content"), bool(record.get("is_error")), duration_ms=duration
+        )
     if kind == "image":
         try:
             data = base64.b64decode(text("data"), validate=True)
@@ -199,6 +206,7 @@ class Conversation:
     loadable: bool = True
     # Stable across export/import; empty only for a row too damaged to read.
     uuid: str = ""
+    server: str = ""  # the saved server's id (desktop.core.servers); "" = the local server
 
 
 @dataclass(frozen=True)

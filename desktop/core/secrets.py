@@ -47,26 +47,42 @@ class Secrets:
         self.service = service
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
-        self.notice = ""
+        self._notice = ""
+        self._given = backend
         self._backend: Any | None = None
+        self._resolved = False
+
+    def _resolve(self) -> None:
+        # Lazily, on the first use (a worker thread): finding the keyring talks to D-Bus.
+        if self._resolved:
+            return
+        self._resolved = True
         try:
             import keyring
 
-            chosen = backend if backend is not None else keyring.get_keyring()
+            chosen = self._given if self._given is not None else keyring.get_keyring()
         except Exception as err:  # noqa: BLE001 - an import or config failure means no keyring
-            self.notice = KEYRING_FAILED.format(error=type(err).__name__)
+            self._notice = KEYRING_FAILED.format(error=type(err).__name__)
             return
         if _usable(chosen):
             self._backend = chosen
         else:
-            self.notice = NO_KEYRING
+            self._notice = NO_KEYRING
+
+    @property
+    def notice(self) -> str:
+        """A plain sentence when keys cannot be kept across restarts; "" otherwise."""
+        self._resolve()
+        return self._notice
 
     @property
     def persistent(self) -> bool:
         """Keys survive a restart (a real keyring answers)."""
+        self._resolve()
         return self._backend is not None
 
     def get(self, account: str) -> str:
+        self._resolve()
         with self._lock:
             if account in self._memory or self._backend is None:
                 return self._memory.get(account, "")
@@ -81,6 +97,7 @@ class Secrets:
         if not secret:
             self.delete(account)
             return
+        self._resolve()
         if self._backend is not None:
             try:
                 self._backend.set_password(self.service, account, secret)
@@ -95,6 +112,7 @@ class Secrets:
     def delete(self, account: str) -> None:
         with self._lock:
             self._memory.pop(account, None)
+        self._resolve()
         if self._backend is None:
             return
         try:
@@ -106,5 +124,5 @@ class Secrets:
     def _fail(self, err: Exception) -> None:
         # The error's class only: a backend's message could quote what it was given.
         log.warning("keyring failed: %s", type(err).__name__)
-        self.notice = KEYRING_FAILED.format(error=type(err).__name__)
+        self._notice = KEYRING_FAILED.format(error=type(err).__name__)
         self._backend = None

@@ -19,11 +19,15 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
+from desktop.core.backends import ChatBackend
+from desktop.core.fleet import Fleet
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.host import default_host, is_loopback, parse_host
 from desktop.core.ollama.types import ModelInfo
 from desktop.core.serve_limits import ServeLimits, limits_from
 from desktop.core.server_manager import DEFAULT_PORT, ServerInfo, ServerKind, ServerManager, ServerState
+from desktop.core.secrets import Secrets
+from desktop.core.servers import ServerBook
 from desktop.core.settings import AppSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -90,6 +94,8 @@ class Session:
         self._default = pick_default_model((), settings.current.default_model)
         self._closing: set[asyncio.Task[None]] = set()
         self._unsubscribe = settings.subscribe(self._on_settings)
+        # The saved servers besides this one (#15): each with its own state (desktop.core.fleet).
+        self.fleet = Fleet(ServerBook(settings, Secrets()))
 
     # ------------------------------------------------------------------ servers
     @property
@@ -157,6 +163,11 @@ class Session:
     @property
     def client(self) -> OllamaClient:
         return self._client
+
+    def backend_for(self, server_id: str) -> ChatBackend | OllamaClient | None:
+        """What streams a conversation's replies: the local client for "", else that saved
+        server's backend (None: it was removed from the list)."""
+        return self._client if not server_id else self.fleet.backend(server_id)
 
     def sync_client(self) -> bool:
         """Replace the client when the server's address changed; True when it did."""
@@ -263,4 +274,5 @@ class Session:
                 log.warning("stopping a server failed", exc_info=True)
         if self._closing:
             await asyncio.gather(*list(self._closing), return_exceptions=True)
+        await self.fleet.aclose()
         await self._client.aclose()

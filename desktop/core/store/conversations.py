@@ -58,19 +58,24 @@ class ConversationsMixin(Database):
         return conversation_from_row(rows[0]) if rows else None
 
     def create_conversation(
-        self, title: str = "", model: str = "", system: str = "", options: dict[str, Any] | None = None
+        self,
+        title: str = "",
+        model: str = "",
+        system: str = "",
+        options: dict[str, Any] | None = None,
+        server: str = "",
     ) -> Conversation:
         now = time.time()
         opts = dict(options or {})
         new_uuid = str(uuidlib.uuid4())
         with self._write() as conn:
             cur = conn.execute(
-                "INSERT INTO conversations (title, model, system, options, created_at, updated_at, uuid)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (title, model, system, dumps(opts), now, now, new_uuid),
+                "INSERT INTO conversations (title, model, system, options, created_at, updated_at, uuid,"
+                " server) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (title, model, system, dumps(opts), now, now, new_uuid, server),
             )
         assert cur.lastrowid is not None
-        return Conversation(cur.lastrowid, title, model, system, opts, now, now, True, new_uuid)
+        return Conversation(cur.lastrowid, title, model, system, opts, now, now, True, new_uuid, server)
 
     def update_conversation(
         self,
@@ -80,9 +85,10 @@ class ConversationsMixin(Database):
         model: str | None = None,
         system: str | None = None,
         options: dict[str, Any] | None = None,
+        server: str | None = None,
     ) -> None:
         # Renaming or switching the model is not activity: the list order stays put.
-        fields: dict[str, Any] = {"title": title, "model": model, "system": system}
+        fields: dict[str, Any] = {"title": title, "model": model, "system": system, "server": server}
         fields["options"] = None if options is None else dumps(options)
         changes = {k: v for k, v in fields.items() if v is not None}
         if not changes:

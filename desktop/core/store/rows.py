@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop.core.messages import Conversation, Message, Role, Status, role_of, status_of
 
-CONVERSATION_COLUMNS = "id, title, model, system, options, created_at, updated_at, uuid"
+CONVERSATION_COLUMNS = "id, title, model, system, options, created_at, updated_at, uuid, server"
 MESSAGE_COLUMNS = "id, conversation_id, role, content, status, model, created_at, metrics, error"
 _ROLES: dict[object, Role] = {r.value: r for r in Role}
 _STATUSES: dict[object, Status] = {s.value: s for s in Status}
@@ -59,6 +59,7 @@ def conversation_from_row(row: Sequence[Any]) -> Conversation:
             created_at=float(row[5]),
             updated_at=float(row[6]),
             uuid=as_text(row[7]),
+            server=as_text(row[8]),
         )
     except (ValueError, TypeError):
         title = row[1].decode("utf-8", "replace") if isinstance(row[1], bytes) else row[1]

@@ -195,11 +195,17 @@ def _v5_thread_flags(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX messages_on_thread ON messages(conversation_id, active, id)")
 
 
+def _v6_conversation_server(conn: sqlite3.Connection) -> None:
+    # The server a conversation talks to (#15): "" = the local one; else a saved server's id.
+    conn.execute("ALTER TABLE conversations ADD COLUMN server TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_conversation_uuid,
     _v3_full_text_search,
     _v4_versions_and_parts,
     _v5_thread_flags,
+    _v6_conversation_server,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
