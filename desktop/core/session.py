@@ -24,9 +24,9 @@ from desktop.core.fleet import Fleet
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.host import default_host, is_loopback, parse_host
 from desktop.core.ollama.types import ModelInfo
+from desktop.core.secrets import Secrets
 from desktop.core.serve_limits import ServeLimits, limits_from
 from desktop.core.server_manager import DEFAULT_PORT, ServerInfo, ServerKind, ServerManager, ServerState
-from desktop.core.secrets import Secrets
 from desktop.core.servers import ServerBook
 from desktop.core.settings import AppSettings, Settings
 
