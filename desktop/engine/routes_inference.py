@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from desktop.engine import assist, upstream
+from desktop.engine.embedder import ensure_embedder_async
 from desktop.engine.options import Options, RequestError, parse_format, parse_options
 from desktop.engine.process import Child
 from desktop.engine.registry import SYSTEM_MEDIA, ModelEntry
@@ -268,6 +269,7 @@ def routes(engine: Engine) -> list[Route]:
     async def embed(request: Request) -> Response:
         started = time.perf_counter()
         body = await read_body(request)
+        await ensure_embedder_async(engine.registry, body.get("model") or body.get("name"))
         raw, entry = embed_entry(body)
         value = body.get("input")
         if value is None or value == "":
@@ -301,6 +303,7 @@ def routes(engine: Engine) -> list[Route]:
     @api
     async def embeddings(request: Request) -> Response:
         body = await read_body(request)
+        await ensure_embedder_async(engine.registry, body.get("model") or body.get("name"))
         _, entry = embed_entry(body)
         text = body.get("prompt") or ""
         if not isinstance(text, str):
