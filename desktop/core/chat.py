@@ -14,13 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.messages import Role, Status
+from desktop.core.messages import Part, Role, Status
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
 from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
 
 if TYPE_CHECKING:
     from desktop.core.ollama.client import OllamaClient
+    from desktop.core.tools.loop import ToolLoop
+
+    # Gives the tool loop for a conversation's next reply (None: tools are off there).
+    ToolLoopFactory = Callable[[Conversation], "ToolLoop | None"]
 
 # Statuses whose assistant text is worth continuing.
 CONTINUABLE = frozenset({Status.INTERRUPTED, Status.STOPPED, Status.COMPLETE})
@@ -142,10 +146,18 @@ class _GrowingSave:
 
 
 class ChatService:
-    def __init__(self, client: OllamaClient, store: Store, *, save_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        client: OllamaClient,
+        store: Store,
+        *,
+        save_interval: float = 1.0,
+        tools: ToolLoopFactory | None = None,
+    ) -> None:
         self._client = client
         self._store = store
         self._save_interval = save_interval
+        self.tools = tools
 
     async def reply(
         self,
@@ -250,7 +262,13 @@ class ChatService:
         saver = _GrowingSave(self._store, target.id, self._save_interval, target.content)
         metrics: Metrics | None = None
         done_reason = ""
-        stream = self._client.chat(conversation.model, history, options=options)
+        loop = self.tools(conversation) if self.tools is not None else None
+        if loop is not None:
+            # Tool calls and results are saved as the reply's parts as soon as they change.
+            loop.listeners.append(lambda parts: self._save_parts(target.id, parts))
+            stream = loop.stream(conversation.model, history, options)
+        else:
+            stream = self._client.chat(conversation.model, history, options=options)
         try:
             finished = False
             async for chunk in stream:
@@ -289,6 +307,10 @@ class ChatService:
         if not self._finish(saver, target.id, status=Status.COMPLETE, error="", metrics=stored):
             return ReplyOutcome(target.id, saver.text, Status.STOPPED, metrics, None)
         return ReplyOutcome(target.id, saver.text, Status.COMPLETE, metrics, None)
+
+    def _save_parts(self, message_id: int, parts: Sequence[Part]) -> None:
+        with contextlib.suppress(StoreError):  # NotFound too: the conversation went meanwhile
+            self._store.set_parts(message_id, parts)
 
     def _finish(self, saver: _GrowingSave, message_id: int, **fields: Any) -> bool:
         """The last write of a reply; False when its conversation was deleted meanwhile."""
