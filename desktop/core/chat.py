@@ -14,10 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.messages import Part, Role, Status
+from desktop.core.attachments import history_text, image_payloads
+from desktop.core.messages import Part, Role, Status, ThinkingPart
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
+from desktop.core.reply_request import request_from
 from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
+from desktop.core.thinking import ThinkingClock, ThinkSplitter
 
 if TYPE_CHECKING:
     from desktop.core.ollama.client import OllamaClient
@@ -58,11 +61,14 @@ def build_history(conversation: Conversation, messages: Sequence[Message]) -> li
     if conversation.system.strip():
         history.append(ChatMessage(Role.SYSTEM, conversation.system))
     for message in messages:
-        if not message.content.strip():
+        # Attached files go in as context before the typed text; thinking parts never go back.
+        content = history_text(message)
+        images = image_payloads(message)
+        if not content.strip() and not images:
             continue
         if message.role == Role.ASSISTANT and message.status in (Status.ERROR, Status.STREAMING):
             continue
-        history.append(ChatMessage(message.role, message.content))
+        history.append(ChatMessage(message.role, content, images=images))
     return history
 
 
@@ -98,7 +104,9 @@ def metrics_dict(metrics: Metrics, done_reason: str = "") -> dict[str, Any]:
 class _GrowingSave:
     """Writes the growing text at most once per interval, and at least once per interval."""
 
-    def __init__(self, store: Store, message_id: int, interval: float, text: str) -> None:
+    def __init__(
+        self, store: Store, message_id: int, interval: float, text: str, parts: Sequence[Part] = ()
+    ) -> None:
         self._store = store
         self._message_id = message_id
         self._interval = interval
@@ -106,10 +114,23 @@ class _GrowingSave:
         self._last_save = self._loop.time()
         self._timer: asyncio.TimerHandle | None = None
         self.text = text
+        # Thinking is saved as it grows, like the text: a crash keeps both.
+        self.thinking = "".join(p.text for p in parts if isinstance(p, ThinkingPart))
+        self._other_parts = tuple(p for p in parts if not isinstance(p, ThinkingPart))
         self._dirty = False
 
-    def grow(self, delta: str) -> None:
+    def parts(self) -> tuple[Part, ...]:
+        thought: tuple[Part, ...] = (ThinkingPart(self.thinking),) if self.thinking else ()
+        return thought + self._other_parts
+
+    def with_parts(self, parts: Sequence[Part]) -> tuple[Part, ...]:
+        """The tool loop's parts (calls, results) under the thinking so far."""
+        self._other_parts = tuple(p for p in parts if not isinstance(p, ThinkingPart))
+        return self.parts()
+
+    def grow(self, delta: str, thinking: str = "") -> None:
         self.text += delta
+        self.thinking += thinking
         self._dirty = True
         due = self._last_save + self._interval
         if self._loop.time() >= due:
@@ -135,7 +156,8 @@ class _GrowingSave:
 
     def save(self) -> None:
         self.cancel_timer()
-        self._store.update_message(self._message_id, content=self.text)
+        parts = self.parts() if self.thinking else None
+        self._store.update_message(self._message_id, content=self.text, parts=parts)
         self._dirty = False
         self._last_save = self._loop.time()
 
@@ -166,6 +188,7 @@ class ChatService:
         on_delta: Callable[[str], None],
         continue_message_id: int | None = None,
         on_start: Callable[[int], None] | None = None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> ReplyOutcome:
         """Stream one assistant reply into the conversation.
 
@@ -189,7 +212,7 @@ class ChatService:
                 # Sent last and unterminated, the partial reply is what the model extends.
                 history.append(ChatMessage(Role.ASSISTANT, target.content))
             self._store.update_message(target.id, status=Status.STREAMING, error="")
-        return await self._stream(conversation, history, target, on_delta, on_start)
+        return await self._stream(conversation, history, target, on_delta, on_start, on_thinking)
 
     async def regenerate(
         self,
@@ -197,6 +220,7 @@ class ChatService:
         *,
         on_delta: Callable[[str], None],
         on_start: Callable[[int], None] | None = None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> ReplyOutcome:
         """A new version of the reply `message_id`; the earlier versions are kept.
 
@@ -212,7 +236,7 @@ class ChatService:
         before = _before(messages, old)
         target = self._store.add_version(message_id, "", status=Status.STREAMING, model=conversation.model)
         history = build_history(conversation, before)
-        return await self._stream(conversation, history, target, on_delta, on_start)
+        return await self._stream(conversation, history, target, on_delta, on_start, on_thinking)
 
     async def edit(
         self,
@@ -222,6 +246,7 @@ class ChatService:
         on_delta: Callable[[str], None],
         on_start: Callable[[int], None] | None = None,
         on_edited: Callable[[Message], None] | None = None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> ReplyOutcome:
         """Save `text` as a new version of the user message `message_id`, then answer it.
 
@@ -237,7 +262,9 @@ class ChatService:
         edited = self._store.add_version(message_id, text, model=old.model)
         if on_edited is not None:
             on_edited(edited)
-        return await self.reply(conversation.id, on_delta=on_delta, on_start=on_start)
+        return await self.reply(
+            conversation.id, on_delta=on_delta, on_start=on_start, on_thinking=on_thinking
+        )
 
     def _answerable(self, conversation_id: int) -> Conversation:
         conversation = self._store.conversation(conversation_id)
@@ -254,28 +281,51 @@ class ChatService:
         target: Message,
         on_delta: Callable[[str], None],
         on_start: Callable[[int], None] | None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> ReplyOutcome:
         if on_start is not None:
             # The UI shows the reply's own message from here on.
             on_start(target.id)
-        options = {k: v for k, v in conversation.options.items() if v is not None} or None
-        saver = _GrowingSave(self._store, target.id, self._save_interval, target.content)
+        request = request_from(conversation.options)
+        saver = _GrowingSave(self._store, target.id, self._save_interval, target.content, target.parts)
         metrics: Metrics | None = None
         done_reason = ""
+        splitter = ThinkSplitter()
+        clock = ThinkingClock()
+
+        def take(answer: str, thinking: str) -> None:
+            if thinking:
+                clock.saw_thinking()
+                saver.grow("", thinking)
+                if on_thinking is not None:
+                    on_thinking(thinking)
+            if answer:
+                clock.saw_answer()
+                saver.grow(answer)
+                on_delta(answer)
+
         loop = self.tools(conversation) if self.tools is not None else None
         if loop is not None:
             # Tool calls and results are saved as the reply's parts as soon as they change.
-            loop.listeners.append(lambda parts: self._save_parts(target.id, parts))
-            stream = loop.stream(conversation.model, history, options)
+            loop.listeners.append(lambda parts: self._save_parts(target.id, saver.with_parts(parts)))
+            stream = loop.stream(conversation.model, history, request.options)
         else:
-            stream = self._client.chat(conversation.model, history, options=options)
+            stream = self._client.chat(
+                conversation.model,
+                history,
+                options=request.options,
+                think=request.think,
+                format=request.format,
+            )
         try:
             finished = False
             async for chunk in stream:
-                if chunk.content:
-                    saver.grow(chunk.content)
-                    on_delta(chunk.content)
+                # Content may carry <think> itself (models the server does not split).
+                split = splitter.feed(chunk.content) if chunk.content else None
+                take(split.answer if split else "", chunk.thinking + (split.thinking if split else ""))
                 if chunk.done:
+                    rest = splitter.finish()
+                    take(rest.answer, rest.thinking)
                     metrics = chunk.metrics
                     done_reason = chunk.done_reason
                     finished = True
@@ -304,6 +354,9 @@ class ChatService:
                 with contextlib.suppress(Exception):
                     await aclose()
         stored = metrics_dict(metrics, done_reason) if metrics else {}
+        if saver.thinking:
+            clock.saw_answer()
+            stored["thinking_seconds"] = round(clock.seconds(), 1)
         if not self._finish(saver, target.id, status=Status.COMPLETE, error="", metrics=stored):
             return ReplyOutcome(target.id, saver.text, Status.STOPPED, metrics, None)
         return ReplyOutcome(target.id, saver.text, Status.COMPLETE, metrics, None)
@@ -316,7 +369,8 @@ class ChatService:
         """The last write of a reply; False when its conversation was deleted meanwhile."""
         saver.cancel_timer()
         try:
-            self._store.update_message(message_id, content=saver.text, **fields)
+            parts = saver.parts() if saver.thinking else None
+            self._store.update_message(message_id, content=saver.text, parts=parts, **fields)
         except NotFound:
             return False
         return True

@@ -279,17 +279,25 @@ class MessagesMixin(Database):
         status: Status | str | None = None,
         metrics: dict[str, Any] | None = None,
         error: str | None = None,
+        parts: Sequence[Part] | None = None,
     ) -> None:
+        """parts (when given) replace the message's parts in the same transaction as the text."""
         if status is not None and status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         fields: dict[str, Any] = {"content": content, "error": error}
         fields["status"] = None if status is None else Status(status).value
         fields["metrics"] = None if metrics is None else dumps(metrics)
         changes = {k: v for k, v in fields.items() if v is not None}
-        if not changes:
+        if not changes and parts is None:
             return
         with self._write() as conn:
-            set_columns(conn, "messages", message_id, changes, message_missing(message_id))
+            if changes:
+                set_columns(conn, "messages", message_id, changes, message_missing(message_id))
+            if parts is not None:
+                if conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
+                    raise NotFound(message_missing(message_id))
+                conn.execute("DELETE FROM message_parts WHERE message_id = ?", (message_id,))
+                self._insert_parts(conn, message_id, parts)
             conn.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id ="
                 " (SELECT conversation_id FROM messages WHERE id = ?)",
