@@ -26,6 +26,7 @@ from desktop.ui.controllers.chat_controller import ChatController
 from desktop.ui.controllers.connection_controller import ConnectionController
 from desktop.ui.controllers.hardware_controller import HardwareController
 from desktop.ui.controllers.models_controller import ModelsController
+from desktop.ui.controllers.servers_controller import ServersController
 from desktop.ui.main_window import MainWindow
 from desktop.ui.single_instance import NotAnswering, SingleInstance, claim_or_forward
 from desktop.ui.tray_integration import TrayIntegration
@@ -45,6 +46,7 @@ class Desk:
         self.session = Session(self.settings, in_flight=tasks.server_tasks)
         self.connection = ConnectionController(self.session)
         self.chat = ChatController(store, self.session)
+        self.servers = ServersController(self.session)  # the saved servers besides the local one
         self.banner = BannerController(self.chat, self.connection)
         self.models = ModelsController(self.session.client, embedded=False)
         self.hardware = HardwareController()
@@ -77,6 +79,8 @@ class Desk:
         chat.conversation_opened.connect(page.show_conversation)
         chat.conversation_opened.connect(self._on_conversation_opened)
         chat.models_offered.connect(page.set_models)
+        chat.server_models_offered.connect(page.set_server_models)
+        page.server_model_chosen.connect(chat.set_server_model)
         chat.search_finished.connect(sidebar.show_results)
         sidebar.new_requested.connect(chat.new_conversation)
         sidebar.conversation_selected.connect(chat.open)
@@ -106,6 +110,7 @@ class Desk:
         chat.messages_removed.connect(page.remove_messages_from)
         chat.reply_started.connect(page.begin_stream)
         chat.reply_delta.connect(page.stream_delta)
+        chat.reply_thinking.connect(page.stream_thinking)
         chat.generating_changed.connect(page.set_generating)
         chat.generating_changed.connect(window.set_generating)
         chat.prompt_restored.connect(page.set_prompt)
@@ -148,6 +153,7 @@ class Desk:
             self.window.show()
         self.chat.open_latest()
         self.connection.start()
+        self.servers.start()
         self.hardware.refresh()
         self.welcome.maybe_show()
         if self.welcome.dialog is not None:  # its button follows the download it started
@@ -173,8 +179,8 @@ class Desk:
 
     async def aclose(self) -> None:
         self._quitting = True
-        for closer in (self.chat.aclose, self.tray.aclose, self.models.aclose, self.hardware.aclose,
-                       self.connection.aclose, self.session.aclose):
+        for closer in (self.chat.aclose, self.servers.aclose, self.tray.aclose, self.models.aclose,
+                       self.hardware.aclose, self.connection.aclose, self.session.aclose):
             try:
                 await closer()
             except Exception:  # noqa: BLE001 - shutting down: close the rest anyway

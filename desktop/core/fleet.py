@@ -9,8 +9,10 @@ ServerManager owns). Only `/api/tags` + `/api/show` (Ollama) or `/v1/models` (+ 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from desktop.core.backends import BackendKind, ChatBackend, KeyRejected
@@ -57,6 +59,9 @@ class Fleet:
         self._entries: dict[str, _Entry] = {}
         self._listeners: list[Listener] = []
         self._closing: set[asyncio.Task[None]] = set()
+        # Keyring reads block (D-Bus): where they run. None = the loop's default executor; the UI
+        # gives its own pool (qasync's default one must not outlive the app).
+        self.executor: Executor | None = None
 
     # ------------------------------------------------------------------ what is known
     def statuses(self) -> list[ServerStatus]:
@@ -91,7 +96,8 @@ class Fleet:
         """Follow the saved list: new servers get a backend (keys read in a worker thread),
         removed or edited ones are closed once their streams are done, then every server
         is checked."""
-        saved = await asyncio.to_thread(self.book.all)
+        loop = asyncio.get_running_loop()
+        saved = self.book.all()
         wanted = {s.id: s for s in saved}
         for server_id in list(self._entries):
             entry = self._entries[server_id]
@@ -100,7 +106,9 @@ class Fleet:
                 self._later(entry.backend.aclose())
         for server in saved:
             if server.id not in self._entries:
-                backend = await asyncio.to_thread(self.book.backend, server, timeouts=self.timeouts)
+                backend = await loop.run_in_executor(
+                    self.executor, functools.partial(self.book.backend, server, timeouts=self.timeouts)
+                )
                 self._entries[server.id] = _Entry(
                     server, backend, ServerStatus(server, ServerState.CONNECTING)
                 )
@@ -163,3 +171,28 @@ class Fleet:
             if entry.task is not None:
                 entry.task.cancel()
         await asyncio.gather(*(e.backend.aclose() for e in entries), *self._closing, return_exceptions=True)
+
+
+@dataclass(frozen=True)
+class ModelGroup:
+    """One server's part of the model picker."""
+
+    server_id: str  # "" = the local server
+    name: str
+    kind: BackendKind
+    state: ServerState
+    message: str
+    models: tuple[ModelInfo, ...]
+
+
+def model_groups(
+    fleet: Fleet, *, local_name: str, local_state: ServerState, local_models: tuple[ModelInfo, ...]
+) -> list[ModelGroup]:
+    """The local server first, then every saved server in the order they were added."""
+    groups = [ModelGroup("", local_name, BackendKind.OLLAMA, local_state, "", local_models)]
+    for status in fleet.statuses():
+        server = status.server
+        groups.append(
+            ModelGroup(server.id, server.name, server.kind, status.state, status.message, status.models)
+        )
+    return groups

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, switch_version, title_from
+from desktop.core.fleet import model_groups
 from desktop.core.messages import Role, Status
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
 from desktop.core.server_manager import ServerState
@@ -44,6 +45,7 @@ class ChatController(QObject):
     messages_removed = Signal(int)  # this message id and every later one
     reply_started = Signal(object)  # Message (status "streaming")
     reply_delta = Signal(str)
+    reply_thinking = Signal(str)  # more of a reasoning model's thinking (before its answer)
     reply_finished = Signal(object)  # Message, in its final state
     generating_changed = Signal(bool)
     prompt_restored = Signal(str)  # Stop before any text: the prompt goes back into the composer
@@ -52,6 +54,8 @@ class ChatController(QObject):
     server_unreachable = Signal(str)
     search_finished = Signal(list, str)  # list[SearchHit], query
     models_offered = Signal(list, str)  # chat-capable model names, the one to show as chosen
+    # With saved servers (#15): list[fleet.ModelGroup], the chosen server id ("" = local), model.
+    server_models_offered = Signal(list, str, str)
     send_refused = Signal(str)  # a SendRefusal value; the text is kept
 
     def __init__(self, store: Store, session: Session, parent: QObject | None = None) -> None:
@@ -67,6 +71,9 @@ class ChatController(QObject):
         self._replacing = 0  # a reply being regenerated: its view makes way for the new version
         self._edited_id = 0  # a user message being edited: its view makes way for the new text
         self._unsubscribe = session.subscribe(self._on_session)
+        self._unsubscribe_fleet = session.fleet.subscribe(lambda _server_id: self.offer_models())
+        self._draft_server = ""  # the server a new conversation goes to (the picker's last choice)
+        self._draft_model = ""  # ... and its model there
 
     # ----- state -----
 
@@ -93,6 +100,17 @@ class ChatController(QObject):
         """Tell the model picker what it lists and which model this conversation uses."""
         chosen = self._current.model if self._current and self._current.model else ""
         self.models_offered.emit(list(self._session.chat_models), chosen or self._session.default_model)
+        if self._session.fleet.statuses():
+            server = self._current.server if self._current else self._draft_server
+            if self._current is None and self._draft_server:
+                chosen = self._draft_model
+            groups = model_groups(
+                self._session.fleet,
+                local_name=self.tr("This computer"),
+                local_state=self._session.state,
+                local_models=self._session.models,
+            )
+            self.server_models_offered.emit(groups, server, chosen or self._session.default_model)
 
     def reload_conversations(self) -> None:
         self.conversations_changed.emit(self._store.conversations())
@@ -152,6 +170,19 @@ class ChatController(QObject):
             self._current = self._store.conversation(self._current.id)
         self._session.choose_default_model(model)
 
+    def set_server_model(self, server_id: str, model: str) -> None:
+        """The grouped picker chose `model` on a server ("" = local): this conversation talks to
+        it from now on, and new conversations start there."""
+        self._draft_server = server_id
+        if self._current is not None and self._current.id:
+            self._store.update_conversation(self._current.id, server=server_id, model=model)
+            self._current = self._store.conversation(self._current.id)
+        if not server_id:
+            self.set_model(model)
+        else:
+            self._draft_model = model
+            self.offer_models()
+
     def set_options(self, system: str, options: dict[str, Any]) -> None:
         if self._current is None:
             self._current = self._create("")
@@ -163,8 +194,11 @@ class ChatController(QObject):
         self.search_finished.emit(hits, query)
 
     def _create(self, first_text: str) -> Conversation:
+        remote = bool(self._draft_server and self._draft_model)
         conversation = self._store.create_conversation(
-            title=title_from(first_text, SIDEBAR_TITLE_LENGTH), model=self._session.default_model
+            title=title_from(first_text, SIDEBAR_TITLE_LENGTH),
+            model=self._draft_model if remote else self._session.default_model,
+            server=self._draft_server if remote else "",
         )
         self.reload_conversations()
         return conversation
@@ -186,7 +220,7 @@ class ChatController(QObject):
             self._store.update_conversation(self._current.id, title=title_from(text, SIDEBAR_TITLE_LENGTH))
             self.reload_conversations()
         default = self._session.default_model
-        if default and self._current.model != default:
+        if default and not self._current.server and self._current.model != default:
             self._store.update_conversation(self._current.id, model=default)
         self._current = self._store.conversation(self._current.id)
         message = self._store.add_message(self._current.id, Role.USER, text)
@@ -274,21 +308,35 @@ class ChatController(QObject):
         self._replacing = regenerate_id
         # The client in use now: a server switch later does not cut this reply (the session
         # closes the old client once the runner's tasks have ended).
-        service = ChatService(self._session.client, self._store)
+        backend = self._session.backend_for(self._current.server)
+        if backend is None:
+            self.failed.emit(
+                self.tr("The server of this conversation was removed; choose a model in the list.")
+            )
+            return
+        service = ChatService(backend, self._store)  # type: ignore[arg-type]  # a ChatBackend streams alike
         coro: Any
         if edit is not None:
             self._edited_id = edit[0]
             coro = service.edit(
-                edit[0], edit[1], on_delta=self._on_delta, on_start=self._on_start, on_edited=self._on_edited
+                edit[0],
+                edit[1],
+                on_delta=self._on_delta,
+                on_start=self._on_start,
+                on_edited=self._on_edited,
+                on_thinking=self.reply_thinking.emit,
             )
         elif regenerate_id:
-            coro = service.regenerate(regenerate_id, on_delta=self._on_delta, on_start=self._on_start)
+            coro = service.regenerate(
+                regenerate_id, on_delta=self._on_delta, on_start=self._on_start, on_thinking=self.reply_thinking.emit
+            )
         else:
             coro = service.reply(
                 self._current.id,
                 on_delta=self._on_delta,
                 on_start=self._on_start,
                 continue_message_id=continue_id,
+                on_thinking=self.reply_thinking.emit,
             )
         self._task = self._tasks.start(coro, on_finished=self._on_done)
         self.generating_changed.emit(True)
@@ -297,6 +345,10 @@ class ChatController(QObject):
         """Why a send cannot go out now (None = it can): the typed text stays in the composer."""
         if not self._session.default_model and not (self._current and self._current.model):
             return SendRefusal.NO_MODEL
+        server = self._current.server if self._current else self._draft_server
+        if server:
+            status = self._session.fleet.status(server)
+            return SendRefusal.OFFLINE if status is None or status.state == ServerState.OFFLINE else None
         if self._session.state == ServerState.OFFLINE:
             return SendRefusal.OFFLINE
         return None
@@ -351,10 +403,17 @@ class ChatController(QObject):
             return
         outcome = task.result()
         self._emit_final(outcome.message_id)
+        if outcome.error is not None and self._current is not None and self._current.server:
+            # A saved server failed a reply: check it now, so the picker shows if it is gone.
+            self._tasks.start(self._session.fleet.refresh(self._current.server))
         if isinstance(outcome.error, ModelNotFound) and self._current is not None:
             self.model_missing.emit(self._current.model)
         elif isinstance(outcome.error, ServerUnavailable):
-            self.server_unreachable.emit(str(outcome.error))
+            if self._current is not None and self._current.server:
+                self._session.fleet.mark_offline(self._current.server, str(outcome.error))
+                self.failed.emit(str(outcome.error))  # the local server's banner is not about this one
+            else:
+                self.server_unreachable.emit(str(outcome.error))
         elif isinstance(outcome.error, OllamaError):
             self.failed.emit(str(outcome.error))
 
@@ -370,4 +429,5 @@ class ChatController(QObject):
 
     async def aclose(self) -> None:
         self._unsubscribe()
+        self._unsubscribe_fleet()
         await self._tasks.aclose()

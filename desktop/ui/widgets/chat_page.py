@@ -6,6 +6,7 @@ It only renders and reports what the user asked for; the ChatController does the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -43,6 +44,7 @@ class ChatPage(QWidget):
     send_requested = Signal(str)
     stop_requested = Signal()
     model_chosen = Signal(str)
+    server_model_chosen = Signal(str, str)  # server id ("" = local), model: the grouped picker (#15)
     settings_requested = Signal()
     retry_requested = Signal()
     banner_action_requested = Signal()
@@ -263,6 +265,10 @@ class ChatPage(QWidget):
         if self._streaming is not None:
             self._streaming.append_delta(text)
 
+    def stream_thinking(self, text: str) -> None:
+        if self._streaming is not None:
+            self._streaming.append_thinking(text)
+
     def streaming_view(self) -> MessageView | None:
         return self._streaming
 
@@ -310,6 +316,12 @@ class ChatPage(QWidget):
         index = self.model_picker.findData(current)
         self.model_picker.setCurrentIndex(max(0, index))
 
+    def set_server_models(self, groups: Sequence[Any], server: str, model: str) -> None:
+        """Every server's models, grouped (desktop.ui.widgets.model_groups)."""
+        from desktop.ui.widgets.model_groups import fill_grouped
+
+        fill_grouped(self.model_picker, groups, server, model)
+
     def current_model(self) -> str:
         return str(self.model_picker.currentData() or "")
 
@@ -338,7 +350,10 @@ class ChatPage(QWidget):
 
     def _on_model_activated(self, _index: int) -> None:
         model = self.current_model()
-        if model:
+        server = self.model_picker.currentData(int(Qt.ItemDataRole.UserRole) + 1)
+        if model and server is not None:
+            self.server_model_chosen.emit(str(server), model)
+        elif model:
             self.model_chosen.emit(model)
 
     def _on_send(self) -> None:
