@@ -16,9 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.attachments import attachments, images
 from desktop.core.messages import UNFINISHED, Role, Status
 from desktop.core.store import Message
+from desktop.ui.widgets.image_strip import MediaStrip
 from desktop.ui.widgets.message_body import MessageBody, flash_copied
+from desktop.ui.widgets.thinking_block import ThinkingBlock
 from desktop.ui.widgets.version_switcher import VersionSwitcher
 
 # About 30 renders a second at most while a reply streams.
@@ -64,6 +67,8 @@ class MessageView(QFrame):
         self.body = MessageBody(self.tr("Copy"), self)
         self.body.setAccessibleName(self.tr("Message text"))
         self.body.link_requested.connect(self._open_link)
+        self.thinking = ThinkingBlock(self)  # a reasoning model's thought, folded above the answer
+        self.media = MediaStrip(self)  # the message's images and attached files
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusLabel")
         self.status_label.setWordWrap(True)
@@ -111,6 +116,8 @@ class MessageView(QFrame):
         self._layout.setContentsMargins(12, 8, 12, 6)
         self._layout.setSpacing(4)
         self._layout.addLayout(head)
+        self._layout.addWidget(self.thinking)
+        self._layout.addWidget(self.media)
         self._layout.addWidget(self.body)
         self._layout.addWidget(self.footer)
         self.set_message(message)
@@ -146,6 +153,8 @@ class MessageView(QFrame):
     def set_message(self, message: Message) -> None:
         self._message = message
         self._text = message.content
+        self.thinking.set_message(message)
+        self.media.set_items(images(message), attachments(message))
         self._timer.stop()
         if not self._deferred:
             self._render()
@@ -156,9 +165,16 @@ class MessageView(QFrame):
         first = not self._text
         self._text += text
         if first:
+            self.thinking.answer_started()
             self._update_chrome()  # "Loading the model…" becomes "Writing…"
         if not self._timer.isActive():
             self._timer.start()
+
+    def append_thinking(self, text: str) -> None:
+        """More of the model's thinking (streamed before the answer)."""
+        self.thinking.append(text)
+        if not self._text:
+            self.status_label.setText(self.tr("Thinking…"))
 
     def flush(self) -> None:
         self._timer.stop()

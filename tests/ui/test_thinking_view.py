@@ -1,0 +1,113 @@
+"""A reasoning model's reply on screen: the thinking streams into a folded block above the
+answer ("Thought for N s"), opens on a click, stays out of the answer's text, and looks the
+same after the conversation is opened again. The whole app against a replayed Ollama stream."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.core.messages import ThinkingPart
+from desktop.core.store import Store
+from tests.support.fault_server import FaultServer
+from tests.ui.test_chat_window import FINAL, MODEL, last_message, reply_is, send, serve_basics
+
+THOUGHT = ["The user greets me. ", "I should greet back ", "politely."]
+ANSWER = ["Hello", " there", "! 你好"]
+
+
+def line(content: str = "", thinking: str = "") -> dict[str, Any]:
+    return {
+        "model": MODEL,
+        "message": {"role": "assistant", "content": content, "thinking": thinking},
+        "done": False,
+    }
+
+
+@pytest.fixture
+def desk(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, fault_server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    from desktop.app import Desk
+
+    serve_basics(fault_server)
+    lines = [*(line(thinking=t) for t in THOUGHT), *(line(a) for a in ANSWER), FINAL]
+    fault_server.route("POST", "/api/chat", lines=lines, delay=0.25)
+    monkeypatch.setenv("OLLAMA_HOST", fault_server.url)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    store = Store.open_default()
+    store.set_setting("welcome.shown", True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    desk = Desk(app, store, [])
+    desk.start(argparse.Namespace(quick_ask=None))
+    qtbot.waitUntil(lambda: desk.page.model_picker.findData(MODEL) >= 0, timeout=10000)
+    try:
+        yield desk
+    finally:
+        task = asyncio.ensure_future(desk.aclose(), loop=qloop)
+        qtbot.waitUntil(task.done, timeout=10000)
+        desk.window.close()
+        desk.window.deleteLater()
+
+
+def test_thinking_streams_into_a_folded_block_above_the_answer(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    desk.window.resize(900, 700)
+    desk.window.show()
+    send(desk, "Hi")
+    qtbot.waitUntil(lambda: desk.page.streaming_view() is not None, timeout=10000)
+    view = desk.page.streaming_view()
+    # While it thinks: the block is on screen with a live title, the answer still empty.
+    qtbot.waitUntil(
+        lambda: view.thinking.isVisibleTo(view) and "Thinking" in view.thinking.toggle.text(), timeout=10000
+    )
+    assert view.body.toPlainText().strip() == ""
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=20000)
+
+    reply = last_message(desk)
+    assert reply.content == "Hello there! 你好"
+    assert reply.parts == (ThinkingPart("".join(THOUGHT)),)
+    view = desk.page.view_for(reply.id)
+    assert view is not None
+    assert view.shown_text() == "Hello there! 你好"  # the answer's text has no thinking in it
+    assert view.thinking.toggle.text().startswith("Thought for")
+    assert view.thinking.isVisibleTo(view) and not view.thinking.body.isVisibleTo(view)
+    # Above the answer.
+    assert view.thinking.geometry().bottom() <= view.body.geometry().top()
+    closed_height = view.thinking.height()
+
+    qtbot.mouseClick(view.thinking.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.thinking.body.isVisibleTo(view), timeout=3000)
+    assert "I should greet back politely." in view.thinking.shown_text()
+    qtbot.waitUntil(lambda: view.thinking.height() > closed_height, timeout=3000)
+    image = view.thinking.body.grab().toImage()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+    assert len(colours) > 2, "the open thinking block is blank"
+
+    # Opened again from the store: the same block, folded, with the stored time.
+    desk.chat.open(desk.chat.current.id)
+    qtbot.waitUntil(
+        lambda: desk.page.view_for(reply.id) is not None and desk.page.view_for(reply.id) is not view,
+        timeout=5000,
+    )
+    again = desk.page.view_for(reply.id)
+    assert again.shown_text() == "Hello there! 你好"
+    assert again.thinking.text() == "".join(THOUGHT)
+    assert again.thinking.toggle.text() == view.thinking.toggle.text()
+    # The next turn sends the answer only, never the thinking.
+    qtbot.waitUntil(lambda: not desk.chat.generating, timeout=5000)
+    send(desk, "And again")
+    qtbot.waitUntil(
+        lambda: len([r for r in fault_server.requests if r.path == "/api/chat"]) >= 2, timeout=10000
+    )
+    chats = [r.json() for r in fault_server.requests if r.path == "/api/chat"]
+    assert chats[1]["messages"][1] == {"role": "assistant", "content": "Hello there! 你好"}
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=20000)
