@@ -200,6 +200,62 @@ def _v6_conversation_server(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE conversations ADD COLUMN server TEXT NOT NULL DEFAULT ''")
 
 
+def _v7_knowledge_bases(conn: sqlite3.Connection) -> None:
+    # Knowledge bases (#17, desktop/core/documents). A chunk's vector is a float16 blob of the
+    # collection's dimension; its text is indexed for keywords in kb_terms as written by
+    # documents/terms.py (CJK as unigrams + bigrams: trigram cannot match 西湖 or 茶), filled by
+    # the indexer in the chunk's own transaction. (file_id, position) is unique so an index
+    # resumed after a crash can neither duplicate nor skip a chunk.
+    run_script(
+        conn,
+        """
+        CREATE TABLE kb_collections (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            embed_model TEXT NOT NULL DEFAULT '',
+            dimension INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE kb_sources (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES kb_collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            watched INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (collection_id, path)
+        );
+        CREATE TABLE kb_files (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES kb_collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL DEFAULT 0,
+            mtime REAL NOT NULL DEFAULT 0,
+            sha256 TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending',
+            error TEXT NOT NULL DEFAULT '',
+            chunk_count INTEGER NOT NULL DEFAULT 0,
+            indexed_at REAL NOT NULL DEFAULT 0,
+            UNIQUE (collection_id, path)
+        );
+        CREATE TABLE kb_chunks (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES kb_files(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            page INTEGER NOT NULL DEFAULT 0,
+            heading TEXT NOT NULL DEFAULT '',
+            start INTEGER NOT NULL DEFAULT 0,
+            end INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL,
+            vector BLOB,
+            UNIQUE (file_id, position)
+        );
+        CREATE VIRTUAL TABLE kb_terms USING fts5(terms, tokenize='unicode61 remove_diacritics 2');
+        CREATE TRIGGER kb_chunks_terms_delete AFTER DELETE ON kb_chunks BEGIN
+            DELETE FROM kb_terms WHERE rowid = old.id;
+        END;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_conversation_uuid,
@@ -207,5 +263,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_versions_and_parts,
     _v5_thread_flags,
     _v6_conversation_server,
+    _v7_knowledge_bases,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
