@@ -1,7 +1,8 @@
 """Images on the real engine. No vision model (GGUF + mmproj projector) can be had offline
-here, so the payload path is tested with the projector-less starter model: Ollama's 400
-for a model without vision, base64 checked first with Go's wording, on chat, generate and
-/v1, and through the app's own client (which sends `images` as Ollama does)."""
+here, so the payload path is tested with the projector-less starter model (Ollama's 400 for
+a model without vision, base64 checked first with Go's wording, on chat, generate and the
+app's own client) and the projector path with a forged projector: /api/create and hf.co
+pulls take it, show reports vision, and llama.cpp's CLIP loader receives it."""
 
 from __future__ import annotations
 

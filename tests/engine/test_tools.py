@@ -130,3 +130,33 @@ def test_official_client_with_tools(engine_url: str) -> None:
     )
     assert not any(p.message.tool_calls for p in streamed)
     assert "".join(p.message.content or "" for p in streamed)
+
+
+def test_hostile_tool_schemas_never_break_the_turn(engine_url: str) -> None:
+    # Quotes and newlines in names, broken patterns, unknown types, dangling $refs: the
+    # grammar is built from them, and the turn still ends with a well-formed reply.
+    odd = [
+        {
+            "name": 'x"\n:',
+            "parameters": {"type": "object", "properties": {'a"b': {"type": "string", "pattern": "(((("}}},
+        },
+        {"name": "y", "parameters": {"type": "nonsense"}},
+        {"name": "z", "parameters": {"type": "object", "properties": {"a": {"$ref": "#/nowhere"}}}},
+    ]
+    body = {
+        "model": MODEL,
+        "messages": [{"role": "user", "content": "Use a tool"}],
+        "tools": [{"type": "function", "function": f} for f in odd],
+        "stream": False,
+        "options": {"num_predict": 8, "temperature": 0, "seed": 1},
+    }
+    response = httpx.post(engine_url + "/api/chat", json=body, timeout=120)
+    assert response.status_code in (200, 400), response.text
+    reply = response.json()
+    if response.status_code == 200:
+        assert reply["done"] is True
+        for call in reply["message"].get("tool_calls", []):
+            assert call["function"]["name"] in ('x"\n:', "y", "z")
+    else:
+        assert reply["error"]
+    assert httpx.get(engine_url + "/api/version").status_code == 200
