@@ -21,6 +21,7 @@ from desktop.core.session import Session, SessionEvent
 from desktop.core.settings import Settings
 from desktop.core.store import Conversation, Store, StoreError
 from desktop.ui import app_icon, i18n, markdown, pyside_fix, tasks, theme
+from desktop.ui.chat_capabilities import ComposerCapabilities
 from desktop.ui.controllers.banner_controller import BannerController
 from desktop.ui.controllers.chat_controller import ChatController
 from desktop.ui.controllers.connection_controller import ConnectionController
@@ -91,6 +92,8 @@ class Desk:
         window.new_chat_action.triggered.connect(chat.new_conversation)
         window.quit_action.triggered.connect(self.request_quit)
         page.send_requested.connect(chat.send)
+        page.composer_box.send_with_parts_requested.connect(chat.send)
+        self.composer_capabilities = ComposerCapabilities(chat, self.session, page.composer_box.attachments)
         page.stop_requested.connect(chat.stop)
         page.model_chosen.connect(chat.set_model)
         page.settings_requested.connect(self._edit_conversation_options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, switch_version, title_from
 from desktop.core.fleet import model_groups
-from desktop.core.messages import Role, Status
+from desktop.core.messages import Part, Role, Status
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
 from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
@@ -205,7 +206,8 @@ class ChatController(QObject):
 
     # ----- replies -----
 
-    def send(self, text: str) -> None:
+    def send(self, text: str, parts: Sequence[Part] = ()) -> None:
+        """parts: what the user attached (images, text files), kept with the message."""
         if self.generating or not text.strip():
             return
         refusal = self._refusal()
@@ -223,7 +225,7 @@ class ChatController(QObject):
         if default and not self._current.server and self._current.model != default:
             self._store.update_conversation(self._current.id, model=default)
         self._current = self._store.conversation(self._current.id)
-        message = self._store.add_message(self._current.id, Role.USER, text)
+        message = self._store.add_message(self._current.id, Role.USER, text, parts=tuple(parts))
         self.message_added.emit(message)
         self._start(restore=(message.id, text))
 
@@ -328,7 +330,10 @@ class ChatController(QObject):
             )
         elif regenerate_id:
             coro = service.regenerate(
-                regenerate_id, on_delta=self._on_delta, on_start=self._on_start, on_thinking=self.reply_thinking.emit
+                regenerate_id,
+                on_delta=self._on_delta,
+                on_start=self._on_start,
+                on_thinking=self.reply_thinking.emit,
             )
         else:
             coro = service.reply(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop.ui.widgets.attachment_tray import AttachmentTray
 
 # A waiting message is shown up to this many characters.
 QUEUED_PREVIEW = 80
@@ -14,6 +18,24 @@ class Composer(QPlainTextEdit):
     """Enter sends, Shift+Enter starts a new line."""
 
     submitted = Signal()
+    files_dropped = Signal(list)  # list[Path]: local files pasted or dropped in
+    image_pasted = Signal(QImage)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt's name
+        return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
+        # Files and pictures become attachments, never their path or bytes as text.
+        local = [Path(url.toLocalFile()) for url in source.urls() if url.isLocalFile()]
+        if local:
+            self.files_dropped.emit(local)
+            return
+        if source.hasImage():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.image_pasted.emit(image)
+                return
+        super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
@@ -29,6 +51,7 @@ class ComposerBox(QWidget):
     each waits for the reply before it. Stop brings the waiting ones back into the box."""
 
     send_requested = Signal(str)
+    send_with_parts_requested = Signal(str, list)  # the text and its attachments (list[Part])
     stop_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -44,6 +67,9 @@ class ComposerBox(QWidget):
         self.composer.setFixedHeight(84)
         self.composer.submitted.connect(self.send)
         self.composer.installEventFilter(self)
+        self.attachments = AttachmentTray(self)
+        self.composer.files_dropped.connect(self.attachments.add_paths)
+        self.composer.image_pasted.connect(self.attachments.add_image)
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setDefault(True)
@@ -68,6 +94,7 @@ class ComposerBox(QWidget):
         layout.setContentsMargins(16, 4, 16, 10)
         layout.setSpacing(4)
         layout.addLayout(queue_row)
+        layout.addWidget(self.attachments)
         layout.addLayout(row)
         self._update()
 
@@ -95,6 +122,18 @@ class ComposerBox(QWidget):
 
     def send(self) -> None:
         text = self.composer.toPlainText().strip()
+        parts = self.attachments.parts()
+        if parts:
+            # Attachments go with this message only: they never wait in the queue.
+            if self._generating:
+                self.attachments.say(self.tr("Wait for the reply to end to send attachments, or stop it."))
+            elif not text:
+                self.attachments.say(self.tr("Type what you want to know about the attachments."))
+            else:
+                self.composer.clear()
+                self.attachments.clear()
+                self.send_with_parts_requested.emit(text, parts)
+            return
         if not text:
             return
         self.composer.clear()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.attachments import TextAttachment
 from desktop.core.messages import ImagePart
+from desktop.ui import theme
 
 THUMB = 96
 
@@ -94,7 +95,7 @@ class FileChip(QWidget):
         self.setObjectName("fileChip")
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setText(f"📄 {name}")
+        self.label.setText(name)
         self.label.setToolTip(detail)
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 2, 2)
@@ -109,7 +110,9 @@ class FileChip(QWidget):
             self.remove_button.setAccessibleName(self.tr("Remove %1").replace("%1", name))
             self.remove_button.clicked.connect(self.removed)
             row.addWidget(self.remove_button)
-        self.setStyleSheet("#fileChip { border: 1px solid palette(mid); border-radius: 10px; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        border = theme.colours().field_border
+        self.setStyleSheet(f"#fileChip {{ border: 1px solid {border}; border-radius: 10px; }}")
 
 
 class MediaStrip(QWidget):
@@ -138,14 +141,12 @@ class MediaStrip(QWidget):
         self.thumbnails, self.chips, self._items = [], [], []
         position = 0
         for index, part in enumerate(images):
-            thumb = Thumbnail(part, self)
-            self.thumbnails.append(thumb)
             if self._removable:
                 box = QWidget(self)
                 col = QVBoxLayout(box)
                 col.setContentsMargins(0, 0, 0, 0)
                 col.setSpacing(0)
-                thumb.setParent(box)
+                thumb = Thumbnail(part, box)
                 col.addWidget(thumb)
                 remove = QToolButton(box)
                 remove.setText(self.tr("Remove"))
@@ -154,10 +155,14 @@ class MediaStrip(QWidget):
                 remove.clicked.connect(lambda _=False, i=index: self.image_removed.emit(i))
                 col.addWidget(remove)
                 self._row.insertWidget(position, box)
+                box.show()
                 self._items.append(box)
             else:
+                thumb = Thumbnail(part, self)
                 self._row.insertWidget(position, thumb)
+                thumb.show()
                 self._items.append(thumb)
+            self.thumbnails.append(thumb)
             position += 1
         for index, file in enumerate(files):
             chip = FileChip(
@@ -170,11 +175,12 @@ class MediaStrip(QWidget):
             self.chips.append(chip)
             self._items.append(chip)
             self._row.insertWidget(position, chip)
+            chip.show()
             position += 1
         self.setVisible(bool(images or files))
 
     def names(self) -> list[str]:
         """What the strip shows, in order: image names, then file names."""
         return [t.part.name for t in self.thumbnails] + [
-            c.label.text().removeprefix("📄 ") for c in self.chips
+            c.label.text() for c in self.chips
         ]
