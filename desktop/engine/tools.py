@@ -157,22 +157,27 @@ def history(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> list
     else:
         out.append({"role": "system", "content": prompt})
     for message in messages:
-        role, content = message["role"], str(message.get("content") or "")
-        if role == "assistant" and message.get("tool_calls"):
-            calls = [
-                CALL_LEAD
-                + json.dumps({"tool": c["function"]["name"], "arguments": c["function"]["arguments"]})
-                for c in message["tool_calls"]
-            ]
-            out.append({"role": "assistant", "content": "\n".join(filter(None, [content, *calls]))})
-        elif role == "assistant" and content:
-            out.append({"role": "assistant", "content": TEXT_LEAD + content})
-        elif role == "tool":
-            name = message.get("tool_name") or "the tool"
-            out.append({"role": "user", "content": f"The tool {name} returned: {content}"})
+        if message["role"] == "assistant" and message.get("content") and not message.get("tool_calls"):
+            out.append({"role": "assistant", "content": TEXT_LEAD + str(message["content"])})
         else:
-            out.append({"role": role, "content": content})
+            out.append(plain_turn(message))
     return out
+
+
+def plain_turn(message: dict[str, Any]) -> dict[str, Any]:
+    """A turn for a template without tool syntax: calls written out, results as user turns
+    (such templates may refuse a `tool` role)."""
+    role, content = message["role"], str(message.get("content") or "")
+    if role == "assistant" and message.get("tool_calls"):
+        calls = [
+            CALL_LEAD + json.dumps({"tool": c["function"]["name"], "arguments": c["function"]["arguments"]})
+            for c in message["tool_calls"]
+        ]
+        return {"role": "assistant", "content": "\n".join(filter(None, [content, *calls]))}
+    if role == "tool":
+        name = message.get("tool_name") or "the tool"
+        return {"role": "user", "content": f"The tool {name} returned: {content}"}
+    return {"role": role, "content": content}
 
 
 @dataclass

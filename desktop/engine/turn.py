@@ -17,7 +17,7 @@ from desktop.engine import upstream
 from desktop.engine.options import Options, RequestError
 from desktop.engine.process import Child
 from desktop.engine.thinking import CLOSE, Think, ThinkSplitter, closed_prompt, opens_think, thinking_budget
-from desktop.engine.tools import CallReader, grammar, message_calls
+from desktop.engine.tools import CallReader, grammar, message_calls, plain_turn
 from desktop.engine.upstream import GenStats
 from desktop.engine.vision import message_images
 
@@ -74,8 +74,8 @@ def parse_messages(raw: Any, system: str) -> list[dict[str, Any]]:
 
 
 def template_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What a template without tool syntax is given: role and content only."""
-    return [{"role": m["role"], "content": m["content"]} for m in messages]
+    """What the template is given without tools: role and content, tool turns as text."""
+    return [plain_turn(m) for m in messages]
 
 
 def _answer_grammar(plan: Plan) -> tuple[Format, str | None]:

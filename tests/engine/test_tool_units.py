@@ -209,3 +209,24 @@ def test_openai_embeddings_base64_are_little_endian_floats() -> None:
     assert struct.unpack("<2f", packed) == (0.5, -1.0)
     assert out["usage"] == {"prompt_tokens": 2, "total_tokens": 2}
     assert json.loads(json.dumps(out))["object"] == "list"
+
+
+def test_tool_turns_without_tools_are_text() -> None:
+    from desktop.engine.turn import template_messages
+
+    shown = template_messages(
+        [
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [{"function": {"name": "calc", "arguments": {}}}],
+            },
+            {"role": "tool", "content": "4", "tool_name": "calc", "tool_call_id": "c1"},
+            {"role": "user", "content": "thanks", "images": ["QUJD"]},
+        ]
+    )
+    assert shown == [
+        {"role": "assistant", "content": 'Tool call: {"tool": "calc", "arguments": {}}'},
+        {"role": "user", "content": "The tool calc returned: 4"},
+        {"role": "user", "content": "thanks"},
+    ]
