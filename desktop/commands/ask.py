@@ -14,6 +14,7 @@ import os
 import sys
 from typing import TextIO
 
+from desktop.commands.ask_tools import ToolsUnknown, headless_loop
 from desktop.core.messages import Role
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError
@@ -30,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", metavar="URL", help="model server address (default: OLLAMA_HOST, else 127.0.0.1:11434)"
     )
+    parser.add_argument(
+        "--tools",
+        metavar="NAMES",
+        help="tools the model may call, e.g. calculator,time (see desktop.core.tools)",
+    )
+    parser.add_argument("--yes", action="store_true", help="let tools that would ask first (fetch) run")
 
 
 class _Failure(Exception):
@@ -41,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         prompt = _read_prompt(args.prompt)
         return asyncio.run(_ask(args, prompt, out))
-    except (_Failure, OllamaError) as err:
+    except (_Failure, OllamaError, ToolsUnknown) as err:
         out.end_line()
         print(str(err), file=sys.stderr)
         return 1
@@ -79,7 +86,10 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
         if args.system:
             messages.append(ChatMessage(Role.SYSTEM, args.system))
         messages.append(ChatMessage(Role.USER, prompt))
-        async with contextlib.aclosing(client.chat(model, messages)) as stream:
+        # The same tool loop as the app's chat; tool activity is reported on stderr.
+        tools = getattr(args, "tools", None)
+        stream = headless_loop(client, tools, args.yes).stream(model, messages) if tools else None
+        async with contextlib.aclosing(stream or client.chat(model, messages)) as stream:
             async for chunk in stream:
                 out.write(chunk.content)
     out.end_line()

@@ -149,11 +149,17 @@ def _read_text(path: Path) -> str:
     return text
 
 
-_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
+_DROPPED = re.compile(r"<(script|style|head)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_BLOCKS = "p|div|h[1-6]|li|ul|ol|tr|table|section|article|pre|blockquote"
+_BREAKS = re.compile(rf"<br\s*/?>|</?({_BLOCKS})\b[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]+>")
 
 
 def page_text(body: str) -> str:
-    return re.sub(r"[ \t\r\f\v]*\n\s*", "\n", html.unescape(_TAGS.sub(" ", body))).strip()
+    """A page's readable text: scripts and styles dropped, blocks on their own lines."""
+    text = _TAGS.sub("", _BREAKS.sub("\n", _DROPPED.sub(" ", body)))
+    lines = (" ".join(line.split()) for line in html.unescape(text).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def fetch_tool(timeout: float = 15.0) -> Tool:

@@ -1,0 +1,79 @@
+"""`python -m desktop ask --tools ...` as a real subprocess: the same loop headless, tool
+activity on stderr, the answer alone on stdout; a tool that asks runs only with --yes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.core.tools.test_tool_loop import call, line
+from tests.support.fault_server import FaultServer
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def ask(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OLLAMA_HOST": url, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "ask", "--model", "qwen3:latest", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_ask_with_tools_runs_the_calls_and_prints_only_the_answer(fault_server: FaultServer) -> None:
+    calls = [
+        call("calculator", {"expression": "23*19"}, 0),
+        call("current_time", {"timezone": "Asia/Shanghai"}, 1),
+    ]
+    fault_server.route("POST", "/api/chat", once=True, lines=[line(calls=calls), line(done=True)])
+    fault_server.route("POST", "/api/chat", once=True, lines=[line("23*19 = 437"), line(done=True)])
+    done = ask(fault_server.url, "--tools", "calc,time", "What is 23*19?")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "23*19 = 437\n"
+    assert '[tool] calculator {"expression": "23*19"}' in done.stderr
+    assert "[tool] calculator result: 437" in done.stderr
+    assert "[tool] current_time result:" in done.stderr and "UTC+0800" in done.stderr
+    sent = fault_server.requests[0].json()
+    assert [t["function"]["name"] for t in sent["tools"]] == ["calculator", "current_time"]
+
+
+def test_a_tool_that_asks_is_denied_without_yes(fault_server: FaultServer) -> None:
+    fetch = call("fetch_web_page", {"url": fault_server.url + "/page"})
+    fault_server.route("POST", "/api/chat", lines=[line(calls=[fetch]), line(done=True)])
+    fault_server.route("POST", "/api/chat", once=True, lines=[line(calls=[fetch]), line(done=True)])
+    fault_server.route("POST", "/api/chat", once=True, lines=[line("I could not fetch it."), line(done=True)])
+    fault_server.route("GET", "/page", body="<html><body><p>secret page</p></body></html>")
+    done = ask(fault_server.url, "--tools", "fetch", "Read the page")
+    assert done.returncode == 0, done.stderr
+    assert "Not running fetch_web_page" in done.stderr
+    assert not any(r.route_path == "/page" for r in fault_server.requests)
+
+
+def test_with_yes_fetch_reads_a_loopback_page(fault_server: FaultServer) -> None:
+    fetch = call("fetch_web_page", {"url": fault_server.url + "/page"})
+    fault_server.route("POST", "/api/chat", once=True, lines=[line(calls=[fetch]), line(done=True)])
+    fault_server.route("POST", "/api/chat", once=True, lines=[line("It says hello."), line(done=True)])
+    fault_server.route(
+        "GET",
+        "/page",
+        body="<html><head><script>evil()</script></head>"
+        "<body><h1>Hello</h1><p>page &amp; text</p></body></html>",
+    )
+    done = ask(fault_server.url, "--tools", "fetch", "--yes", "Read the page")
+    assert done.returncode == 0, done.stderr
+    assert "[tool] fetch_web_page result: Hello\npage & text" in done.stderr
+    tool_turn = fault_server.requests[-1].json()["messages"][-1]
+    assert tool_turn["role"] == "tool" and "evil" not in tool_turn["content"]
+
+
+def test_an_unknown_tool_is_a_plain_error(fault_server: FaultServer) -> None:
+    done = ask(fault_server.url, "--tools", "shell", "hi")
+    assert done.returncode == 1
+    assert done.stderr.startswith("Unknown tool 'shell'")
