@@ -219,7 +219,10 @@ class Desk:
     def _edit_conversation_options(self) -> None:
         conv = self.chat.current
         dialog = ConversationSettingsDialog(
-            conv.system if conv else "", dict(conv.options) if conv else {}, self.window
+            conv.system if conv else "",
+            dict(conv.options) if conv else {},
+            self.window,
+            abilities=self.composer_capabilities.abilities(),
         )
         if dialog.exec():
             self.chat.set_options(*dialog.values())

@@ -20,6 +20,7 @@ from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
 from desktop.core.reply_request import request_from
 from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
+from desktop.core.structured import format_metrics
 from desktop.core.thinking import ThinkingClock, ThinkSplitter
 
 if TYPE_CHECKING:
@@ -354,6 +355,7 @@ class ChatService:
                 with contextlib.suppress(Exception):
                     await aclose()
         stored = metrics_dict(metrics, done_reason) if metrics else {}
+        stored.update(format_metrics(request.format))  # the chat checks the reply against it
         if saver.thinking:
             clock.saw_answer()
             stored["thinking_seconds"] = round(clock.seconds(), 1)

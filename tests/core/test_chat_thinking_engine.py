@@ -83,3 +83,17 @@ def test_engine_image_without_vision_is_a_plain_error(engine_url: str, store: St
     outcome, answer, _ = asyncio.run(_reply(engine_url, store, conv.id))
     assert outcome.status == Status.ERROR and answer == ""
     assert "does not support vision" in store.messages(conv.id)[-1].error
+
+
+def test_engine_schema_reply_follows_the_schema(engine_url: str, store: Store) -> None:
+    from desktop.core.structured import check
+
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    conv = store.create_conversation(
+        "t", model="smollm2:135m", options={**FAST, "num_predict": 48, "format": schema}
+    )
+    store.add_message(conv.id, Role.USER, "Which city is the capital of France? Answer in JSON.")
+    outcome, answer, _ = asyncio.run(_reply(engine_url, store, conv.id))
+    assert outcome.status == Status.COMPLETE
+    assert check(answer, schema).valid, answer
+    assert store.messages(conv.id)[-1].metrics["format_schema"] == schema

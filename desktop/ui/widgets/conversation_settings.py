@@ -14,9 +14,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.capabilities import ModelAbilities
+from desktop.ui.widgets.reply_options import FormatChoice, ThinkChoice, merged
+
 
 class ConversationSettingsDialog(QDialog):
-    def __init__(self, system: str, options: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        system: str,
+        options: dict[str, Any],
+        parent: QWidget | None = None,
+        *,
+        abilities: ModelAbilities | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Conversation options"))
         self.system = QPlainTextEdit(system, self)
@@ -52,13 +62,17 @@ class ConversationSettingsDialog(QDialog):
         form.addRow(self.tr("Context length (tokens):"), self.num_ctx)
         form.addRow(self.tr("Longest reply (tokens):"), self.num_predict)
         form.addRow(self.tr("Seed:"), self.seed)
+        self.think = ThinkChoice(options, abilities, self)
+        form.addRow(self.tr("Thinking:"), self.think)
+        self.reply_format = FormatChoice(options, self)
+        form.addRow(self.tr("Reply format:"), self.reply_format)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        self.resize(480, 360)
+        self.resize(520, 520)
 
     def values(self) -> tuple[str, dict[str, Any]]:
         options: dict[str, Any] = {}
@@ -70,4 +84,4 @@ class ConversationSettingsDialog(QDialog):
             options["num_predict"] = self.num_predict.value()
         if self.seed.value() >= 0:
             options["seed"] = self.seed.value()
-        return self.system.toPlainText().strip(), options
+        return self.system.toPlainText().strip(), merged(options, self.think, self.reply_format)

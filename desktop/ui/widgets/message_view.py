@@ -21,6 +21,8 @@ from desktop.core.messages import UNFINISHED, Role, Status
 from desktop.core.store import Message
 from desktop.ui.widgets.image_strip import MediaStrip
 from desktop.ui.widgets.message_body import MessageBody, flash_copied
+from desktop.ui.widgets.structured_view import note as structured_note
+from desktop.ui.widgets.structured_view import shown_source
 from desktop.ui.widgets.thinking_block import ThinkingBlock
 from desktop.ui.widgets.version_switcher import VersionSwitcher
 
@@ -183,7 +185,8 @@ class MessageView(QFrame):
 
     def _render(self) -> None:
         self._dark = is_dark(self)
-        self.body.show_text(self._text, dark=self._dark, streaming=self._message.status == Status.STREAMING)
+        source = shown_source(self._message, self._text)  # a JSON reply as a highlighted json block
+        self.body.show_text(source, dark=self._dark, streaming=self._message.status == Status.STREAMING)
 
     # ----- actions: hover, focus, newest -----
 
@@ -255,7 +258,8 @@ class MessageView(QFrame):
             # Nothing written yet: the server is loading the model or reading the prompt.
             self.status_label.setText(self.tr("Writing…") if self._text else self.tr("Loading the model…"))
         else:
-            self.status_label.setText(self._figures())
+            figures = " · ".join(x for x in (structured_note(m), self._figures()) if x)
+            self.status_label.setText(figures)
         several = int(getattr(m, "version_count", 1) or 1) > 1
         self.footer.setVisible(not user or several or bool(self.status_label.text()))
         self._update_actions()
