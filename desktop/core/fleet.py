@@ -62,6 +62,7 @@ class Fleet:
         # Keyring reads block (D-Bus): where they run. None = the loop's default executor; the UI
         # gives its own pool (qasync's default one must not outlive the app).
         self.executor: Executor | None = None
+        self._reloading = asyncio.Lock()
 
     # ------------------------------------------------------------------ what is known
     def statuses(self) -> list[ServerStatus]:
@@ -96,6 +97,11 @@ class Fleet:
         """Follow the saved list: new servers get a backend (keys read in a worker thread),
         removed or edited ones are closed once their streams are done, then every server
         is checked."""
+        async with self._reloading:  # two reloads at once would each make (and leak) a backend
+            await self._reload()
+        await self.refresh()
+
+    async def _reload(self) -> None:
         loop = asyncio.get_running_loop()
         saved = self.book.all()
         wanted = {s.id: s for s in saved}
@@ -112,7 +118,6 @@ class Fleet:
                 self._entries[server.id] = _Entry(
                     server, backend, ServerStatus(server, ServerState.CONNECTING)
                 )
-        await self.refresh()
 
     async def refresh(self, server_id: str | None = None) -> None:
         """Check the servers (each in its own task); returns when every check has ended."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import paths
@@ -76,6 +76,11 @@ def open_settings_dialog(app: QApplication, settings: Settings, session: Session
         active_server=session.url,
         parent=parent,
     )
+    from desktop.ui.settings.servers_page import ServersPage
+
+    # Last, so the pages named in settings_dialog.PAGES keep their indexes.
+    dialog.tabs.addTab(ServersPage(session.fleet.book, session.fleet),
+                       QCoreApplication.translate("SettingsDialog", "Servers"))
     dialog.theme_changed.connect(lambda name: theme.apply(app, name))
     dialog.conversations_changed.connect(chat.open_latest)
     dialog.server_changed.connect(connection.use_server)

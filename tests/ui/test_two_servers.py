@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,14 @@ def test_two_conversations_on_two_servers_one_killed_mid_reply(
             for t, s, _ in rows
             if s == office.id
         )
-        desk.page.grab().save(str(tmp_path / "page.png"))
+        picker = desk.page.model_picker
+        picker.showPopup()
+        qtbot.waitUntil(lambda: picker.view().isVisible(), timeout=5000)
+        popup = picker.view().window().grab()
+        assert popup.height() > 60 and not popup.toImage().isNull()
+        if os.environ.get("OLLAMA_DESK_SCREENSHOTS"):  # retake docs/screenshots/model-picker-servers.png
+            popup.save(str(Path(__file__).resolve().parents[2] / "docs/screenshots/model-picker-servers.png"))
+        picker.hidePopup()
 
         # Conversation A on llama-server: killed while it answers.
         remote_model = desk.session.fleet.status(office.id).models[0].name  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QFontMetrics, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox
 
 from desktop.core.backends import BackendKind
@@ -89,6 +89,17 @@ def fill_grouped(combo: QComboBox, groups: Sequence[ModelGroup], server: str, mo
         items.appendRow(row)
         chosen_row = items.rowCount() - 1
     combo.setEnabled(True)
+    # The popup as wide as its longest line (headings are bold): a server's name must not be elided.
+    bold = QFont(combo.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    texts = [items.item(r).text() for r in range(items.rowCount())]
+    widest = max((metrics.horizontalAdvance(text) for text in texts), default=0) + 48
+    view = combo.view()
+    view.setMinimumWidth(widest)
+    container = view.parentWidget()
+    if container is not None:
+        container.setMinimumWidth(widest)
     if chosen_row < 0:
         chosen_row = next(
             (r for r in range(items.rowCount()) if items.item(r).flags() & Qt.ItemFlag.ItemIsSelectable),
