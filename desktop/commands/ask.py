@@ -14,12 +14,14 @@ import os
 import sys
 from typing import TextIO
 
+from desktop.commands import ask_media
 from desktop.commands.ask_tools import ToolsUnknown, headless_loop
 from desktop.core.messages import Role
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ChatMessage
 from desktop.core.session import pick_default_model
+from desktop.core.thinking import ThinkSplitter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="tools the model may call, e.g. calculator,time (see desktop.core.tools)",
     )
     parser.add_argument("--yes", action="store_true", help="let tools that would ask first (fetch) run")
+    ask_media.add_arguments(parser)
 
 
 class _Failure(Exception):
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         prompt = _read_prompt(args.prompt)
         return asyncio.run(_ask(args, prompt, out))
-    except (_Failure, OllamaError, ToolsUnknown) as err:
+    except (_Failure, OllamaError, ToolsUnknown, ask_media.MediaError) as err:
         out.end_line()
         print(str(err), file=sys.stderr)
         return 1
@@ -85,13 +88,29 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
         messages = []
         if args.system:
             messages.append(ChatMessage(Role.SYSTEM, args.system))
-        messages.append(ChatMessage(Role.USER, prompt))
+        images = ask_media.read_images(getattr(args, "image", None) or [])
+        reply_format = ask_media.read_format(getattr(args, "format", None))
+        think = ask_media.think_value(getattr(args, "think", None))
+        if images:
+            await ask_media.check_vision(client, model)
+        messages.append(ChatMessage(Role.USER, prompt, images=images))
+        thinking = _Output(sys.stderr) if getattr(args, "thinking", False) else None
+        splitter = ThinkSplitter()  # <think> inside content is thinking too, never the answer
         # The same tool loop as the app's chat; tool activity is reported on stderr.
         tools = getattr(args, "tools", None)
         stream = headless_loop(client, tools, args.yes).stream(model, messages) if tools else None
-        async with contextlib.aclosing(stream or client.chat(model, messages)) as stream:
+        chat = stream or client.chat(model, messages, format=reply_format, think=think)
+        async with contextlib.aclosing(chat) as stream:
             async for chunk in stream:
-                out.write(chunk.content)
+                split = splitter.feed(chunk.content)
+                if thinking is not None:
+                    thinking.write(chunk.thinking + split.thinking)
+                out.write(split.answer)
+            rest = splitter.finish()
+            if thinking is not None:
+                thinking.write(rest.thinking)
+                thinking.end_line()
+            out.write(rest.answer)
     out.end_line()
     return 0
 
