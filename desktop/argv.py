@@ -30,10 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     # Subcommand modules are light: none imports Qt, and each imports its heavy parts lazily.
-    from desktop.commands import ask, docs, hardware, serve
+    from desktop.commands import ask, bench, docs, hardware, serve
 
     for name, module, help_text in (
         ("ask", ask, "ask a model and stream the answer to stdout"),
+        ("bench", bench, "compare models on this machine: speed, memory and answers"),
         ("docs", docs, "knowledge bases: add, list, search and remove documents"),
         ("hardware", hardware, "print this machine's hardware report and model suggestions"),
         ("serve", serve, "run the embedded Ollama-compatible engine"),
