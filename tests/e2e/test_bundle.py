@@ -149,6 +149,13 @@ def test_main_window_appears_and_the_bundled_engine_answers(screen: Desktop, lau
     with urllib.request.urlopen(f"{info['url']}/api/tags", timeout=20) as reply:
         names = [m["name"] for m in json.load(reply)["models"]]
     assert "smollm2:135m" in names, "the starter model ships inside the bundle"
+    # The model runs in a child the bundle starts from itself (`serve --child`, llama-server).
+    body = json.dumps(
+        {"model": "smollm2:135m", "prompt": "Hi", "stream": False, "options": {"num_predict": 2}}
+    )
+    request = urllib.request.Request(f"{info['url']}/api/generate", data=body.encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=120) as reply:
+        assert json.load(reply)["done"] is True, "the bundle's engine runs the starter model"
 
     # Closing the app leaves no engine behind.
     process.terminate()
