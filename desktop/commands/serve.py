@@ -28,6 +28,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "anyone who can reach it can use and delete your models"
         ),
     )
+    parser.add_argument(
+        "--share",
+        action="store_true",
+        help=(
+            "share on the local network (default 0.0.0.0:11434) with an API key required on every "
+            "request; prints the address and the key to give colleagues (key: $OLLAMA_DESK_SHARE_KEY, "
+            "else a new one)"
+        ),
+    )
     # A model's llama-server child, started by the engine itself (a bundle has no `python -m`).
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
@@ -65,20 +74,36 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _share_key() -> str:
+    """The key of a shared engine, announced with the addresses colleagues can use."""
+    from desktop.engine.share import KEY_ENV, lan_addresses, new_key
+
+    given = os.environ.get(KEY_ENV, "").strip()
+    key = given or new_key()
+    for address in lan_addresses() or ["<this machine's address>"]:
+        print(f"share: colleagues connect to http://{address}:<port below>", flush=True)
+    # A key handed in by the app stays out of the engine's log; a new one is for the person here.
+    print(f"share: API key from ${KEY_ENV}" if given else f"share: API key {key}", flush=True)
+    return key
+
+
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "child", False):
         from desktop.engine import child
 
         return child.main()
+    share = bool(getattr(args, "share", False))
     try:
-        host, port = parse_listen(args.host)
+        host, port = parse_listen(args.host or ("0.0.0.0" if share else None))
     except ValueError as exc:
         print(f"ollama-desk serve: {exc}", file=sys.stderr)
         return 2
-    if not _is_loopback(host) and not args.allow_remote:
+    share_key = _share_key() if share else ""
+    if not _is_loopback(host) and not args.allow_remote and not share:
         print(
             f"ollama-desk serve: refusing to listen on {host}: the engine has no authentication. "
-            "Use --allow-remote if you really want other machines to reach it.",
+            "Use --share to share it with an API key, or --allow-remote if you really want other "
+            "machines to reach it without one.",
             file=sys.stderr,
         )
         return 2
@@ -95,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop.engine.server import default_models_dir, serve
 
     models = Path(args.models).expanduser() if args.models else default_models_dir()
-    code = serve(host, port, models, allow_remote=not _is_loopback(host))
+    code = serve(host, port, models, allow_remote=not _is_loopback(host), share_key=share_key)
     sys.stdout.flush()
     sys.stderr.flush()
     # Worker threads may still sit in llama.cpp; do not wait for them at interpreter exit.

@@ -126,7 +126,7 @@ def _server_class() -> Any:
     return QuietServer
 
 
-def serve(host: str, port: int, models_dir: Path, *, allow_remote: bool = False) -> int:
+def serve(host: str, port: int, models_dir: Path, *, allow_remote: bool = False, share_key: str = "") -> int:
     """Run until SIGTERM/SIGINT; prints `listening on http://HOST:PORT` once bound."""
     import uvicorn
 
@@ -145,6 +145,10 @@ def serve(host: str, port: int, models_dir: Path, *, allow_remote: bool = False)
     engine = Engine(models_dir)
     register_starter(engine.registry)
     app = build_app(engine, allow_remote=allow_remote)
+    if share_key:  # on the LAN: an API key on every request, Host still checked (desktop.engine.share)
+        from desktop.engine.share import ShareGuard
+
+        app = ShareGuard(app, share_key)
     config = uvicorn.Config(
         app,
         host=host,

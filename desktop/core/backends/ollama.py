@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 
-from desktop.core.backends.base import BackendKind
+from desktop.core.backends.base import BackendKind, KeyRejected
 from desktop.core.ollama.base import Timeouts
 from desktop.core.ollama.client import OllamaClient
+from desktop.core.ollama.errors import ServerError
 from desktop.core.ollama.types import ChatChunk, ChatMessage, ModelInfo
 
 
@@ -40,7 +41,10 @@ class OllamaBackend:
     async def list_models(self) -> list[ModelInfo]:
         """/api/tags, with capabilities from /api/show (which reads metadata, loads nothing);
         a model whose show fails keeps what tags said."""
-        models = await self.client.tags()
+        try:
+            models = await self.client.tags()
+        except ServerError as err:
+            raise self._key_error(err) from err
         shows = await asyncio.gather(*(self.client.show(m.name) for m in models), return_exceptions=True)
         out = []
         for model, show in zip(models, shows, strict=True):
@@ -69,8 +73,19 @@ class OllamaBackend:
         try:
             async for chunk in stream:
                 yield chunk
+        except ServerError as err:
+            raise self._key_error(err) from err
         finally:
             await stream.aclose()
+
+    def _key_error(self, err: ServerError) -> ServerError:
+        """401/403 from a reverse proxy or a shared engine: the token is the problem."""
+        if err.status not in (401, 403):
+            return err
+        return KeyRejected(
+            f"The server at {self.base_url} rejected the token ({err}). Check it in Settings > Servers.",
+            status=err.status,
+        )
 
     async def embed(self, model: str, inputs: str | Sequence[str]) -> list[list[float]]:
         return await self.client.embed(model, inputs)
