@@ -16,12 +16,13 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from desktop.core.prompts_library import PromptLibrary
 from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
 from desktop.core.settings import Settings
 from desktop.core.store import Conversation, Store, StoreError
 from desktop.ui import app_icon, i18n, markdown, pyside_fix, tasks, theme
-from desktop.ui.chat_capabilities import ComposerCapabilities
+from desktop.ui.chat_capabilities import ComposerCapabilities, PromptChoice
 from desktop.ui.controllers.banner_controller import BannerController
 from desktop.ui.controllers.chat_controller import ChatController
 from desktop.ui.controllers.connection_controller import ConnectionController
@@ -94,6 +95,8 @@ class Desk:
         page.send_requested.connect(chat.send)
         page.composer_box.send_with_parts_requested.connect(chat.send)
         self.composer_capabilities = ComposerCapabilities(chat, self.session, page.composer_box.attachments)
+        library = PromptLibrary(self.store)
+        self.prompt_choice = PromptChoice(chat, self.session, page.composer_box.attachments, library)
         page.stop_requested.connect(chat.stop)
         page.model_chosen.connect(chat.set_model)
         page.settings_requested.connect(self._edit_conversation_options)

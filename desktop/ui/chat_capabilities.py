@@ -1,5 +1,5 @@
-"""Keeps the composer's offers in step with the conversation's model: whether images can be
-attached (and why not), how much context attached files may fill."""
+"""Keeps the composer's offers in step with the conversation: whether images can be attached
+(and why not), how much context attached files may fill, the saved prompts of an empty chat."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from desktop.core.capabilities import ModelAbilities, for_conversation
+from desktop.core.messages import Conversation
+from desktop.core.prompts_library import Persona, PromptLibrary
 from desktop.core.session import Session
 from desktop.ui.controllers.chat_controller import ChatController
 from desktop.ui.widgets.attachment_tray import AttachmentTray
+from desktop.ui.widgets.prompt_picker import PromptPicker
 
 
 class ComposerCapabilities(QObject):
@@ -42,3 +45,31 @@ class ComposerCapabilities(QObject):
         conv = self._chat.current
         context = int((conv.options if conv else {}).get("num_ctx") or 0)
         self._tray.set_abilities(self.abilities(), context)
+
+
+class PromptChoice(QObject):
+    """The saved-prompt picker on the composer's row, shown while the conversation is empty;
+    a choice sets the conversation's system prompt, options and (if installed) model."""
+
+    def __init__(self, chat: ChatController, session: Session, tray: AttachmentTray, library: PromptLibrary):
+        super().__init__(tray)
+        self._chat = chat
+        self._session = session
+        self.picker = PromptPicker(library, tray)
+        tray.add_leading(self.picker)
+        self.picker.chosen.connect(self._apply)
+        chat.conversation_opened.connect(self._on_opened)
+        chat.message_added.connect(lambda *_: self.picker.hide())
+        self.picker.setVisible(chat.current is None)
+
+    def _on_opened(self, conversation: Conversation, messages: list[Any], _focus: int) -> None:
+        self.picker.setVisible(not messages)
+        self.picker.reload()
+
+    def _apply(self, persona: Persona) -> None:
+        conv = self._chat.current
+        options = {**(conv.options if conv else {}), **persona.options}
+        self._chat.set_options(persona.system, options)
+        if persona.model and persona.model in self._session.chat_models:
+            self._chat.set_model(persona.model)
+        self.picker.reload(persona.name)

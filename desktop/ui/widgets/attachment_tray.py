@@ -58,6 +58,7 @@ class AttachmentTray(QWidget):
         # Set by the app once a Knowledge page exists to take files too large for a message.
         self.knowledge_offered = False
         row = QHBoxLayout()
+        self._row = row
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.attach_button)
         row.addWidget(self.note, 1)
@@ -69,6 +70,10 @@ class AttachmentTray(QWidget):
         layout.addWidget(self.strip)
         layout.addLayout(row)
         self._update()
+
+    def add_leading(self, widget: QWidget) -> None:
+        """Another control on the tray's row, before Attach (the saved-prompt picker)."""
+        self._row.insertWidget(0, widget)
 
     # ----- what the model can do -----
 
