@@ -22,6 +22,7 @@ from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavail
 from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
 from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
+from desktop.core.tools.service import ToolsService
 from desktop.ui.tasks import TaskRunner
 
 
@@ -75,6 +76,7 @@ class ChatController(QObject):
         self._unsubscribe_fleet = session.fleet.subscribe(lambda _server_id: self.offer_models())
         self._draft_server = ""  # the server a new conversation goes to (the picker's last choice)
         self._draft_model = ""  # ... and its model there
+        self.tools: ToolsService | None = None  # set by the app: tools in chat (#16)
 
     # ----- state -----
 
@@ -316,7 +318,8 @@ class ChatController(QObject):
                 self.tr("The server of this conversation was removed; choose a model in the list.")
             )
             return
-        service = ChatService(backend, self._store)  # type: ignore[arg-type]  # a ChatBackend streams alike
+        loop_for = self.tools.loop_for if self.tools is not None else None
+        service = ChatService(backend, self._store, tools=loop_for)  # type: ignore[arg-type]  # a ChatBackend streams alike
         coro: Any
         if edit is not None:
             self._edited_id = edit[0]

@@ -26,6 +26,7 @@ class ConversationSettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         abilities: ModelAbilities | None = None,
+        tools: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Conversation options"))
@@ -66,6 +67,9 @@ class ConversationSettingsDialog(QDialog):
         form.addRow(self.tr("Thinking:"), self.think)
         self.reply_format = FormatChoice(options, self)
         form.addRow(self.tr("Reply format:"), self.reply_format)
+        self.tools = tools  # the conversation's tools (desktop.ui.widgets.tools_section), #16
+        if tools is not None:
+            form.addRow(self.tr("Tools:"), tools)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

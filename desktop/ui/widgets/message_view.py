@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
@@ -17,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.attachments import attachments, images
-from desktop.core.messages import UNFINISHED, Role, Status
+from desktop.core.messages import UNFINISHED, Part, Role, Status
 from desktop.core.store import Message
 from desktop.ui.widgets.image_strip import MediaStrip
 from desktop.ui.widgets.message_body import MessageBody, flash_copied
 from desktop.ui.widgets.structured_view import note as structured_note
 from desktop.ui.widgets.structured_view import shown_source
 from desktop.ui.widgets.thinking_block import ThinkingBlock
+from desktop.ui.widgets.tool_card import ToolCards
 from desktop.ui.widgets.version_switcher import VersionSwitcher
 
 # About 30 renders a second at most while a reply streams.
@@ -71,6 +74,7 @@ class MessageView(QFrame):
         self.body.link_requested.connect(self._open_link)
         self.thinking = ThinkingBlock(self)  # a reasoning model's thought, folded above the answer
         self.media = MediaStrip(self)  # the message's images and attached files
+        self.tools = ToolCards(self)  # one folded card per tool call, above the answer (#16)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusLabel")
         self.status_label.setWordWrap(True)
@@ -120,6 +124,7 @@ class MessageView(QFrame):
         self._layout.addLayout(head)
         self._layout.addWidget(self.thinking)
         self._layout.addWidget(self.media)
+        self._layout.addWidget(self.tools)
         self._layout.addWidget(self.body)
         self._layout.addWidget(self.footer)
         self.set_message(message)
@@ -157,6 +162,7 @@ class MessageView(QFrame):
         self._text = message.content
         self.thinking.set_message(message)
         self.media.set_items(images(message), attachments(message))
+        self.tools.set_parts(message.parts)
         self._timer.stop()
         if not self._deferred:
             self._render()
@@ -171,6 +177,10 @@ class MessageView(QFrame):
             self._update_chrome()  # "Loading the model…" becomes "Writing…"
         if not self._timer.isActive():
             self._timer.start()
+
+    def show_tool_parts(self, parts: Sequence[Part]) -> None:
+        """The streaming reply's tool calls and results so far (the loop reports each change)."""
+        self.tools.set_parts(parts)
 
     def append_thinking(self, text: str) -> None:
         """More of the model's thinking (streamed before the answer)."""
