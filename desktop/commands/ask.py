@@ -14,7 +14,7 @@ import os
 import sys
 from typing import TextIO
 
-from desktop.commands import ask_media
+from desktop.commands import ask_media, ask_server
 from desktop.commands.ask_tools import ToolsUnknown, headless_loop
 from desktop.core.messages import Role
 from desktop.core.ollama.client import OllamaClient
@@ -40,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--yes", action="store_true", help="let tools that would ask first (fetch) run")
     ask_media.add_arguments(parser)
+    ask_server.add_server_arguments(parser)
 
 
 class _Failure(Exception):
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         prompt = _read_prompt(args.prompt)
         return asyncio.run(_ask(args, prompt, out))
-    except (_Failure, OllamaError, ToolsUnknown, ask_media.MediaError) as err:
+    except (_Failure, OllamaError, ToolsUnknown, ask_media.MediaError, ask_server.ServerChoiceError) as err:
         out.end_line()
         print(str(err), file=sys.stderr)
         return 1
@@ -83,6 +84,13 @@ def _read_prompt(value: str) -> str:
 
 
 async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
+    backend = ask_server.backend_from_args(args)
+    if backend is not None:  # --server: a saved server or a URL, Ollama or OpenAI-compatible
+        await ask_server.ask_on_server(
+            backend, model=args.model or "", system=args.system or "", prompt=prompt, write=out.write
+        )
+        out.end_line()
+        return 0
     async with OllamaClient(args.host) as client:
         model = args.model or await _default_model(client)
         messages = []
