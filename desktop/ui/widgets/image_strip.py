@@ -174,7 +174,7 @@ class MediaStrip(QWidget):
             chip.removed.connect(lambda i=index: self.file_removed.emit(i))
             self.chips.append(chip)
             self._items.append(chip)
-            self._row.insertWidget(position, chip)
+            self._row.insertWidget(position, chip, 0, Qt.AlignmentFlag.AlignVCenter)
             chip.show()
             position += 1
         self.setVisible(bool(images or files))
