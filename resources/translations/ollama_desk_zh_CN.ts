@@ -374,6 +374,14 @@ Your data folder is %2.</source>
         <source>%1 messages wait for this reply to end, the first: %2</source>
         <translation>%1 条消息等这条回复结束后发送，第一条：%2</translation>
     </message>
+    <message>
+        <source>Wait for the reply to end to send attachments, or stop it.</source>
+        <translation>请等回复结束后再发送附件，或先停止回复。</translation>
+    </message>
+    <message>
+        <source>Type what you want to know about the attachments.</source>
+        <translation>请输入你想就这些附件了解什么。</translation>
+    </message>
 </context>
 <context>
     <name>ConcurrencySettings</name>
@@ -553,6 +561,14 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="54"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Thinking:</source>
+        <translation>思考：</translation>
+    </message>
+    <message>
+        <source>Reply format:</source>
+        <translation>回复格式：</translation>
     </message>
 </context>
 <context>
@@ -1520,6 +1536,10 @@ Your data folder is %2.</source>
         <translation>要在浏览器中打开此地址吗？
 
 %1</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
     </message>
 </context>
 <context>
@@ -3463,6 +3483,311 @@ Details: {1}</source>
         <location filename="../../desktop/ui/welcome.py" line="292"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentTray</name>
+    <message>
+        <source>Attach…</source>
+        <translation>附加…</translation>
+    </message>
+    <message>
+        <source>Add to a knowledge base</source>
+        <translation>加入知识库</translation>
+    </message>
+    <message>
+        <source>Choose a model first.</source>
+        <translation>请先选择一个模型。</translation>
+    </message>
+    <message>
+        <source>%1 cannot read images. Choose a vision model to send pictures.</source>
+        <translation>%1 无法读取图片。要发送图片，请选择一个视觉模型。</translation>
+    </message>
+    <message>
+        <source>The server did not say whether %1 can read images.</source>
+        <translation>服务器没有说明 %1 能否读取图片。</translation>
+    </message>
+    <message>
+        <source>this model</source>
+        <translation>此模型</translation>
+    </message>
+    <message>
+        <source>Text and code files (%1)</source>
+        <translation>文本和代码文件 (%1)</translation>
+    </message>
+    <message>
+        <source>Images and text files (%1)</source>
+        <translation>图片和文本文件 (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>附加文件</translation>
+    </message>
+    <message>
+        <source>%1 cannot be attached: only images (PNG, JPEG, WebP) and text files.</source>
+        <translation>无法附加 %1：只能附加图片（PNG、JPEG、WebP）和文本文件。</translation>
+    </message>
+    <message>
+        <source>pasted image.png</source>
+        <translation>粘贴的图片.png</translation>
+    </message>
+    <message>
+        <source>%1 is too large for this conversation&apos;s context (about %2 tokens, room for %3).</source>
+        <translation>%1 超出了此对话的上下文长度（约 %2 个词元，剩余空间 %3）。</translation>
+    </message>
+    <message>
+        <source>Attach images or text files</source>
+        <translation>附加图片或文本文件</translation>
+    </message>
+    <message>
+        <source>Attach text files. %1</source>
+        <translation>附加文本文件。%1</translation>
+    </message>
+</context>
+<context>
+    <name>FileChip</name>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+</context>
+<context>
+    <name>FormatChoice</name>
+    <message>
+        <source>Reply format</source>
+        <translation>回复格式</translation>
+    </message>
+    <message>
+        <source>Free text</source>
+        <translation>自由文本</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>JSON following a schema</source>
+        <translation>符合模式的 JSON</translation>
+    </message>
+    <message>
+        <source>JSON schema</source>
+        <translation>JSON 模式</translation>
+    </message>
+    <message>
+        <source>The schema is not valid JSON: %1</source>
+        <translation>该模式不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>The schema must be a JSON object, such as {&quot;type&quot;: &quot;object&quot;}.</source>
+        <translation>模式必须是一个 JSON 对象，例如 {&quot;type&quot;: &quot;object&quot;}。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>This image could not be shown.</source>
+        <translation>无法显示这张图片。</translation>
+    </message>
+</context>
+<context>
+    <name>MediaStrip</name>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>%1 tokens (estimate)</source>
+        <translation>约 %1 个词元（估计）</translation>
+    </message>
+</context>
+<context>
+    <name>PromptLibraryDialog</name>
+    <message>
+        <source>Saved prompts</source>
+        <translation>已保存的提示词</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Any model (the conversation&apos;s own)</source>
+        <translation>任意模型（沿用对话的模型）</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Restore the defaults</source>
+        <translation>恢复默认提示词</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>System prompt:</source>
+        <translation>系统提示词：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+</context>
+<context>
+    <name>PromptPicker</name>
+    <message>
+        <source>Start from a saved prompt</source>
+        <translation>从已保存的提示词开始</translation>
+    </message>
+    <message>
+        <source>Start this conversation from a saved system prompt</source>
+        <translation>用一个已保存的系统提示词开始这个对话</translation>
+    </message>
+    <message>
+        <source>Saved prompts…</source>
+        <translation>已保存的提示词…</translation>
+    </message>
+    <message>
+        <source>Manage saved prompts…</source>
+        <translation>管理已保存的提示词…</translation>
+    </message>
+</context>
+<context>
+    <name>StructuredReply</name>
+    <message>
+        <source>Valid JSON, follows the schema</source>
+        <translation>有效的 JSON，符合模式</translation>
+    </message>
+    <message>
+        <source>Valid JSON</source>
+        <translation>有效的 JSON</translation>
+    </message>
+    <message>
+        <source>Not what was asked for: %1</source>
+        <translation>不符合要求：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ThinkChoice</name>
+    <message>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <source>Model default</source>
+        <translation>模型默认</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>%1 does not think before answering; this option has no effect.</source>
+        <translation>%1 不会在回答前思考；此选项没有作用。</translation>
+    </message>
+    <message>
+        <source>Whether a reasoning model thinks before it answers</source>
+        <translation>推理模型是否在回答前先思考</translation>
+    </message>
+</context>
+<context>
+    <name>ThinkingBlock</name>
+    <message>
+        <source>The model&apos;s thinking</source>
+        <translation>模型的思考过程</translation>
+    </message>
+    <message>
+        <source>Thinking… %1 s</source>
+        <translation>正在思考… %1 秒</translation>
+    </message>
+    <message>
+        <source>Thought for %1 s</source>
+        <translation>思考了 %1 秒</translation>
+    </message>
+    <message>
+        <source>Thought for less than a second</source>
+        <translation>思考了不到一秒</translation>
+    </message>
+    <message>
+        <source>Thoughts</source>
+        <translation>思考过程</translation>
+    </message>
+    <message>
+        <source>Hide the thinking</source>
+        <translation>隐藏思考过程</translation>
+    </message>
+    <message>
+        <source>Show the thinking</source>
+        <translation>显示思考过程</translation>
+    </message>
+</context>
+<context>
+    <name>Thumbnail</name>
+    <message>
+        <source>Unreadable image</source>
+        <translation>无法读取的图片</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>%1 (click to view)</source>
+        <translation>%1（点击查看）</translation>
+    </message>
+    <message>
+        <source>Image %1</source>
+        <translation>图片 %1</translation>
     </message>
 </context>
 </TS>
