@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QClipboard,
     QCursor,
     QDesktopServices,
     QGuiApplication,
@@ -35,10 +34,10 @@ from desktop import paths
 from desktop.core.messages import Status
 from desktop.ui import markdown
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
+from desktop.ui.quick_ask_quote import QuoteBar, put_back, read_quote
 
 WIDTH = 680
 RENDER_INTERVAL_MS = 33
-PREFILL_MODES = ("off", "clipboard", "selection")
 
 STYLE = """
 #QuickAskFrame { background: palette(base); border: 1px solid palette(mid); border-radius: 10px; }
@@ -123,6 +122,12 @@ class QuickAskWindow(QWidget):
         header.addWidget(self._model)
         layout.addLayout(header)
 
+        self.quote_bar = QuoteBar(self)
+        self.quote_bar.action_requested.connect(self.run_action)
+        self.quote_bar.saved_prompt_requested.connect(self.run_saved_prompt)
+        self.quote_bar.removed.connect(lambda: self.input.setFocus(Qt.FocusReason.OtherFocusReason))
+        layout.addWidget(self.quote_bar)
+
         self.input = _QuestionEdit()
         self.input.setObjectName("QuickAskInput")
         self.input.setPlaceholderText(self.tr("Ask anything…"))
@@ -156,19 +161,24 @@ class QuickAskWindow(QWidget):
         self.hint.setWordWrap(True)
         self.stop_button = QPushButton(self.tr("Stop"))
         self.copy_button = QPushButton(self.tr("Copy answer"))
+        self.replace_button = QPushButton(self.tr("Replace"))
+        self.replace_button.setToolTip(
+            self.tr("Put the answer on the clipboard (and the selection) to paste it over the original"))
         self.continue_button = QPushButton(self.tr("Continue in main window"))
         self.continue_button.setToolTip(self.tr("Continue this exchange in the main window (Ctrl+Enter)"))
-        for button in (self.stop_button, self.copy_button, self.continue_button):
+        for button in (self.stop_button, self.copy_button, self.replace_button, self.continue_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setAutoDefault(False)
         footer.addWidget(self.hint, 1)
         footer.addWidget(self.stop_button)
         footer.addWidget(self.copy_button)
+        footer.addWidget(self.replace_button)
         footer.addWidget(self.continue_button)
         layout.addLayout(footer)
 
         self.stop_button.clicked.connect(controller.stop)
         self.copy_button.clicked.connect(self.copy_answer)
+        self.replace_button.clicked.connect(self.replace_selection)
         self.continue_button.clicked.connect(self.continue_in_main_window)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.continue_in_main_window,
@@ -190,10 +200,17 @@ class QuickAskWindow(QWidget):
         self._update_buttons()
 
     # ------------------------------------------------------------------ requests
-    def open(self, text: str | None = None, *, ask: bool = False) -> None:
-        """Show centred on the active screen with focus in the input; with text, put it there."""
+    def open(self, text: str | None = None, *, ask: bool = False, selection: bool = False) -> None:
+        """Show centred on the active screen with focus in the input; with text, put it there.
+
+        Without text (and no answer running) the selection or clipboard is read once, as the
+        prefill setting says, and shown as a quote; `selection` prefers the selection to the
+        clipboard (`--quick-ask --selection`).
+        """
         if text is None and not self.controller.busy:
-            text = self._prefill_text()
+            self.quote_bar.set_quote(read_quote(self.prefill_mode, want_selection=selection))
+        elif text:
+            self.quote_bar.set_quote(None)
         if text:
             self.input.setPlainText(text)
         self._model.setText(self.controller.default_model or self.tr("no model"))
@@ -213,7 +230,22 @@ class QuickAskWindow(QWidget):
             self.open()
 
     def ask(self) -> None:
-        self.controller.ask(self.input.toPlainText())
+        question = self.input.toPlainText()
+        if self.quote_bar.quote is not None and not question.strip():
+            self.hint.setText(self.tr("Type a question about the quote, or choose an action."))
+            return
+        self._ask(self.quote_bar.request(question))
+
+    def run_action(self, action_id: str) -> None:
+        """A one-key action on the quote (Alt+1..4); a typed question goes with it."""
+        self._ask(self.quote_bar.request(self.input.toPlainText(), action=action_id))
+
+    def run_saved_prompt(self, index: int) -> None:
+        self._ask(self.quote_bar.request(self.input.toPlainText(), saved=index))
+
+    def _ask(self, request: tuple[str, str] | None) -> None:
+        if request is not None:
+            self.controller.ask(request[0], title=request[1])
 
     def dismiss(self) -> None:
         self.controller.stop()
@@ -224,8 +256,14 @@ class QuickAskWindow(QWidget):
             QGuiApplication.clipboard().setText(self.controller.answer)
             self.hint.setText(self.tr("Answer copied."))
 
+    def replace_selection(self) -> None:
+        if self.controller.answer:
+            put_back(self.controller.answer)
+            self.hint.setText(self.tr("The answer is on the clipboard: paste it over the original."))
+
     def continue_in_main_window(self) -> None:
-        if self.controller.continue_in_main_window(self.input.toPlainText()):
+        draft, title = self.quote_bar.request(self.input.toPlainText()) or ("", "")
+        if self.controller.continue_in_main_window(draft, title=title):
             self.hide()
 
     # ------------------------------------------------------------------ Qt events
@@ -331,6 +369,8 @@ class QuickAskWindow(QWidget):
         self.stop_button.setVisible(busy)
         self.copy_button.setEnabled(bool(self.controller.answer) and not busy)
         self.copy_button.setVisible(bool(self.controller.answer) or busy)
+        self.replace_button.setEnabled(bool(self.controller.answer) and not busy)
+        self.replace_button.setVisible(bool(self.controller.answer) or busy)
 
     def _on_input_text_changed(self) -> None:
         layout = self.input.document().documentLayout()
@@ -356,12 +396,3 @@ class QuickAskWindow(QWidget):
         # Centred, with room to grow downwards as the answer streams in.
         y = area.y() + max(0, (area.height() - self.height()) // 2 - area.height() // 6)
         self.move(x, y)
-
-    def _prefill_text(self) -> str:
-        clipboard = QGuiApplication.clipboard()
-        if self.prefill_mode == "selection" and clipboard.supportsSelection():
-            return clipboard.text(QClipboard.Mode.Selection).strip()
-        if self.prefill_mode in ("clipboard", "selection"):
-            return clipboard.text(QClipboard.Mode.Clipboard).strip()
-        return ""
-

@@ -248,13 +248,13 @@ def test_prefill_from_the_clipboard(qtbot: Any, popup: QuickAskWindow) -> None:
     QGuiApplication.clipboard().setText("  selected text  ")
     popup.prefill_mode = "clipboard"
     popup.open()
-    assert popup.input.toPlainText() == "selected text"
-    assert popup.input.textCursor().selectedText() == "selected text"  # typing replaces it
+    # A quote above the box (tests/ui/test_quick_ask_quote.py has the rest), the box left for the question.
+    assert popup.quote_bar.isVisible() and popup.quote_bar.text_label.text() == "selected text"
+    assert popup.input.toPlainText() == ""
     popup.hide()
     popup.prefill_mode = "off"
-    popup.input.clear()
     popup.open()
-    assert popup.input.toPlainText() == ""
+    assert not popup.quote_bar.isVisible() and popup.input.toPlainText() == ""
 
 
 def test_answers_are_rendered_as_markdown_with_copyable_code(

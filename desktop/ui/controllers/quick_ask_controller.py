@@ -53,6 +53,7 @@ class QuickAskController(QObject):
         self._task: asyncio.Task[Any] | None = None  # _run's (status, message)
         self._continue_after_stop = False
         self.question = ""
+        self.title = ""  # the conversation's title, when the question alone would make a poor one
         self.answer = ""
         self.model = ""
         self.status = ""
@@ -68,7 +69,7 @@ class QuickAskController(QObject):
     def busy(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def ask(self, question: str) -> bool:
+    def ask(self, question: str, *, title: str = "") -> bool:
         question = question.strip()
         if not question:
             self.ask_refused.emit(self.tr("Type a question first."))
@@ -78,6 +79,7 @@ class QuickAskController(QObject):
             return False
         model = self.default_model
         self.question, self.answer, self.model, self.status = question, "", model, Status.STREAMING
+        self.title = title
         self.conversation_id = None
         self.metrics = None
         self._continue_after_stop = False
@@ -90,7 +92,7 @@ class QuickAskController(QObject):
             assert self._task is not None
             self._task.cancel()
 
-    def continue_in_main_window(self, draft: str = "") -> bool:
+    def continue_in_main_window(self, draft: str = "", *, title: str = "") -> bool:
         """Hand the exchange to the chat as a saved conversation (stopping a running answer first).
 
         With nothing asked yet, `draft` becomes the first message of a new conversation
@@ -110,6 +112,7 @@ class QuickAskController(QObject):
                     self.tr("No model is chosen yet. Open Ollama Desk and download or choose a model."))
                 return False
             self.question, self.model, self.answer, self.status = draft, self.default_model, "", ""
+            self.title = title
         conversation_id = self._save_exchange()
         if conversation_id is None:
             return False
@@ -138,7 +141,7 @@ class QuickAskController(QObject):
 
     async def _ask_saved(self, question: str, model: str) -> tuple[str, str]:
         assert self._store is not None
-        conversation = self._store.create_conversation(title_for(question), model=model)
+        conversation = self._store.create_conversation(title_for(self.title or question), model=model)
         self.conversation_id = conversation.id
         self._store.add_message(conversation.id, Role.USER, question, model=model)
         service = ChatService(self._client, self._store)
@@ -191,7 +194,8 @@ class QuickAskController(QObject):
             self.ask_refused.emit(self.tr("The history is not available, so the chat cannot be opened."))
             return None
         try:
-            conversation = self._store.create_conversation(title_for(self.question), model=self.model)
+            conversation = self._store.create_conversation(title_for(self.title or self.question),
+                                                           model=self.model)
             self._store.add_message(conversation.id, Role.USER, self.question, model=self.model)
             if self.answer:
                 status = self.status if self.status in _KEPT else Status.STOPPED
