@@ -31,6 +31,7 @@ from desktop.ui.controllers.models_controller import ModelsController
 from desktop.ui.controllers.servers_controller import ServersController
 from desktop.ui.main_window import MainWindow
 from desktop.ui.single_instance import NotAnswering, SingleInstance, claim_or_forward
+from desktop.ui.tools_wiring import install_tools, tools_section
 from desktop.ui.tray_integration import TrayIntegration
 from desktop.ui.widgets.conversation_settings import ConversationSettingsDialog
 from desktop.ui.widgets.hardware_panel import HardwarePanel
@@ -55,6 +56,7 @@ class Desk:
 
         self.window = MainWindow()
         self.page = self.window.chat_page
+        self.tools = install_tools(store, self.chat, self.page, self.session.backend_for, self.window)  # #16
         self.sidebar = self.window.sidebar
         self.models_page = ModelManagerPage(self.models)
         self.window.add_page(self.models_page, QCoreApplication.translate("Desk", "Models"))
@@ -221,14 +223,18 @@ class Desk:
 
     def _edit_conversation_options(self) -> None:
         conv = self.chat.current
+        tools = tools_section(self.tools, conv)
         dialog = ConversationSettingsDialog(
             conv.system if conv else "",
             dict(conv.options) if conv else {},
             self.window,
             abilities=self.composer_capabilities.abilities(),
+            tools=tools,
         )
         if dialog.exec():
             self.chat.set_options(*dialog.values())
+            if conv is not None and tools is not None:
+                self.tools.set_choice(conv.id, tools.choice())
 
     def _pull(self, tag: str, size: int = 0) -> None:
         self.models_page.pull(tag, int(size or 0))

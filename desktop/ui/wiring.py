@@ -81,6 +81,11 @@ def open_settings_dialog(app: QApplication, settings: Settings, session: Session
     # Last, so the pages named in settings_dialog.PAGES keep their indexes.
     dialog.tabs.addTab(ServersPage(session.fleet.book, session.fleet),
                        QCoreApplication.translate("SettingsDialog", "Servers"))
+    if chat.tools is not None:  # tools in chat (#16): MCP servers
+        from desktop.ui.settings.mcp_page import McpServersPage
+
+        mcp_title = QCoreApplication.translate("SettingsDialog", "MCP servers")
+        dialog.tabs.addTab(McpServersPage(chat.tools), mcp_title)
     dialog.theme_changed.connect(lambda name: theme.apply(app, name))
     dialog.conversations_changed.connect(chat.open_latest)
     dialog.server_changed.connect(connection.use_server)

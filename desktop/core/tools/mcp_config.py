@@ -155,3 +155,10 @@ def secret_values(config: McpServerConfig, secrets: SecretStore) -> tuple[dict[s
     env = {key: secrets.get(secret_account(config.name, "env", key)) for key in config.env_keys}
     headers = {key: secrets.get(secret_account(config.name, "header", key)) for key in config.header_keys}
     return env, headers
+
+
+def forget_secrets(config: McpServerConfig, secrets: SecretStore) -> None:
+    for key in config.env_keys:
+        secrets.delete(secret_account(config.name, "env", key))
+    for key in config.header_keys:
+        secrets.delete(secret_account(config.name, "header", key))

@@ -43,7 +43,7 @@ class ToolsService:
         self._store = store
         self._client_for = client_for
         self.ask = ask
-        self._secrets = secrets
+        self.secrets = secrets
         self._policies: dict[int, ApprovalPolicy] = {}
         self.connections: dict[str, McpConnection] = {}
         self.mcp_errors: dict[str, str] = {}
@@ -132,8 +132,8 @@ class ToolsService:
         await self.disconnect(config.name)
         env: dict[str, str] = {}
         headers: dict[str, str] = {}
-        if self._secrets is not None and (config.env_keys or config.header_keys):
-            env, headers = await asyncio.to_thread(secret_values, config, self._secrets)
+        if self.secrets is not None and (config.env_keys or config.header_keys):
+            env, headers = await asyncio.to_thread(secret_values, config, self.secrets)
         connection = McpConnection(config, env=env, headers=headers)
         try:
             tools = await connection.start()
