@@ -188,7 +188,8 @@ class Desk:
     async def aclose(self) -> None:
         self._quitting = True
         for closer in (self.chat.aclose, self.servers.aclose, self.tray.aclose, self.models.aclose,
-                       self.hardware.aclose, self.connection.aclose, self.session.aclose):
+                       self.hardware.aclose, self.connection.aclose, self.session.aclose,
+                       self.tools.aclose):  # MCP servers' processes end with the app (#16)
             try:
                 await closer()
             except Exception:  # noqa: BLE001 - shutting down: close the rest anyway

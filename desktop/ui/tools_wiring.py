@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.messages import Part
 from desktop.core.tools.service import ToolsService
+from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets.approval_dialog import ApprovalAsker
 from desktop.ui.widgets.tools_section import ToolsSection
 
@@ -36,6 +37,10 @@ def install_tools(
 
     service.part_listeners.append(show)
     chat.tools = service
+    if any(config.enabled for config in service.mcp_configs()):
+        # The saved MCP servers start in the background; one that fails says why in Settings.
+        runner = TaskRunner(page)
+        runner.start(service.connect_all(), on_error=lambda _err: None)
     return service
 
 
