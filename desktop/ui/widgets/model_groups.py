@@ -19,12 +19,12 @@ SERVER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _BADGES = ("vision", "tools", "thinking")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ModelGroups", text)
-
-
 def badge_names() -> dict[str, str]:
-    return {"vision": _tr("vision"), "tools": _tr("tools"), "thinking": _tr("thinking")}
+    return {
+        "vision": QCoreApplication.translate("ModelGroups", "vision"),
+        "tools": QCoreApplication.translate("ModelGroups", "tools"),
+        "thinking": QCoreApplication.translate("ModelGroups", "thinking"),
+    }
 
 
 def display_name(name: str) -> str:
@@ -35,16 +35,29 @@ def display_name(name: str) -> str:
 
 
 def _header(group: ModelGroup) -> str:
-    kind = _tr("Ollama") if group.kind is BackendKind.OLLAMA else _tr("OpenAI-compatible")
+    kind = (
+        QCoreApplication.translate("ModelGroups", "Ollama")
+        if group.kind is BackendKind.OLLAMA
+        else QCoreApplication.translate("ModelGroups", "OpenAI-compatible")
+    )
     if group.state is ServerState.ONLINE:
-        state = _tr("online")
+        state = QCoreApplication.translate("ModelGroups", "online")
     elif group.state in (ServerState.CONNECTING, ServerState.UNKNOWN, ServerState.ENGINE_STARTING):
-        state = _tr("connecting")
+        state = QCoreApplication.translate("ModelGroups", "connecting")
     else:
-        state = _tr("offline")
+        state = QCoreApplication.translate("ModelGroups", "offline")
     if not group.server_id:
-        return _tr("%1 — %2").replace("%1", group.name).replace("%2", state)
-    return _tr("%1 (%2) — %3").replace("%1", group.name).replace("%2", kind).replace("%3", state)
+        return (
+            QCoreApplication.translate("ModelGroups", "%1 — %2")
+            .replace("%1", group.name)
+            .replace("%2", state)
+        )
+    return (
+        QCoreApplication.translate("ModelGroups", "%1 (%2) — %3")
+        .replace("%1", group.name)
+        .replace("%2", kind)
+        .replace("%3", state)
+    )
 
 
 def fill_grouped(combo: QComboBox, groups: Sequence[ModelGroup], server: str, model: str) -> None:
@@ -82,7 +95,9 @@ def fill_grouped(combo: QComboBox, groups: Sequence[ModelGroup], server: str, mo
     if chosen_row < 0 and model:
         name = next((g.name for g in groups if g.server_id == server), "?")
         row = QStandardItem(
-            _tr("%1 on %2 (not available)").replace("%1", display_name(model)).replace("%2", name)
+            QCoreApplication.translate("ModelGroups", "%1 on %2 (not available)")
+            .replace("%1", display_name(model))
+            .replace("%2", name)
         )
         row.setData(model, int(Qt.ItemDataRole.UserRole))
         row.setData(server, SERVER_ROLE)
