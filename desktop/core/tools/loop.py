@@ -97,8 +97,8 @@ class ToolLoop:
             if not offer and self.tools:
                 messages.append(ChatMessage("user", LIMIT_NOTE))
             result = _Round()
-            async for delta in self._one_round(model, messages, options, offer, result):
-                yield ChatChunk(delta)
+            async for piece in self._one_round(model, messages, options, offer, result):
+                yield piece
             if not result.calls:
                 yield ChatChunk("", done=True, done_reason=result.done_reason, metrics=result.metrics)
                 return
@@ -113,7 +113,7 @@ class ToolLoop:
         options: Mapping[str, Any] | None,
         offer: bool,
         result: _Round,
-    ) -> AsyncGenerator[str, None]:
+    ) -> AsyncGenerator[ChatChunk, None]:
         if offer and not self.native:
             async for delta in self._prompted_round(model, messages, options, result):
                 yield delta
@@ -126,12 +126,14 @@ class ToolLoop:
             async for chunk in stream:
                 started = True
                 calls.extend(chunk.tool_calls)
+                if chunk.thinking:  # a reasoning model thinks before each round's call or answer
+                    yield ChatChunk("", thinking=chunk.thinking)
                 if chunk.content:
                     if result.held or (offer and not result.text and looks_like_json(chunk.content)):
                         result.held += chunk.content
                     else:
                         result.text += chunk.content
-                        yield chunk.content
+                        yield ChatChunk(chunk.content)
                 if chunk.done:
                     result.metrics, result.done_reason = chunk.metrics, chunk.done_reason
                     break
@@ -149,12 +151,12 @@ class ToolLoop:
             calls = recover_calls(result.held, self.tools)
             if not calls:
                 result.text += result.held
-                yield result.held
+                yield ChatChunk(result.held)
         result.calls = self._numbered(calls)
 
     async def _prompted_round(
         self, model: str, messages: list[ChatMessage], options: Mapping[str, Any] | None, result: _Round
-    ) -> AsyncGenerator[str, None]:
+    ) -> AsyncGenerator[ChatChunk, None]:
         tools = list(self.tools.values())
         stream = self._client.chat(
             model, prompted_history(messages, tools), options=options, format=format_schema(tools)
@@ -173,7 +175,7 @@ class ToolLoop:
         result.calls = self._numbered(calls)
         if answer:
             result.text = answer
-            yield answer
+            yield ChatChunk(answer)
 
     def _numbered(self, calls: Sequence[ToolCall]) -> tuple[ToolCall, ...]:
         numbered = []

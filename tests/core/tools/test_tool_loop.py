@@ -358,3 +358,15 @@ def test_a_reply_with_tools_is_stored_with_its_parts_exported_and_searchable(
     assert '"kind": "tool_result"' in exported and "7006652" in exported and '"duration_ms"' in exported
     markdown = conversation_markdown(store.conversation(conversation.id), store.messages(conversation.id))
     assert "calculator" in markdown and "7006652" in markdown
+
+
+def test_thinking_in_each_round_passes_through(fault_server: FaultServer) -> None:
+    thought = line(calls=[call("calculator", {"expression": "2+2"})])
+    thought["message"]["thinking"] = "I should use the calculator."
+    fault_server.route("POST", "/api/chat", once=True, lines=[thought, line(done=True)])
+    answer = line("4")
+    answer["message"]["thinking"] = "It returned 4."
+    fault_server.route("POST", "/api/chat", once=True, lines=[answer, line(done=True)])
+    chunks, _ = run(collect(fault_server.url, lambda c: ToolLoop(c, [calculator_tool()]), QUESTION))
+    assert [c.thinking for c in chunks if c.thinking] == ["I should use the calculator.", "It returned 4."]
+    assert text_of(chunks) == "4"
