@@ -50,7 +50,8 @@ class ChatStreamer(Protocol):
 def refuses_tools(err: OllamaError) -> bool:
     """A server that cannot take `tools` for this model (Ollama: "... does not support tools")."""
     text = str(err).lower()
-    return "support tools" in text or ("tool" in text and err.status in (400, 422, 501))
+    # llama-server without --jinja: 500 "tools param requires --jinja flag".
+    return "support tools" in text or ("tool" in text and err.status in (400, 422, 500, 501))
 
 
 @dataclass

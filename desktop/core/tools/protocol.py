@@ -20,6 +20,8 @@ from desktop.core.tools.spec import Tool
 
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*(.*?)\s*```$", re.S)
 _LEAD_IN = re.compile(r"^(?:tool\s*call|function\s*call|call)\s*:\s*", re.I)
+# Hermes/Qwen-style tags that leak into the text when a template's parser misses them.
+_TAGGED = re.compile(r"^<(tool_call|function_call|tools)>\s*(.*?)\s*</\1>$", re.S)
 
 
 def system_prompt(tools: Sequence[Tool], base: str = "") -> str:
@@ -72,13 +74,18 @@ def _unwrap(text: str) -> str:
     fenced = _FENCE.match(stripped)
     if fenced:
         stripped = fenced.group(1).strip()
+    tagged = _TAGGED.match(stripped)
+    if tagged:
+        stripped = tagged.group(2).strip()
     return _LEAD_IN.sub("", stripped, count=1).strip()
 
 
 def looks_like_json(text: str) -> bool:
     """Whether text streamed so far could still turn into a call (so it is held back)."""
     stripped = text.lstrip()
-    return stripped[:1] in ("{", "[") or stripped.startswith("```") or bool(_LEAD_IN.match(stripped))
+    if stripped[:1] in ("{", "[") or stripped.startswith(("```", "<tool_call>", "<function_call>")):
+        return True
+    return bool(_LEAD_IN.match(stripped))
 
 
 def _as_call(item: Any, names: Collection[str], index: int) -> ToolCall | None:

@@ -370,3 +370,39 @@ def test_thinking_in_each_round_passes_through(fault_server: FaultServer) -> Non
     chunks, _ = run(collect(fault_server.url, lambda c: ToolLoop(c, [calculator_tool()]), QUESTION))
     assert [c.thinking for c in chunks if c.thinking] == ["I should use the calculator.", "It returned 4."]
     assert text_of(chunks) == "4"
+
+
+def test_recovering_calls_written_as_text() -> None:
+    from desktop.core.tools.protocol import recover_calls
+
+    names = {"calculator", "get_weather"}
+    assert recover_calls(
+        '<tool_call>\n{"name": "get_weather", "arguments": {"city": "北京"}}\n</tool_call>', names
+    )[0].arguments == {"city": "北京"}
+    assert (
+        recover_calls('{"tool": "calculator", "arguments": {"expression": "1+1"}}', names)[0].name
+        == "calculator"
+    )
+    assert recover_calls('Tool call: {"tool": "calculator", "arguments": {}}', names)[0].name == "calculator"
+    weather = {"name": "get_weather", "arguments": json.dumps({"city": "Paris"})}  # arguments as a string
+    two = json.dumps([{"name": "calculator", "arguments": {}}, weather])
+    assert [c.arguments for c in recover_calls(two, names)] == [{}, {"city": "Paris"}]
+    for text in (
+        'The answer is {"tool": "calculator"}',  # a call inside prose is not a call
+        '{"name": "shell", "arguments": {}}',  # not offered
+        '{"name": "calculator", "arguments": [1]}',
+        "{broken",
+        "",
+    ):
+        assert recover_calls(text, names) == []
+
+
+def test_a_llama_server_without_jinja_gets_the_prompted_protocol(fault_server: FaultServer) -> None:
+    fault_server.route(
+        "POST", "/api/chat", once=True, status=500, body={"error": "tools param requires --jinja flag"}
+    )
+    fault_server.route("POST", "/api/chat", once=True, lines=[line('{"answer": "Hi!"}'), line(done=True)])
+    chunks, loop = run(
+        collect(fault_server.url, lambda c: ToolLoop(c, [calculator_tool()]), [ChatMessage("user", "hi")])
+    )
+    assert text_of(chunks) == "Hi!" and not loop.native and loop.parts == []
