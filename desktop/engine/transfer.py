@@ -12,6 +12,7 @@ from desktop.engine import hf, ollama_registry
 from desktop.engine.create_input import source_of
 from desktop.engine.gguf import GGUFError, GGUFFile, read_gguf
 from desktop.engine.options import RequestError, parse_options
+from desktop.engine.quantize_route import quantize_chunks
 from desktop.engine.registry import (
     LICENSE_MEDIA,
     MODEL_MEDIA,
@@ -150,6 +151,11 @@ async def create_chunks(
             ]
     else:
         raise RequestError("neither 'from' or 'files' was specified")
+    if body.get("quantize") is not None:
+        made: list[dict[str, Any]] = []
+        async for line in quantize_chunks(registry, model_file, body["quantize"], made):
+            yield line
+        model_layer, model_file = made[0], registry.blob_path(made[0]["digest"])
     yield {"status": "parsing GGUF"}
     try:
         meta = await asyncio.to_thread(read_gguf, model_file)
