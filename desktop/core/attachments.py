@@ -22,6 +22,9 @@ TEXT_SUFFIXES = frozenset(
     ".py .js .ts .tsx .jsx .java .c .h .cpp .hpp .cc .cs .go .rs .rb .php .swift .kt .sh .bat .ps1 .sql "
     ".r .lua .pl .m .scala .dart .vue .tex".split()
 )
+# Parsed by the documents work's parsers (desktop/core/documents/parse.py), off the UI thread.
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx"})
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 # A file this big is never read whole into a message (the context check comes after).
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -57,6 +60,33 @@ def estimate_tokens(text: str) -> int:
 
 def is_text_file(path: Path) -> bool:
     return path.suffix.lower() in TEXT_SUFFIXES
+
+
+def is_document(path: Path) -> bool:
+    return path.suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def read_document(path: Path) -> TextAttachment:
+    """The text of a PDF or Word file, pages marked; slow for big files: call it off the UI thread."""
+    from desktop.core.documents.parse import UnreadableFile, parse
+
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
+            raise AttachmentError(f"{path.name} is too large to attach (at most {limit} MB).")
+        blocks = parse(path)
+    except OSError as err:
+        raise AttachmentError(f"{path.name} could not be read ({err.strerror or err}).") from err
+    except UnreadableFile as err:
+        raise AttachmentError(f"{path.name} cannot be attached: {err}.") from err
+    pieces: list[str] = []
+    page = 0
+    for block in blocks:
+        if block.page and block.page != page:
+            page = block.page
+            pieces.append(f"[page {page}]")
+        pieces.append(block.text.strip())
+    return TextAttachment(path.name, "\n\n".join(pieces))
 
 
 def image_type(path: Path) -> str:

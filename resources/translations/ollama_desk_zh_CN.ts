@@ -3547,6 +3547,10 @@ Details: {1}</source>
         <source>Attach text files. %1</source>
         <translation>附加文本文件。%1</translation>
     </message>
+    <message>
+        <source>Reading the attached documents…</source>
+        <translation>正在读取附加的文档…</translation>
+    </message>
 </context>
 <context>
     <name>FileChip</name>

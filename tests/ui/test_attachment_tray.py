@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,30 @@ def test_a_file_too_large_for_the_context_says_so_and_offers_a_knowledge_base(
     wide.write_text("中" * 1700, "utf-8")
     tray.add_paths([wide])
     assert "中文.txt is too large" in tray.note.text()
+
+
+def test_pdf_and_word_files_are_read_off_the_ui_thread(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    import docx
+
+    from tests.support.pdfgen import write_pdf
+
+    tray = AttachmentTray()
+    qtbot.addWidget(tray)
+    tray.set_abilities(TEXT_MODEL)
+    tray.show()
+    pdf = write_pdf(tmp_path / "report.pdf", [["first page text"], ["second page text"]])
+    document = docx.Document()
+    document.add_paragraph("word body text")
+    document.save(str(tmp_path / "memo.docx"))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    tray.add_paths([pdf, tmp_path / "memo.docx", broken])
+    assert tray.note.text() == "Reading the attached documents…" and tray.note.isVisibleTo(tray)
+    qtbot.waitUntil(lambda: not tray.reading(), timeout=20000)
+    assert sorted(f.name for f in tray.files) == ["memo.docx", "report.pdf"]
+    report = next(f for f in tray.files if f.name == "report.pdf")
+    assert report.text == "[page 1]\n\nfirst page text\n\n[page 2]\n\nsecond page text"
+    assert "broken.pdf cannot be attached" in tray.note.text()
+    assert sorted(c.label.text() for c in tray.strip.chips) == ["memo.docx", "report.pdf"]

@@ -15,12 +15,15 @@ from desktop.core.attachments import (
     TextAttachment,
     estimate_tokens,
     image_type,
+    is_document,
     is_text_file,
+    read_document,
     read_text_file,
 )
 from desktop.core.capabilities import Missing, ModelAbilities
 from desktop.core.messages import ImagePart, Part
 from desktop.ui.image_prep import ImageError, load_image_file, prepare
+from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets.image_strip import MediaStrip
 
 # The share of the context the attached files may fill (the rest is the question and answer).
@@ -55,6 +58,12 @@ class AttachmentTray(QWidget):
         self.knowledge_button.hide()
         self.knowledge_button.clicked.connect(self._on_knowledge)
         self._too_large = ""
+        # PDF and Word files are read on a worker thread. The runner has no Qt parent: a reading
+        # that ends after the tray is gone must find it alive to report to (it then does nothing).
+        self._runner = TaskRunner()
+        self._alive = True
+        self._late_problems: list[str] = []  # from documents read meanwhile, shown once all are read
+        self.destroyed.connect(self._on_destroyed)
         # Set by the app once a Knowledge page exists to take files too large for a message.
         self.knowledge_offered = False
         row = QHBoxLayout()
@@ -103,10 +112,12 @@ class AttachmentTray(QWidget):
 
     def choose_files(self) -> None:
         filters = [
-            self.tr("Text and code files (%1)").replace("%1", "*.txt *.md *.csv *.json *.py *.js *.ts")
+            self.tr("Text and code files (%1)").replace(
+                "%1", "*.txt *.md *.csv *.json *.py *.js *.ts *.pdf *.docx"
+            )
         ]
         if self.images_allowed():
-            patterns = "*.png *.jpg *.jpeg *.webp *.txt *.md *.csv *.json *.py"
+            patterns = "*.png *.jpg *.jpeg *.webp *.txt *.md *.csv *.json *.py *.pdf *.docx"
             filters.insert(0, self.tr("Images and text files (%1)").replace("%1", patterns))
         filters.append(self.tr("All files (*)"))
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"), "", ";;".join(filters))
@@ -123,6 +134,8 @@ class AttachmentTray(QWidget):
                     self.images.append(load_image_file(path))
                 elif is_text_file(path):
                     self._add_file(read_text_file(path), path)
+                elif is_document(path):
+                    self._read_later(path)
                 else:
                     problems.append(
                         self.tr(
@@ -157,6 +170,34 @@ class AttachmentTray(QWidget):
                 .replace("%3", str(max(0, budget - used)))
             )
         self.files.append(attachment)
+
+    def _on_destroyed(self, *_: object) -> None:
+        self._alive = False
+        self._runner.cancel_all()
+
+    def _read_later(self, path: Path) -> None:
+        def failed(err: BaseException) -> None:
+            if self._alive:
+                self._late_problems.append(str(err))
+                self._update()
+
+        def parsed(attachment: TextAttachment) -> None:
+            if not self._alive:
+                return
+            try:
+                self._add_file(attachment, path)
+            except AttachmentError as err:
+                self._late_problems.append(str(err))
+            self._update()
+
+        self._runner.run_blocking(lambda: read_document(path), on_result=parsed, on_error=failed)
+
+    def reading(self) -> bool:
+        """A document is still being read."""
+        return self._runner.busy
+
+    async def aclose(self) -> None:
+        await self._runner.aclose()
 
     def _model_context(self) -> int:
         return self._abilities.context_length if self._abilities is not None else 0
@@ -199,6 +240,11 @@ class AttachmentTray(QWidget):
         self.attach_button.setToolTip(tip)
         self.attach_button.setAccessibleName(tip)
         note = problem
+        if not note and self.reading():
+            note = self.tr("Reading the attached documents…")
+        elif not note and self._late_problems:
+            note = problem = " ".join(self._late_problems)
+            self._late_problems.clear()
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.knowledge_button.setVisible(bool(problem) and bool(self._too_large) and self.knowledge_offered)
