@@ -23,6 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the Quick Ask popup in the running app (starting it if needed); with TEXT, ask at once",
     )
     parser.add_argument(
+        "--selection",
+        action="store_true",
+        help="with --quick-ask: quote the selected text (X11; elsewhere the clipboard), "
+        "unless reading it is turned off in the settings",
+    )
+    parser.add_argument(
         "--install-desktop-entry",
         action="store_true",
         help="install the launcher (with its Quick Ask action) into the user's menu (Linux)",
@@ -54,3 +60,12 @@ def parse_forwarded(argv: Sequence[str]) -> tuple[bool, str]:
     if args.quick_ask is None:
         return False, ""
     return True, str(args.quick_ask)
+
+
+def wants_selection(argv: Sequence[str]) -> bool:
+    """`--quick-ask --selection`: quote the selection even where the setting says the clipboard."""
+    try:
+        args, _unknown = build_parser().parse_known_args(list(argv))
+    except SystemExit:
+        return False
+    return bool(args.quick_ask is not None and args.selection)

@@ -20,7 +20,7 @@ from desktop import paths
 
 DESKTOP_FILE = "ollama-desk.desktop"
 ICON_NAME = "ollama-desk"
-QUICK_ASK_ARGS = "--quick-ask"
+QUICK_ASK_ARGS = "--quick-ask --selection"
 
 
 @dataclass(frozen=True)

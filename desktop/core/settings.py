@@ -44,8 +44,10 @@ class AppSettings:
     server_urls: tuple[str, ...] = ()  # servers used before, newest first
     default_model: str = ""  # the user's choice for new chats and Quick Ask ("" = none chosen)
     quick_ask_shortcut: str = DEFAULT_SHORTCUT  # "" = off
-    quick_ask_save_history: bool = True
-    quick_ask_prefill: str = "off"  # PREFILL_MODES
+    # Quick Ask answers are kept only when continued in the main window, unless this is on.
+    quick_ask_save_history: bool = False
+    # "selection": the selection where the platform has one (X11), else the clipboard; "off" reads nothing.
+    quick_ask_prefill: str = "selection"  # PREFILL_MODES
     close_to_tray: bool = True
     close_hint_shown: bool = False
     welcome_shown: bool = False

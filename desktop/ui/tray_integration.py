@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.argv import parse_forwarded
+from desktop.argv import parse_forwarded, wants_selection
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.types import ModelInfo
 from desktop.core.server_manager import ServerState
@@ -31,6 +31,7 @@ from desktop.core.store import Store
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 from desktop.ui.hotkeys import HotkeyManager
 from desktop.ui.quick_ask import QuickAskWindow
+from desktop.ui.quick_ask_quote import library_prompts
 from desktop.ui.tray import Tray
 
 __all__ = ["TrayIntegration", "parse_forwarded"]
@@ -54,6 +55,7 @@ class TrayIntegration(QObject):
         self._window = main_window
         self._settings = Settings.of(settings if settings is not None else store)
         self._session = session
+        self._store = store
         self._models: list[ModelInfo] = []
         values = self._settings.current
         self.controller = QuickAskController(
@@ -123,17 +125,18 @@ class TrayIntegration(QObject):
         """A launch's arguments (this one's at start-up, or a later one's, forwarded)."""
         quick, text = parse_forwarded(argv)
         if quick:
-            self.show_quick_ask(text, ask=bool(text.strip()))
+            self.show_quick_ask(text, ask=bool(text.strip()), selection=wants_selection(argv))
         else:
             self.show_window()
 
-    def show_quick_ask(self, text: str | None = None, ask: bool = False) -> None:
+    def show_quick_ask(self, text: str | None = None, ask: bool = False, selection: bool = False) -> None:
         if isinstance(text, bool):  # connected to a signal that passes `checked`
             text = None
         values = self._settings.current
         self.quick_ask.prefill_mode = values.quick_ask_prefill
         self.controller.save_history = values.quick_ask_save_history
-        self.quick_ask.open(text or None, ask=ask)
+        self.quick_ask.quote_bar.set_saved_prompts(library_prompts(self._store))
+        self.quick_ask.open(text or None, ask=ask, selection=selection)
         self.hotkeys.activate_window(int(self.quick_ask.winId()))
 
     def show_window(self) -> None:

@@ -28,7 +28,7 @@ def test_template_has_a_quick_ask_action() -> None:
     main = entry["Desktop Entry"]
     assert main["Type"] == "Application" and main["Icon"] == "ollama-desk"
     assert "QuickAsk" in main["Actions"].split(";")
-    assert entry["Desktop Action QuickAsk"]["Exec"] == "ollama-desk --quick-ask"
+    assert entry["Desktop Action QuickAsk"]["Exec"] == "ollama-desk --quick-ask --selection"
     assert entry["Desktop Action QuickAsk"]["Name[zh_CN]"]
 
 
@@ -49,7 +49,7 @@ def test_install_from_a_source_checkout(tmp_path: Path, monkeypatch: pytest.Monk
     assert entry["Desktop Entry"]["Exec"] == f"{python} -m desktop %U"
     assert "TryExec" not in entry["Desktop Entry"]
     quick = entry["Desktop Action QuickAsk"]["Exec"]
-    assert quick == f"{python} -m desktop --quick-ask"
+    assert quick == f"{python} -m desktop --quick-ask --selection"
     assert os.access(written, os.X_OK)
 
 
@@ -65,7 +65,7 @@ def test_install_with_the_program_on_path(tmp_path: Path, monkeypatch: pytest.Mo
     entry = parse(tmp_path / "share" / "applications" / "ollama-desk.desktop")
     assert entry["Desktop Entry"]["Exec"] == "ollama-desk %U"
     assert entry["Desktop Entry"]["TryExec"] == "ollama-desk"
-    assert entry["Desktop Action QuickAsk"]["Exec"] == "ollama-desk --quick-ask"
+    assert entry["Desktop Action QuickAsk"]["Exec"] == "ollama-desk --quick-ask --selection"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="freedesktop entries are Linux-only")

@@ -26,14 +26,14 @@ def test_an_empty_store_reads_as_the_defaults(store: Store) -> None:
 
 def test_values_are_saved_under_the_documented_keys(store: Store) -> None:
     settings = Settings(store)
-    changed = settings.update(theme="dark", default_model="qwen2.5:7b", quick_ask_save_history=False)
+    changed = settings.update(theme="dark", default_model="qwen2.5:7b", quick_ask_save_history=True)
     assert changed == {"theme", "default_model", "quick_ask_save_history"}
     assert store.get_setting("ui.theme") == "dark"
     assert store.get_setting("default_model") == "qwen2.5:7b"
-    assert store.get_setting("quick_ask.save_history") is False
+    assert store.get_setting("quick_ask.save_history") is True
     # A second Settings over the same store (the next start) reads them back.
     again = Settings(store).current
-    assert (again.theme, again.default_model, again.quick_ask_save_history) == ("dark", "qwen2.5:7b", False)
+    assert (again.theme, again.default_model, again.quick_ask_save_history) == ("dark", "qwen2.5:7b", True)
     assert set(KEYS.values()) >= {"ui.theme", "server.url", "tray.close_to_tray", "welcome.shown"}
 
 

@@ -51,6 +51,11 @@ class App:
 @pytest.fixture
 def app_env(desktop: Desktop, engine_url: str, tmp_path: Path, desk_home: Path) -> dict[str, str]:
     home = desk_home  # the autouse fixture's empty data folder
+    store = Store(home / "desk.sqlite3")
+    try:  # this test reads the answer from the history, which Quick Ask keeps only when told to
+        store.set_setting("quick_ask.save_history", True)
+    finally:
+        store.close()
     return {**desktop.env, "OLLAMA_HOST": engine_url, "OLLAMA_DESK_HOME": str(home),
             "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
 

@@ -297,11 +297,11 @@ def test_settings_section_changes_the_shortcut_and_shows_the_fallback(qtbot: Any
     section.shortcut_edit.editingFinished.emit()
     assert manager.status.active and store[hs.KEY_SHORTCUT] == "Ctrl+Alt+Q"
 
-    section.save_history.setChecked(False)
+    section.save_history.setChecked(True)  # off by default (#19)
     section.close_to_tray.setChecked(False)
-    section.prefill.setCurrentIndex(section.prefill.findData("clipboard"))
-    assert store[hs.KEY_SAVE_HISTORY] is False and store[hs.KEY_CLOSE_TO_TRAY] is False
-    assert store[hs.KEY_PREFILL] == "clipboard"
+    section.prefill.setCurrentIndex(section.prefill.findData("off"))
+    assert store[hs.KEY_SAVE_HISTORY] is True and store[hs.KEY_CLOSE_TO_TRAY] is False
+    assert store[hs.KEY_PREFILL] == "off"
 
 
 def test_windows_message_filter_reads_wm_hotkey(qapp: Any) -> None:

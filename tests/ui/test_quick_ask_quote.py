@@ -199,3 +199,36 @@ def test_nothing_is_saved_until_continued_then_the_exchange_is(
     roles = [(m.role, m.content) for m in store.messages(handed.args[0])]
     assert roles[0][0] == "user" and ENGLISH in roles[0][1]
     assert roles[1] == ("assistant", "It says the meeting moved.")
+
+
+def test_the_tray_opens_with_the_quote_and_the_library_prompts_by_default(
+    qtbot: Any, client: OllamaClient, store: Store
+) -> None:
+    from desktop.core.prompts_library import PromptLibrary
+    from desktop.core.settings import DEFAULTS
+    from desktop.ui.hotkeys import settings as hs
+    from tests.ui.test_tray_integration import make
+
+    assert (DEFAULTS.quick_ask_prefill, DEFAULTS.quick_ask_save_history) == ("selection", False)
+    integration, _window = make(qtbot, client, store, tray=False)
+    QGuiApplication.clipboard().setText(ENGLISH)
+    integration.handle_argv(["--quick-ask", "--selection"])
+    bar = integration.quick_ask.quote_bar
+    assert bar.isVisible() and bar.text_label.text() == ENGLISH
+    names = [p.name for p in PromptLibrary(store).all()][:4]
+    assert [b.text().split("  ")[0] for b in bar.saved_buttons if b.isVisible()] == names
+    assert not integration.controller.save_history
+    integration.quick_ask.hide()
+
+    store.set_setting(hs.KEY_PREFILL, "off")
+    integration.handle_argv(["--quick-ask", "--selection"])
+    assert integration.quick_ask.isVisible() and not bar.isVisible() and bar.quote is None
+    integration.close()
+
+
+def test_wants_selection_reads_the_flag_only_with_quick_ask() -> None:
+    from desktop.argv import parse_forwarded, wants_selection
+
+    assert wants_selection(["--quick-ask", "--selection"]) and wants_selection(["--selection", "--quick-ask"])
+    assert parse_forwarded(["--quick-ask", "--selection"]) == (True, "")
+    assert not wants_selection(["--selection"]) and not wants_selection(["--quick-ask", "hi"])

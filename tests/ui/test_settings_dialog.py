@@ -158,8 +158,8 @@ def test_default_model_is_shared_with_quick_ask(dialog: SettingsDialog, store: S
 
 
 def test_quick_ask_fallback_controls_save(dialog: SettingsDialog, store: Store) -> None:
-    dialog.history_check.setChecked(False)
-    assert store.get_setting(sd.KEY_SAVE_HISTORY) is False
+    dialog.history_check.setChecked(True)  # off by default (#19)
+    assert store.get_setting(sd.KEY_SAVE_HISTORY) is True
     from PySide6.QtGui import QKeySequence
 
     dialog.shortcut_edit.setKeySequence(QKeySequence("Ctrl+Shift+K"))

@@ -22,7 +22,7 @@ from desktop.ui.hotkeys.keys import DEFAULT_SHORTCUT, Shortcut, ShortcutError
 
 log = logging.getLogger(__name__)
 
-FALLBACK_COMMAND = "ollama-desk --quick-ask"
+FALLBACK_COMMAND = "ollama-desk --quick-ask --selection"
 
 __all__ = [
     "DEFAULT_SHORTCUT", "FALLBACK_COMMAND", "HotkeyManager", "HotkeyStatus", "Shortcut", "ShortcutError",

@@ -102,6 +102,8 @@ class QuickAskSettingsSection(QWidget):
         if QGuiApplication.clipboard().supportsSelection():
             self.prefill.addItem(self.tr("Selected text (X11 primary selection)"), "selection")
         index = self.prefill.findData(values.quick_ask_prefill)
+        if index < 0 and values.quick_ask_prefill == "selection":  # no selection here: it reads the clipboard
+            index = self.prefill.findData("clipboard")
         self.prefill.setCurrentIndex(max(0, index))
         self.prefill.currentIndexChanged.connect(self._on_prefill_changed)
         form.addRow(self.tr("Quick Ask opens with:"), self.prefill)
