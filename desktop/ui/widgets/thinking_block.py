@@ -13,6 +13,9 @@ from desktop.ui import theme
 
 # The live "Thinking… 3 s" line is refreshed this often while the thought streams.
 TICK_MS = 1000
+# A long thought (thousands of tokens) is re-laid out at most this often while it streams,
+# not once per token, and only while the block is open.
+TEXT_REFRESH_MS = 200
 
 
 def thinking_of(message: Message) -> str:
@@ -58,6 +61,11 @@ class ThinkingBlock(QFrame):
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._update_title)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_REFRESH_MS)
+        self._text_timer.timeout.connect(self._show_text)
+        self._shown = ""
         self.hide()
 
     # ----- what it shows -----
@@ -76,7 +84,10 @@ class ThinkingBlock(QFrame):
             self._started_at = time.monotonic()
             self._streaming = True
         self._text += text
-        self._refresh()
+        if self.isHidden() or not self._tick.isActive():
+            self._refresh()
+        elif self.is_open() and not self._text_timer.isActive():
+            self._text_timer.start()
 
     def answer_started(self) -> None:
         """The answer began: the thought is over (its time stops)."""
@@ -106,7 +117,7 @@ class ThinkingBlock(QFrame):
         if not self._text:
             self._tick.stop()
             return
-        self.body.setText(self._text.strip())
+        self._show_text()
         live = self._streaming and not self._answer_started
         if live and not self._tick.isActive():
             self._tick.start()
@@ -131,6 +142,14 @@ class ThinkingBlock(QFrame):
         self.toggle.setToolTip(hint)
         self.toggle.setAccessibleName(f"{title}. {hint}")
 
+    def _show_text(self) -> None:
+        if self.is_open() or not self._streaming or self._answer_started:
+            text = self._text.strip()
+            if text != self._shown:
+                self._shown = text
+                self.body.setText(text)
+
     def _on_toggled(self, checked: bool) -> None:
+        self._show_text()
         self.body.setVisible(checked)
         self._update_title()
