@@ -25,29 +25,43 @@ _TAGGED = re.compile(r"^<(tool_call|function_call|tools)>\s*(.*?)\s*</\1>$", re.
 
 
 def system_prompt(tools: Sequence[Tool], base: str = "") -> str:
-    lines = [
-        "You can use these tools. To use one, reply with only a JSON object"
-        ' {"tool": "<name>", "arguments": {...}}. Otherwise reply {"answer": "<your answer>"}.'
-        " Use a tool only when the question needs it.",
-    ]
+    lines = [base.strip()] if base.strip() else []
+    lines.append("You have these tools:")
     for tool in tools:
-        schema = json.dumps(tool.parameters.get("properties", {}), ensure_ascii=False)
-        lines.append(f"- {tool.name}: {tool.description} Arguments: {schema}")
-    prompt = "\n".join(lines)
-    return f"{base.strip()}\n\n{prompt}" if base.strip() else prompt
+        schema = json.dumps(dict(tool.parameters), ensure_ascii=False)
+        lines.append(f"- {tool.name}: {tool.description} Parameters: {schema}")
+    lines.append(
+        'If a tool can help with the request, reply with JSON {"tool": name, "arguments": {...}}. '
+        'Otherwise reply with JSON {"answer": "<your answer in plain text>"}.'
+    )
+    return "\n".join(lines)
+
+
+def _closed(node: Any, depth: int = 0) -> Any:
+    # Listed properties mean only those: a small model otherwise pads the arguments.
+    if depth > 32 or not isinstance(node, (dict, list)):
+        return node
+    if isinstance(node, list):
+        return [_closed(item, depth + 1) for item in node]
+    out = {key: _closed(value, depth + 1) for key, value in node.items()}
+    if isinstance(node.get("properties"), dict) and "additionalProperties" not in node:
+        out["additionalProperties"] = False
+    return out
 
 
 def format_schema(tools: Sequence[Tool]) -> dict[str, Any]:
-    return {
-        "anyOf": [
-            {
-                "type": "object",
-                "properties": {"tool": {"enum": [t.name for t in tools]}, "arguments": {"type": "object"}},
-                "required": ["tool", "arguments"],
-            },
-            {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]},
-        ]
-    }
+    """One variant per tool (its own argument schema), then the plain answer."""
+    variants: list[dict[str, Any]] = [
+        {
+            "type": "object",
+            "properties": {"tool": {"const": tool.name}, "arguments": _closed(dict(tool.parameters))},
+            "required": ["tool", "arguments"],
+            "additionalProperties": False,
+        }
+        for tool in tools
+    ]
+    answer = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+    return {"anyOf": [*variants, answer | {"additionalProperties": False}]}
 
 
 def prompted_history(history: Sequence[ChatMessage], tools: Sequence[Tool]) -> list[ChatMessage]:

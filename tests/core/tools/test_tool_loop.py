@@ -164,7 +164,7 @@ def test_a_server_without_tools_gets_the_prompted_protocol_with_format(fault_ser
     assert not loop.native
     second = fault_server.requests[1].json()
     assert "tools" not in second
-    assert second["format"]["anyOf"][0]["properties"]["tool"] == {"enum": ["calculator"]}
+    assert second["format"]["anyOf"][0]["properties"]["tool"] == {"const": "calculator"}
     assert second["messages"][0]["role"] == "system" and "calculator" in second["messages"][0]["content"]
     third = fault_server.requests[2].json()["messages"]
     assert third[-1] == {"role": "user", "content": "The tool calculator returned: 42"}

@@ -102,3 +102,20 @@ def test_ask_with_an_unknown_tool_is_a_plain_error(engine_url: str) -> None:
     )
     assert done.returncode == 1
     assert done.stderr.strip().startswith("Unknown tool 'shell'")
+
+
+def test_the_prompted_protocol_with_format_works_on_the_real_model(engine_url: str) -> None:
+    # What a server without tool support gets: tools in the system prompt, the reply held to
+    # {"tool", "arguments"} | {"answer"} by a `format` schema (the engine's JSON-schema grammar).
+    async def main() -> tuple[str, ToolLoop]:
+        async with OllamaClient(engine_url, timeouts=Timeouts(first_token=120, idle=60)) as client:
+            loop = ToolLoop(client, [calculator_tool()], native=False, max_rounds=1)
+            chunks = [c async for c in loop.stream(MODEL, [ChatMessage("user", QUESTION)], FAST)]
+        return "".join(c.content for c in chunks), loop
+
+    text, loop = asyncio.run(main())
+    assert len(loop.parts) >= 2, text
+    call, result = loop.parts[0], loop.parts[1]
+    assert isinstance(call, ToolCallPart) and call.name == "calculator"
+    assert isinstance(result, ToolResultPart) and result.content == "437", (call, result)
+    assert text.strip()
