@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.messages import Part
@@ -58,8 +59,8 @@ class ToolsService:
     def set_choice(self, conversation_id: int, choice: ToolChoice) -> None:
         save_choice(self._store, conversation_id, choice)
         policy = self._policies.get(conversation_id)
-        if policy is not None:
-            policy.always &= set(choice.always)
+        if policy is not None:  # "Always" withdrawn in the options dialog ends here too
+            policy.always = set(choice.always)
 
     # -- tools -----------------------------------------------------------------------------
 
@@ -100,7 +101,11 @@ class ToolsService:
                 # Looked up at each call: the app sets `ask` once its window exists.
                 if self.ask is None:
                     return Decision.DENY
-                return await self.ask(tool, arguments)
+                decision = await self.ask(tool, arguments)
+                if decision is Decision.ALWAYS:  # kept with the conversation, across restarts
+                    choice = self.choice(conversation_id)
+                    self.set_choice(conversation_id, replace(choice, always=choice.always | {tool.name}))
+                return decision
 
             policy = self._policies[conversation_id] = ApprovalPolicy(ask, always=always)
         return policy

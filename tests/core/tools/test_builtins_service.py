@@ -88,3 +88,26 @@ def test_tools_are_off_until_switched_on_per_conversation(tmp_path: Path) -> Non
     assert [t.name for t in tools] == ["calculator", "fetch_web_page"]
     assert tools[1].asks
     assert ToolsService(store, lambda conv: None).choice(a.id).enabled == {"calculator", "fetch_web_page"}  # type: ignore[arg-type, return-value]
+
+
+def test_always_in_this_conversation_is_kept_with_the_conversation(tmp_path: Path) -> None:
+    from desktop.core.tools import Decision
+    from desktop.core.tools.builtins import fetch_tool
+
+    store = Store(tmp_path / "s.db")
+    conversation = store.create_conversation("a", model="m")
+    asked: list[str] = []
+
+    async def ask(tool: object, arguments: dict[str, object]) -> Decision:
+        asked.append(getattr(tool, "name", ""))
+        return Decision.ALWAYS
+
+    service = ToolsService(store, lambda conv: None, ask=ask)  # type: ignore[arg-type, return-value]
+    tool = fetch_tool()
+    assert asyncio.run(service.policy(conversation.id).permit(tool, {"url": "http://x"}))
+    assert service.choice(conversation.id).always == {"fetch_web_page"}
+    later = ToolsService(store, lambda conv: None, ask=ask)  # type: ignore[arg-type, return-value]
+    assert asyncio.run(later.policy(conversation.id).permit(tool, {"url": "http://y"}))
+    assert asked == ["fetch_web_page"]  # asked once, then remembered
+    later.set_choice(conversation.id, ToolChoice(on=True))  # withdrawn in the dialog
+    assert later.policy(conversation.id).needs_asking(tool)
