@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QToolButton
 
 from desktop.core.capabilities import ModelAbilities, for_conversation
 from desktop.core.messages import Conversation
@@ -22,6 +23,14 @@ class ComposerCapabilities(QObject):
         self._chat = chat
         self._session = session
         self._tray = tray
+        # Thinking on/off for a reasoning model, right by the box; levels are in the options.
+        self.think_button = QToolButton(tray)
+        self.think_button.setObjectName("thinkButton")
+        self.think_button.setCheckable(True)
+        self.think_button.setAutoRaise(True)
+        self.think_button.setText(self.tr("Think"))
+        self.think_button.toggled.connect(self._on_think_toggled)
+        tray.add_leading(self.think_button)
         chat.conversation_opened.connect(self._later)
         chat.models_offered.connect(self._later)
         chat.server_models_offered.connect(self._later)
@@ -44,7 +53,31 @@ class ComposerCapabilities(QObject):
     def update(self) -> None:
         conv = self._chat.current
         context = int((conv.options if conv else {}).get("num_ctx") or 0)
-        self._tray.set_abilities(self.abilities(), context)
+        abilities = self.abilities()
+        self._tray.set_abilities(abilities, context)
+        think = (conv.options if conv else {}).get("think")
+        self.think_button.blockSignals(True)
+        self.think_button.setChecked(think is not False)
+        self.think_button.blockSignals(False)
+        self.think_button.setVisible(abilities.thinking and abilities.known)
+        self._update_think_tip()
+
+    def _update_think_tip(self) -> None:
+        if self.think_button.isChecked():
+            tip = self.tr("The model thinks before it answers; click to answer at once")
+        else:
+            tip = self.tr("The model answers at once; click to let it think first")
+        self.think_button.setToolTip(tip)
+        self.think_button.setAccessibleName(tip)
+
+    def _on_think_toggled(self, checked: bool) -> None:
+        conv = self._chat.current
+        options = dict(conv.options) if conv else {}
+        level = options.get("think")
+        # On keeps a level chosen in the options; off is off.
+        options["think"] = (level if isinstance(level, str) else True) if checked else False
+        self._chat.set_options(conv.system if conv else "", options)
+        self._update_think_tip()
 
 
 class PromptChoice(QObject):

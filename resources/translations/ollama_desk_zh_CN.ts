@@ -3794,4 +3794,19 @@ Details: {1}</source>
         <translation>图片 %1</translation>
     </message>
 </context>
+<context>
+    <name>ComposerCapabilities</name>
+    <message>
+        <source>Think</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <source>The model thinks before it answers; click to answer at once</source>
+        <translation>模型会先思考再回答；点击后直接回答</translation>
+    </message>
+    <message>
+        <source>The model answers at once; click to let it think first</source>
+        <translation>模型会直接回答；点击后让它先思考</translation>
+    </message>
+</context>
 </TS>

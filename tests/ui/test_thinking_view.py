@@ -31,12 +31,24 @@ def line(content: str = "", thinking: str = "") -> dict[str, Any]:
 
 
 @pytest.fixture
+def capabilities() -> list[str]:
+    return ["completion"]
+
+
+@pytest.fixture
 def desk(
-    qtbot: Any, qloop: asyncio.AbstractEventLoop, fault_server: FaultServer, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any,
+    qloop: asyncio.AbstractEventLoop,
+    fault_server: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capabilities: list[str],
 ) -> Iterator[Any]:
     from desktop.app import Desk
 
     serve_basics(fault_server)
+    fault_server.route(
+        "POST", "/api/show", body={"capabilities": capabilities, "model_info": {}, "details": {}}
+    )
     lines = [*(line(thinking=t) for t in THOUGHT), *(line(a) for a in ANSWER), FINAL]
     fault_server.route("POST", "/api/chat", lines=lines, delay=0.25)
     monkeypatch.setenv("OLLAMA_HOST", fault_server.url)
@@ -62,6 +74,8 @@ def test_thinking_streams_into_a_folded_block_above_the_answer(
 ) -> None:
     desk.window.resize(900, 700)
     desk.window.show()
+    # A model that did not say it thinks gets no Think button.
+    assert not desk.composer_capabilities.think_button.isVisibleTo(desk.window)
     send(desk, "Hi")
     qtbot.waitUntil(lambda: desk.page.streaming_view() is not None, timeout=10000)
     view = desk.page.streaming_view()
@@ -111,3 +125,20 @@ def test_thinking_streams_into_a_folded_block_above_the_answer(
     chats = [r.json() for r in fault_server.requests if r.path == "/api/chat"]
     assert chats[1]["messages"][1] == {"role": "assistant", "content": "Hello there! 你好"}
     qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=20000)
+
+
+@pytest.mark.parametrize("capabilities", [["completion", "thinking"]])
+def test_the_think_button_turns_thinking_off_for_this_conversation(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    button = desk.composer_capabilities.think_button
+    desk.window.show()
+    qtbot.waitUntil(lambda: button.isVisibleTo(desk.window), timeout=10000)
+    assert button.isChecked() and "thinks before it answers" in button.toolTip()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not button.isChecked() and "answers at once" in button.toolTip()
+    send(desk, "Hi")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=20000)
+    chats = [r.json() for r in fault_server.requests if r.path == "/api/chat"]
+    assert chats[-1]["think"] is False
+    assert desk.chat.current.options["think"] is False
