@@ -200,3 +200,31 @@ def test_expand_skips_hidden_and_unsupported(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "c.txt").write_text("c")
     assert [p.name for p in expand([tmp_path])] == ["a.md"]
+
+
+def test_large_indexes_prefilter_on_a_projection_and_keep_recall() -> None:
+    import numpy as np
+
+    from desktop.core.documents.vectors import COARSE_FROM, VectorIndex
+
+    rng = np.random.default_rng(3)
+    n = COARSE_FROM + 5000
+    centres = rng.standard_normal((64, 96)).astype(np.float32)
+    vectors = centres[rng.integers(0, 64, n)] + 0.5 * rng.standard_normal((n, 96)).astype(np.float32)
+    index = VectorIndex(96)
+    for start in range(0, n, 4096):
+        index.add(list(range(start, min(n, start + 4096))), vectors[start : start + 4096])
+    assert index._basis is not None and index._coarse.shape == (n, 64)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    found = 0
+    for q in vectors[rng.integers(0, n, 10)]:
+        exact = set(np.argsort(-(unit @ (q / np.linalg.norm(q))))[:10].tolist())
+        found += len(exact & {i for i, _ in index.search(q, 10)})
+    assert found >= 90  # recall@10 against exact float32 search
+    index.remove(list(range(100)))
+    assert len(index) == n - 100 and all(i >= 100 for i, _ in index.search(vectors[5], 5))
+
+
+def test_common_words_do_not_flood_the_keyword_query() -> None:
+    assert match_any("what is the valve") == '"valve"'
+    assert match_any("the") == '"the"'

@@ -61,9 +61,20 @@ def query_groups(query: str) -> list[str]:
     return groups
 
 
+# Words that match nearly every chunk: in an OR query they only make bm25 score everything
+# (a 100k-chunk collection answered "what is the ..." in hundreds of milliseconds).
+_STOP = {f'"{w}"' for w in (
+    "a an and are as at be by can do does for from how i in is it its of on or that the this to was "
+    "what when where which who why will with you your my me we our not no"
+).split()}
+
+
 def match_any(query: str) -> str:
-    """A MATCH expression where any word may match (ranked by bm25: more matches rank higher)."""
-    return " OR ".join(query_groups(query))
+    """A MATCH expression where any word may match (ranked by bm25: more matches rank higher);
+    common English words are left out unless the query has nothing else."""
+    groups = query_groups(query)
+    useful = [g for g in groups if g not in _STOP]
+    return " OR ".join(useful or groups)
 
 
 def match_all(query: str) -> str:

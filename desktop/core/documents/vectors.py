@@ -14,6 +14,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 BLOCK_ROWS = 16384  # rows turned to float32 at a time: 24 MiB of temporary at 384 dimensions
+# From this many rows on, a first pass over a 64-dimension projection (the collection's own
+# principal directions) picks candidates that are then scored exactly on the int8 rows: turning
+# every int8 row to float32 per query cost 139 ms at 100k on this loaded machine.
+COARSE_FROM = 20000
+COARSE_DIMS = 64
+COARSE_CANDIDATES = 1000
 
 
 def to_blob(vector: Sequence[float]) -> bytes:
@@ -40,13 +46,15 @@ class VectorIndex:
         self.ids: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._codes: NDArray[np.int8] = np.zeros((0, dimension), dtype=np.int8)
         self._scales: NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self._basis: NDArray[np.float32] | None = None
+        self._coarse: NDArray[np.float32] = np.zeros((0, COARSE_DIMS), dtype=np.float32)
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
 
     @property
     def nbytes(self) -> int:
-        return int(self.ids.nbytes + self._codes.nbytes + self._scales.nbytes)
+        return int(self.ids.nbytes + self._codes.nbytes + self._scales.nbytes + self._coarse.nbytes)
 
     def add(self, ids: Sequence[int], matrix: NDArray[np.float32]) -> None:
         if len(ids) == 0:
@@ -60,12 +68,35 @@ class VectorIndex:
         self.ids = np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)])
         self._codes = np.concatenate([self._codes, codes])
         self._scales = np.concatenate([self._scales, scales])
+        if self._basis is not None:
+            self._coarse = np.concatenate([self._coarse, (matrix @ self._basis).astype(np.float32)])
+        elif len(self) >= COARSE_FROM and self.dimension > COARSE_DIMS:
+            self._fit_coarse()
+
+    def _rows(self, start: int, stop: int) -> NDArray[np.float32]:
+        rows = self._codes[start:stop].astype(np.float32) * self._scales[start:stop, None]
+        return rows.astype(np.float32)
+
+    def _fit_coarse(self) -> None:
+        step = max(1, len(self) // 8192)
+        picked = np.arange(0, len(self), step)
+        sample = (self._codes[picked].astype(np.float32) * self._scales[picked, None]).astype(np.float32)
+        # Uncentred: the directions that carry most of the inner products, which is what is ranked.
+        # The top eigenvectors of the 384x384 Gram matrix: an SVD of the sample itself took 14 s
+        # on this busy machine, this takes milliseconds.
+        _, vectors = np.linalg.eigh((sample.T @ sample).astype(np.float64))
+        self._basis = np.ascontiguousarray(vectors[:, ::-1][:, :COARSE_DIMS], dtype=np.float32)
+        self._coarse = np.concatenate(
+            [self._rows(i, i + BLOCK_ROWS) @ self._basis for i in range(0, len(self), BLOCK_ROWS)]
+        ).astype(np.float32)
 
     def remove(self, ids: Sequence[int]) -> None:
         if len(ids) == 0 or len(self) == 0:
             return
         keep = ~np.isin(self.ids, np.asarray(ids, dtype=np.int64))
         self.ids, self._codes, self._scales = self.ids[keep], self._codes[keep], self._scales[keep]
+        if self._basis is not None:
+            self._coarse = self._coarse[keep]
 
     def search(self, query: Sequence[float], k: int) -> list[tuple[int, float]]:
         """(chunk id, cosine) of the k nearest, best first."""
@@ -74,10 +105,21 @@ class VectorIndex:
         q = normalised(query)
         if q.shape[0] != self.dimension:
             return []
+        if self._basis is not None and len(self) > COARSE_CANDIDATES:
+            # einsum, not BLAS: OpenBLAS's threads spin against a busy machine (66 ms vs 1 ms here).
+            rough = np.einsum("ij,j->i", self._coarse, q @ self._basis)
+            wanted = max(COARSE_CANDIDATES, 20 * k)
+            candidates = np.argpartition(-rough, wanted - 1)[:wanted]
+            rows = self._codes[candidates].astype(np.float32)
+            exact = np.einsum("ij,j->i", rows, q) * self._scales[candidates]
+            k = min(k, len(candidates))
+            best = np.argpartition(-exact, k - 1)[:k]
+            best = best[np.argsort(-exact[best])]
+            return [(int(self.ids[candidates[i]]), float(exact[i])) for i in best]
         scores = np.empty(len(self), dtype=np.float32)
         for start in range(0, len(self), BLOCK_ROWS):
             block = self._codes[start : start + BLOCK_ROWS]
-            scores[start : start + BLOCK_ROWS] = block.astype(np.float32) @ q
+            scores[start : start + BLOCK_ROWS] = np.einsum("ij,j->i", block.astype(np.float32), q)
         scores *= self._scales
         k = min(k, len(self))
         top = np.argpartition(-scores, k - 1)[:k]
