@@ -6,17 +6,22 @@ asks. Reading the selection lives here too, so the popup's own module stays smal
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core import quick_prompts
+from desktop.core.prompts_library import PromptLibrary, SettingsStore
 from desktop.core.quick_prompts import Quote, SavedPrompt
 
+log = logging.getLogger(__name__)
+
 QUOTE_LINES = 3
-MAX_SAVED_SHOWN = 5  # Alt+5 .. Alt+9
+MAX_SAVED_SHOWN = 4  # Alt+5 .. Alt+8, one row
 
 STYLE = """
 #QuickAskQuote { border-left: 3px solid palette(highlight); background: palette(alternate-base);
@@ -43,6 +48,27 @@ def put_back(text: str) -> None:
     clipboard.setText(text, QClipboard.Mode.Clipboard)
     if clipboard.supportsSelection():
         clipboard.setText(text, QClipboard.Mode.Selection)
+
+
+@dataclass(frozen=True)
+class _LibraryPrompt:
+    name: str
+    text: str
+
+
+def library_prompts(store: SettingsStore | None) -> list[SavedPrompt]:
+    """The saved prompts of the prompts library (desktop.core.prompts_library), as quote actions.
+
+    A persona's system prompt goes before the quote; a damaged library offers none.
+    """
+    if store is None:
+        return []
+    try:
+        personas = PromptLibrary(store).all()
+    except Exception:  # noqa: BLE001 - the popup opens whatever the library holds
+        log.warning("could not read the prompts library", exc_info=True)
+        return []
+    return [_LibraryPrompt(p.name, p.system) for p in personas if p.name.strip() and p.system.strip()]
 
 
 class QuoteBar(QFrame):
@@ -87,6 +113,11 @@ class QuoteBar(QFrame):
             button = self._button(index)
             button.clicked.connect(lambda _=False, a=action_id: self.action_requested.emit(a))
             self.buttons[action_id] = button
+        self._actions_row.addStretch(1)
+        layout.addLayout(self._actions_row)
+        # The user's own prompts on a row of their own: eight buttons do not fit in one.
+        self._actions_row = QHBoxLayout()
+        self._actions_row.setSpacing(6)
         self.saved_buttons: list[QPushButton] = []
         for slot in range(MAX_SAVED_SHOWN):
             button = self._button(len(quick_prompts.BUILTIN_IDS) + slot + 1)
@@ -130,7 +161,7 @@ class QuoteBar(QFrame):
         self._label_buttons()
 
     def set_saved_prompts(self, prompts: Sequence[SavedPrompt]) -> None:
-        """The user's own prompts from the library; the first few get buttons and Alt+5 onwards."""
+        """The user's own prompts from the library; the first four get buttons and Alt+5..8."""
         self._saved = [p for p in prompts if p.name.strip() and p.text.strip()][:MAX_SAVED_SHOWN]
         self._label_buttons()
 

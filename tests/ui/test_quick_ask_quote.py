@@ -232,3 +232,18 @@ def test_wants_selection_reads_the_flag_only_with_quick_ask() -> None:
     assert wants_selection(["--quick-ask", "--selection"]) and wants_selection(["--selection", "--quick-ask"])
     assert parse_forwarded(["--quick-ask", "--selection"]) == (True, "")
     assert not wants_selection(["--selection"]) and not wants_selection(["--quick-ask", "hi"])
+
+
+def test_the_settings_page_without_a_tray_can_turn_reading_off(
+    store: Store, qtbot: Any, tmp_path: Path
+) -> None:
+    from desktop.ui.settings.dialog import SettingsDialog
+
+    dialog = SettingsDialog(store, store=store, data_folder=tmp_path)
+    qtbot.addWidget(dialog)
+    page = dialog.quick_ask
+    combo = page.prefill  # type: ignore[attr-defined]
+    assert combo.currentData() == "clipboard"  # "selection" reads the clipboard where there is no selection
+    assert not page.history_check.isChecked()  # type: ignore[attr-defined]
+    combo.setCurrentIndex(combo.findData("off"))
+    assert store.get_setting("quick_ask.prefill") == "off"

@@ -123,6 +123,7 @@ class SettingsDialog(QDialog):
         if isinstance(self.quick_ask, QuickAskPage):
             self.quick_ask.shortcut_chosen.connect(lambda text: ctl.save(quick_ask_shortcut=text))
             self.quick_ask.history_toggled.connect(lambda on: ctl.save(quick_ask_save_history=on))
+            self.quick_ask.prefill_chosen.connect(lambda mode: ctl.save(quick_ask_prefill=mode))
         c.backup_requested.connect(self.backup_to)
         c.restore_requested.connect(self.restore_from)
         c.export_json_requested.connect(self.export_json_to)
