@@ -5,6 +5,7 @@ Deny; closing the dialog denies."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -90,6 +91,7 @@ class ApprovalAsker:
         finally:
             # Stop while asking closes the dialog: the reply is gone, nothing runs.
             self.current = None
-            dialog.finished.disconnect(finished)
-            dialog.close()
-            dialog.deleteLater()
+            with contextlib.suppress(RuntimeError):  # the window (its parent) may be gone already
+                dialog.finished.disconnect(finished)
+                dialog.close()
+                dialog.deleteLater()
