@@ -36,6 +36,7 @@ from desktop.ui.tray_integration import TrayIntegration
 from desktop.ui.widgets.conversation_settings import ConversationSettingsDialog
 from desktop.ui.widgets.hardware_panel import HardwarePanel
 from desktop.ui.widgets.model_manager import ModelManagerPage
+from desktop.ui.widgets.server_models_page import ServerModelsPage
 from desktop.ui.wiring import WelcomeFeed, open_settings_dialog
 
 
@@ -62,6 +63,9 @@ class Desk:
         self.window.add_page(self.models_page, QCoreApplication.translate("Desk", "Models"))
         self.hardware_panel = HardwarePanel(self.hardware)
         self.window.add_page(self.hardware_panel, QCoreApplication.translate("Desk", "Hardware"))
+        # The model manager of the saved Ollama servers (#15); the local one stays on "Models".
+        self.server_models_page = ServerModelsPage(self.session)
+        self.window.add_page(self.server_models_page, QCoreApplication.translate("Desk", "Server models"))
         self.tray = TrayIntegration(self.window, self.session.client, store, settings=self.settings,
                                     session=self.session)
         self.welcome = WelcomeFeed(self.settings, self.session, self.hardware, self.window, self._pull)
@@ -187,8 +191,9 @@ class Desk:
 
     async def aclose(self) -> None:
         self._quitting = True
-        for closer in (self.chat.aclose, self.servers.aclose, self.tray.aclose, self.models.aclose,
-                       self.hardware.aclose, self.connection.aclose, self.session.aclose,
+        for closer in (self.chat.aclose, self.servers.aclose, self.server_models_page.aclose,
+                       self.tray.aclose, self.models.aclose, self.hardware.aclose, self.connection.aclose,
+                       self.session.aclose,
                        self.tools.aclose):  # MCP servers' processes end with the app (#16)
             try:
                 await closer()
