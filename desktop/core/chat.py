@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
     # Gives the tool loop for a conversation's next reply (None: tools are off there).
     ToolLoopFactory = Callable[[Conversation], "ToolLoop | None"]
+    from collections.abc import Awaitable
+
+    from desktop.core.documents.chat_hook import DocumentTurn
+
+    # Gives the sources of the conversation's next reply (None: nothing attached).
+    DocumentsHook = Callable[[Conversation, list[ChatMessage]], Awaitable["DocumentTurn | None"]]
 
 # Statuses whose assistant text is worth continuing.
 CONTINUABLE = frozenset({Status.INTERRUPTED, Status.STOPPED, Status.COMPLETE})
@@ -176,11 +182,14 @@ class ChatService:
         *,
         save_interval: float = 1.0,
         tools: ToolLoopFactory | None = None,
+        documents: DocumentsHook | None = None,
     ) -> None:
         self._client = client
         self._store = store
         self._save_interval = save_interval
         self.tools = tools
+        # Knowledge bases and files attached to the conversation (documents/chat_hook.py).
+        self.documents = documents
 
     async def reply(
         self,
@@ -305,6 +314,12 @@ class ChatService:
                 saver.grow(answer)
                 on_delta(answer)
 
+        if self.documents is not None:
+            turn = await self.documents(conversation, history)
+            if turn is not None:
+                # The sources go to the model; the answer carries them as citations from the start.
+                history = turn.history
+                self._save_parts(target.id, saver.with_parts(turn.citations))
         loop = self.tools(conversation) if self.tools is not None else None
         if loop is not None:
             # Tool calls and results are saved as the reply's parts as soon as they change.
