@@ -2,25 +2,164 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnswersView</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="176"/>
+        <source>No answer: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="248"/>
+        <location filename="../../desktop/app.py" line="275"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="239"/>
+        <location filename="../../desktop/app.py" line="266"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="240"/>
+        <location filename="../../desktop/app.py" line="267"/>
         <source>%1
 
 Your data folder is %2.</source>
         <translation>%1
 
 您的数据文件夹是 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>ApprovalDialog</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="30"/>
+        <source>Allow a tool to run?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="33"/>
+        <source>The model wants to use {tool}, which reaches the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="35"/>
+        <source>The model wants to use {tool}, which can change things.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="37"/>
+        <source>It comes from the MCP server {server}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="43"/>
+        <source>The arguments the model gave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="46"/>
+        <source>Allow once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="47"/>
+        <source>Always in this conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="48"/>
+        <source>Deny</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/approval_dialog.py" line="58"/>
+        <source>Arguments:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentTray</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="47"/>
+        <source>Attach…</source>
+        <translation>附加…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="56"/>
+        <source>Add to a knowledge base</source>
+        <translation>加入知识库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="99"/>
+        <source>Choose a model first.</source>
+        <translation>请先选择一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="102"/>
+        <source>%1 cannot read images. Choose a vision model to send pictures.</source>
+        <translation>%1 无法读取图片。要发送图片，请选择一个视觉模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="106"/>
+        <source>The server did not say whether %1 can read images.</source>
+        <translation>服务器没有说明 %1 能否读取图片。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="107"/>
+        <source>this model</source>
+        <translation>此模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="115"/>
+        <source>Text and code files (%1)</source>
+        <translation>文本和代码文件 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="121"/>
+        <source>Images and text files (%1)</source>
+        <translation>图片和文本文件 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="122"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="123"/>
+        <source>Attach files</source>
+        <translation>附加文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="142"/>
+        <source>%1 cannot be attached: only images (PNG, JPEG, WebP) and text files.</source>
+        <translation>无法附加 %1：只能附加图片（PNG、JPEG、WebP）和文本文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="155"/>
+        <source>pasted image.png</source>
+        <translation>粘贴的图片.png</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="167"/>
+        <source>%1 is too large for this conversation&apos;s context (about %2 tokens, room for %3).</source>
+        <translation>%1 超出了此对话的上下文长度（约 %2 个词元，剩余空间 %3）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="236"/>
+        <source>Attach images or text files</source>
+        <translation>附加图片或文本文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="239"/>
+        <source>Attach text files. %1</source>
+        <translation>附加文本文件。%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="244"/>
+        <source>Reading the attached documents…</source>
+        <translation>正在读取附加的文档…</translation>
     </message>
 </context>
 <context>
@@ -225,7 +364,17 @@ Your data folder is %2.</source>
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="341"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="112"/>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="318"/>
+        <source>The server of this conversation was removed; choose a model in the list.</source>
+        <translation>此对话的服务器已被移除；请在列表中选择一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="410"/>
         <source>The reply failed: %1</source>
         <translation>回复失败：%1</translation>
     </message>
@@ -233,52 +382,52 @@ Your data folder is %2.</source>
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="71"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="73"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="74"/>
         <source>The model that answers in this conversation</source>
         <translation>在此对话中回答的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="74"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="76"/>
         <source>Options…</source>
         <translation>选项…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="75"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="77"/>
         <source>System prompt, temperature, context length and seed</source>
         <translation>系统提示词、温度、上下文长度和随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="82"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="88"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="90"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="91"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="93"/>
         <source>Ask anything. Your conversation stays on this computer.</source>
         <translation>随便问。您的对话只保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="150"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="148"/>
         <source>New chat</source>
         <translation>新建对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="302"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="304"/>
         <source>No model installed</source>
         <translation>未安装模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/chat_page.py" line="309"/>
+        <location filename="../../desktop/ui/widgets/chat_page.py" line="311"/>
         <source>%1 (not installed)</source>
         <translation>%1（未安装）</translation>
     </message>
@@ -322,65 +471,219 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>CompareChart</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_chart.py" line="79"/>
+        <source>Answer speed (median, min–max)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_chart.py" line="79"/>
+        <source>tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_chart.py" line="80"/>
+        <source>Memory while loaded (inner bar: on the GPU)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_chart.py" line="80"/>
+        <source>MiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CompareController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/compare_controller.py" line="107"/>
+        <source>The comparison could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ComparePage</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="49"/>
+        <source>Tick the models to compare; they run in this order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="52"/>
+        <source>One prompt per line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="60"/>
+        <source>Run comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="61"/>
+        <source>Stop</source>
+        <translation type="unfinished">停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="63"/>
+        <source>Refresh models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="66"/>
+        <source>Each model answers alone: the others are unloaded first, so each gets the whole machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="74"/>
+        <source>Runs per prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="75"/>
+        <source>Longest answer (tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="81"/>
+        <source>Installed models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="84"/>
+        <source>Prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="89"/>
+        <source>Saved comparisons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="97"/>
+        <source>Answers side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="98"/>
+        <source>Every run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="118"/>
+        <source>Stopped.</source>
+        <translation type="unfinished">已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="119"/>
+        <source>Failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="152"/>
+        <source>Tick at least one model to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="155"/>
+        <source>Write a prompt first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="167"/>
+        <source>Run {0} of {1}: {2}, run {3} of {4}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="184"/>
+        <source>Comparison of {0} from {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="193"/>
+        <source>{0}: {1} tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ComposerBox</name>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="41"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="64"/>
         <source>Message the model (Enter sends, Shift+Enter for a new line)</source>
         <translation>给模型发消息（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="43"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="66"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="47"/>
-        <location filename="../../desktop/ui/widgets/composer.py" line="138"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="73"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="177"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="55"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="81"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="57"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="83"/>
         <source>Take the waiting messages back into the box</source>
         <translation>把等待发送的消息放回输入框</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="138"/>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="140"/>
-        <source>Stop the reply (Esc)</source>
-        <translation>停止回复 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="140"/>
-        <source>Send (Enter)</source>
-        <translation>发送 (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="150"/>
-        <source>Sent when this reply ends: %1</source>
-        <translation>这条回复结束后发送：%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="153"/>
-        <source>%1 messages wait for this reply to end, the first: %2</source>
-        <translation>%1 条消息等这条回复结束后发送，第一条：%2</translation>
-    </message>
-    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="129"/>
         <source>Wait for the reply to end to send attachments, or stop it.</source>
         <translation>请等回复结束后再发送附件，或先停止回复。</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="131"/>
         <source>Type what you want to know about the attachments.</source>
         <translation>请输入你想就这些附件了解什么。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="177"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="179"/>
+        <source>Stop the reply (Esc)</source>
+        <translation>停止回复 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="179"/>
+        <source>Send (Enter)</source>
+        <translation>发送 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="189"/>
+        <source>Sent when this reply ends: %1</source>
+        <translation>这条回复结束后发送：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/composer.py" line="192"/>
+        <source>%1 messages wait for this reply to end, the first: %2</source>
+        <translation>%1 条消息等这条回复结束后发送，第一条：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerCapabilities</name>
+    <message>
+        <location filename="../../desktop/ui/chat_capabilities.py" line="31"/>
+        <source>Think</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_capabilities.py" line="67"/>
+        <source>The model thinks before it answers; click to answer at once</source>
+        <translation>模型会先思考再回答；点击后直接回答</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_capabilities.py" line="69"/>
+        <source>The model answers at once; click to let it think first</source>
+        <translation>模型会直接回答；点击后让它先思考</translation>
     </message>
 </context>
 <context>
@@ -502,73 +805,80 @@ Your data folder is %2.</source>
 <context>
     <name>ConversationSettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="21"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="32"/>
         <source>Conversation options</source>
         <translation>对话选项</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="24"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="35"/>
         <source>For example: You are a concise assistant. Answer in Chinese.</source>
         <translation>例如：你是一个简洁的助手，请用中文回答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="26"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="37"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="31"/>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="36"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="42"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="47"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="42"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="53"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="43"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="54"/>
         <source>The longest reply, in tokens; a reply stops there</source>
         <translation>回复最多的词元数；到此回复就停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="47"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="58"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="50"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="61"/>
         <source>System prompt:</source>
         <translation>系统提示词：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="51"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="62"/>
         <source>Temperature:</source>
         <translation>温度：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="52"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="63"/>
         <source>Context length (tokens):</source>
         <translation>上下文长度（词元）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="64"/>
         <source>Longest reply (tokens):</source>
         <translation>最长回复（词元）：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="54"/>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="65"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="67"/>
         <source>Thinking:</source>
         <translation>思考：</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="69"/>
         <source>Reply format:</source>
         <translation>回复格式：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_settings.py" line="72"/>
+        <source>Tools:</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -648,14 +958,19 @@ Your data folder is %2.</source>
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../desktop/app.py" line="56"/>
+        <location filename="../../desktop/app.py" line="63"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="58"/>
+        <location filename="../../desktop/app.py" line="65"/>
         <source>Hardware</source>
         <translation>硬件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="68"/>
+        <source>Server models</source>
+        <translation>服务器模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/banner_controller.py" line="115"/>
@@ -686,6 +1001,53 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/controllers/banner_controller.py" line="84"/>
         <source>Start engine</source>
         <translation>启动引擎</translation>
+    </message>
+</context>
+<context>
+    <name>FileChip</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="109"/>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="110"/>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+</context>
+<context>
+    <name>FormatChoice</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="55"/>
+        <source>Reply format</source>
+        <translation>回复格式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="56"/>
+        <source>Free text</source>
+        <translation>自由文本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="57"/>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="58"/>
+        <source>JSON following a schema</source>
+        <translation>符合模式的 JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="60"/>
+        <source>JSON schema</source>
+        <translation>JSON 模式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="88"/>
+        <source>The schema is not valid JSON: %1</source>
+        <translation>该模式不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="90"/>
+        <source>The schema must be a JSON object, such as {&quot;type&quot;: &quot;object&quot;}.</source>
+        <translation>模式必须是一个 JSON 对象，例如 {&quot;type&quot;: &quot;object&quot;}。</translation>
     </message>
 </context>
 <context>
@@ -1171,6 +1533,19 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>ImageViewer</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="41"/>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="46"/>
+        <source>This image could not be shown.</source>
+        <translation>无法显示这张图片。</translation>
+    </message>
+</context>
+<context>
     <name>InstalledModelsModel</name>
     <message>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="59"/>
@@ -1386,160 +1761,272 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>McpServersPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="38"/>
+        <source>MCP servers give the model more tools. Import the mcpServers file of Claude Desktop, LM Studio or Jan; keys and tokens in it are kept in the system keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="45"/>
+        <source>MCP servers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="48"/>
+        <source>Tools of the chosen server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="53"/>
+        <source>Import mcpServers file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="55"/>
+        <source>Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="57"/>
+        <source>Remove</source>
+        <translation type="unfinished">移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="67"/>
+        <source>Tools (untick one to keep it from the model):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="83"/>
+        <source>connected, {count} tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="85"/>
+        <source>not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="136"/>
+        <source>Import MCP servers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="136"/>
+        <source>JSON (*.json)</source>
+        <translation type="unfinished">JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="144"/>
+        <source>The file is too large to be an MCP servers file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="148"/>
+        <source>No place for secrets was found; the file was not imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="151"/>
+        <source>Could not import {file}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="156"/>
+        <source>Imported {count} MCP servers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="165"/>
+        <source>Connecting to {server}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/mcp_page.py" line="169"/>
+        <source>{server} is connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MediaStrip</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="152"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="154"/>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="154"/>
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="170"/>
+        <source>%1 tokens (estimate)</source>
+        <translation>约 %1 个词元（估计）</translation>
+    </message>
+</context>
+<context>
     <name>MessageView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="65"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="73"/>
         <source>Message text</source>
         <translation>消息文本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="64"/>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="92"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="92"/>
         <source>Copy this message</source>
         <translation>复制此消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="83"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="94"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="83"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="94"/>
         <source>Edit this message and send it again</source>
         <translation>编辑这条消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="85"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="96"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="85"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="96"/>
         <source>Ask for a new reply</source>
         <translation>请求新的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="87"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="98"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="87"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="98"/>
         <source>Continue this reply</source>
         <translation>继续此回复</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/message_view.py" line="189"/>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
         <source>Wait for the reply to finish, or stop it</source>
         <translation>请等回复结束，或先停止它</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="191"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="220"/>
         <source>Send the edited message</source>
         <translation>发送编辑后的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="221"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="250"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="221"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="250"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="232"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="261"/>
         <source>Stopped. The text so far is kept.</source>
         <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="234"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="263"/>
         <source>No reply: %1</source>
         <translation>没有回复：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="234"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="263"/>
         <source>the request failed</source>
         <translation>请求失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="265"/>
         <source>Interrupted: %1</source>
         <translation>已中断：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="265"/>
         <source>the connection was lost</source>
         <translation>连接已断开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
         <source>Writing…</source>
         <translation>正在输入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="259"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="289"/>
         <source>%1 tokens/s · %2 tokens</source>
         <translation>%1 词元/秒 · %2 词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="261"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="291"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="303"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="333"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="306"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="336"/>
         <source>Save and send</source>
         <translation>保存并发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="308"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="338"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="309"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="339"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保留原来的消息 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="339"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="369"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="345"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="375"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="346"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="376"/>
         <source>Open this address in your browser?
 
 %1</source>
         <translation>要在浏览器中打开此地址吗？
 
 %1</translation>
-    </message>
-    <message>
-        <source>Thinking…</source>
-        <translation>正在思考…</translation>
     </message>
 </context>
 <context>
@@ -1644,6 +2131,64 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/model_details.py" line="132"/>
         <source>Could not load the details: {0}</source>
         <translation>无法加载详情：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelGroups</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="24"/>
+        <source>vision</source>
+        <translation>视觉</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="25"/>
+        <source>tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="26"/>
+        <source>thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="39"/>
+        <source>Ollama</source>
+        <translation>Ollama</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="41"/>
+        <source>OpenAI-compatible</source>
+        <translation>OpenAI 兼容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="44"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="46"/>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="48"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="51"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="56"/>
+        <source>%1 (%2) — %3</source>
+        <translation>%1（%2）— %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/model_groups.py" line="98"/>
+        <source>%1 on %2 (not available)</source>
+        <translation>%2 上的 %1（不可用）</translation>
     </message>
 </context>
 <context>
@@ -1902,6 +2447,92 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>PromptLibraryDialog</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="66"/>
+        <source>Saved prompts</source>
+        <translation>已保存的提示词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="72"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="74"/>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="76"/>
+        <source>Any model (the conversation&apos;s own)</source>
+        <translation>任意模型（沿用对话的模型）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="77"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="82"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="84"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="86"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="88"/>
+        <source>Restore the defaults</source>
+        <translation>恢复默认提示词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="91"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="92"/>
+        <source>System prompt:</source>
+        <translation>系统提示词：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="93"/>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+</context>
+<context>
+    <name>PromptPicker</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="34"/>
+        <source>Start from a saved prompt</source>
+        <translation>从已保存的提示词开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="35"/>
+        <source>Start this conversation from a saved system prompt</source>
+        <translation>用一个已保存的系统提示词开始这个对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="43"/>
+        <source>Saved prompts…</source>
+        <translation>已保存的提示词…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/prompt_picker.py" line="47"/>
+        <source>Manage saved prompts…</source>
+        <translation>管理已保存的提示词…</translation>
+    </message>
+</context>
+<context>
     <name>PullPanel</name>
     <message>
         <location filename="../../desktop/ui/widgets/pull_panel.py" line="74"/>
@@ -2087,43 +2718,43 @@ Details: {1}</source>
 <context>
     <name>QuickAskController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="74"/>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="106"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="75"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="108"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="77"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="78"/>
         <source>Wait for the answer, or press Esc to stop it.</source>
         <translation>请等待回答完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="110"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="112"/>
         <source>No model is chosen yet. Open Ollama Desk and download or choose a model.</source>
         <translation>尚未选择模型。请打开 Ollama Desk，下载或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="132"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="135"/>
         <source>No model is installed yet. Open Ollama Desk to download one.</source>
         <translation>尚未安装任何模型。请打开 Ollama Desk 下载一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="159"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="162"/>
         <source>The answer ended before the model finished.</source>
         <translation>模型还没说完，回答就中断了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="177"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="180"/>
         <source>The answer failed: {0}</source>
         <translation>回答失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="191"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="194"/>
         <source>The history is not available, so the chat cannot be opened.</source>
         <translation>历史记录不可用，因此无法在对话中打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="203"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="207"/>
         <source>The exchange could not be saved: {0}</source>
         <translation>无法保存这次问答：{0}</translation>
     </message>
@@ -2181,37 +2812,37 @@ Details: {1}</source>
         <translation>选中的文字（X11 主选区）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="107"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="109"/>
         <source>Quick Ask opens with:</source>
         <translation>快速提问打开时填入：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="109"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="111"/>
         <source>Keep running in the system tray when the window is closed</source>
         <translation>关闭窗口后继续在系统托盘中运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="113"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="115"/>
         <source>This desktop shows no system tray.</source>
         <translation>此桌面没有系统托盘。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="130"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="132"/>
         <source>Could not save the setting: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="149"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="151"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="155"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="157"/>
         <source>Added to the menu</source>
         <translation>已添加到菜单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hotkeys/settings.py" line="156"/>
+        <location filename="../../desktop/ui/hotkeys/settings.py" line="158"/>
         <source>Could not add it to the menu</source>
         <translation>无法添加到菜单</translation>
     </message>
@@ -2219,73 +2850,93 @@ Details: {1}</source>
 <context>
     <name>QuickAskWindow</name>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="97"/>
-        <location filename="../../desktop/ui/quick_ask.py" line="117"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="96"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="116"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="128"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="133"/>
         <source>Ask anything…</source>
         <translation>想问什么都可以…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="157"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="162"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="158"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="163"/>
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="159"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="164"/>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="166"/>
+        <source>Put the answer on the clipboard (and the selection) to paste it over the original</source>
+        <translation>把回答放到剪贴板（以及选区），以便粘贴替换原文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="167"/>
         <source>Continue in main window</source>
         <translation>在主窗口中继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="160"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="168"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
         <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="199"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="216"/>
         <source>no model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="225"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="235"/>
+        <source>Type a question about the quote, or choose an action.</source>
+        <translation>请输入关于引用内容的问题，或选择一个操作。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="257"/>
         <source>Answer copied.</source>
         <translation>回答已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="254"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="262"/>
+        <source>The answer is on the clipboard: paste it over the original.</source>
+        <translation>回答已放到剪贴板：粘贴即可替换原文。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask.py" line="292"/>
         <source>Answering…  Esc stops.</source>
         <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="267"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="305"/>
         <source>Done · {0:.1f} tokens/s</source>
         <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="269"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="307"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="271"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="309"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="273"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
         <source>The answer failed.</source>
         <translation>回答失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="283"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="321"/>
         <source>Open this address in your browser?
 
 {0}</source>
@@ -2294,24 +2945,73 @@ Details: {1}</source>
 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="284"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="322"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="292"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="330"/>
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="303"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="341"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="326"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="364"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
         <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteBar</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="99"/>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="100"/>
+        <source>Remove the quote</source>
+        <translation>移除引用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="158"/>
+        <source>Only the first {0} characters are sent.</source>
+        <translation>只发送前 {0} 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="196"/>
+        <source>Translate to English</source>
+        <translation>译成英文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="196"/>
+        <source>Translate to Chinese</source>
+        <translation>译成中文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="197"/>
+        <source>Explain</source>
+        <translation>解释</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="197"/>
+        <source>Summarize</source>
+        <translation>总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="198"/>
+        <source>Fix grammar</source>
+        <translation>修正语法</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="212"/>
+        <source>{0}  {1}</source>
+        <translation>{0}  {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_quote.py" line="213"/>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
     </message>
 </context>
 <context>
@@ -2411,6 +3111,285 @@ Details: {1}</source>
         <location filename="../../desktop/ui/widgets/running_models.py" line="121"/>
         <source>Unloads in {0} if unused</source>
         <translation>如未使用，将在 {0} 后卸载</translation>
+    </message>
+</context>
+<context>
+    <name>RunsTable</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="108"/>
+        <source>Model</source>
+        <translation type="unfinished">模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="109"/>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="110"/>
+        <source>Load (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="111"/>
+        <source>First token (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="112"/>
+        <source>Prompt tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="113"/>
+        <source>Prompt (tokens/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="114"/>
+        <source>Answer tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="115"/>
+        <source>Answer (tokens/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="116"/>
+        <source>Characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="117"/>
+        <source>Memory (MiB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="118"/>
+        <source>GPU (MiB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="129"/>
+        <source>failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerModelsPage</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/server_models_page.py" line="32"/>
+        <source>Ollama server</source>
+        <translation>Ollama 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/server_models_page.py" line="36"/>
+        <source>Add an Ollama server in Settings &gt; Servers to manage its models here. OpenAI-compatible servers (vLLM, TGI, llama.cpp) serve the models they were started with.</source>
+        <translation>在“设置 &gt; 服务器”中添加一个 Ollama 服务器，即可在这里管理它的模型。OpenAI 兼容服务器（vLLM、TGI、llama.cpp）只提供启动时指定的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/server_models_page.py" line="42"/>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/server_models_page.py" line="57"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/server_models_page.py" line="57"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/server_models_page.py" line="58"/>
+        <source>%1 (%2) — %3</source>
+        <translation>%1（%2）— %3</translation>
+    </message>
+</context>
+<context>
+    <name>ServersPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="58"/>
+        <source>Model servers</source>
+        <translation>模型服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="62"/>
+        <source>Office GPU</source>
+        <translation>办公室 GPU</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="64"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="150"/>
+        <source>Ollama</source>
+        <translation>Ollama</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="66"/>
+        <source>OpenAI-compatible (vLLM, TGI, llama.cpp, LM Studio)</source>
+        <translation>OpenAI 兼容（vLLM、TGI、llama.cpp、LM Studio）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="73"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="75"/>
+        <source>One per line, e.g. CF-Access-Client-Id: abc</source>
+        <translation>每行一个，例如 CF-Access-Client-Id: abc</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="77"/>
+        <source>&amp;Headers:</source>
+        <translation>请求头(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="81"/>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="82"/>
+        <source>&amp;Kind:</source>
+        <translation>类型(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="83"/>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="84"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="197"/>
+        <source>API &amp;key:</source>
+        <translation>API 密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="89"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="90"/>
+        <source>Save changes</source>
+        <translation>保存更改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="91"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="92"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="93"/>
+        <source>List this server&apos;s models (nothing is loaded)</source>
+        <translation>列出此服务器的模型（不会加载任何模型）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="112"/>
+        <source>The local server (this computer) is always there; add others here.</source>
+        <translation>本地服务器（本机）始终存在；在这里添加其他服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="131"/>
+        <source>This computer — always there</source>
+        <translation>本机 — 始终存在</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="150"/>
+        <source>OpenAI-compatible</source>
+        <translation>OpenAI 兼容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="152"/>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/settings/servers_page.py" line="154"/>
+        <source>online, %n model(s)</source>
+        <translation>
+            <numerusform>在线，%n 个模型</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="156"/>
+        <source>key rejected</source>
+        <translation>密钥被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="158"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="160"/>
+        <source>%1 — %2 — %3 — %4</source>
+        <translation>%1 — %2 — %3 — %4</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="188"/>
+        <source>Kept until you quit; type to replace it</source>
+        <translation>保留到退出为止；输入新值即可替换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="190"/>
+        <source>Kept in the keyring; type to replace it</source>
+        <translation>已保存在系统密钥环中；输入新值即可替换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="197"/>
+        <source>Bearer &amp;token:</source>
+        <translation>Bearer 令牌(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="207"/>
+        <source>No system keyring: keys are kept only until you quit.</source>
+        <translation>没有系统密钥环：密钥只保留到退出为止。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="226"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="250"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="229"/>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="253"/>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="261"/>
+        <source>Removing…</source>
+        <translation>正在移除…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="264"/>
+        <source>Removed %1.</source>
+        <translation>已移除 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="278"/>
+        <source>Type the server&apos;s address first.</source>
+        <translation>请先输入服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="295"/>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
     </message>
 </context>
 <context>
@@ -2582,22 +3561,22 @@ Details: {1}</source>
         <translation>默认模型(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="23"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="24"/>
         <source>Quick Ask shortcut</source>
         <translation>快速提问快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="30"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="31"/>
         <source>Quick Ask shortcut:</source>
         <translation>快速提问快捷键：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="32"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="33"/>
         <source>The new shortcut is registered the next time Ollama Desk starts.</source>
         <translation>新的快捷键将在 Ollama Desk 下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="40"/>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="41"/>
         <source>Keep quick questions in the chat history</source>
         <translation>将快速提问保存到对话历史</translation>
     </message>
@@ -2709,7 +3688,7 @@ Details: {1}</source>
         <translation>此地址无法使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="197"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="198"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
@@ -2784,7 +3763,7 @@ Details: {1}</source>
         <translation>JSON (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="155"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="156"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
@@ -2799,7 +3778,7 @@ Details: {1}</source>
         <translation>已备份到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="158"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="159"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
@@ -2814,8 +3793,8 @@ Details: {1}</source>
         <translation>已恢复。之前的对话保存在 {0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="161"/>
-        <location filename="../../desktop/ui/settings/dialog.py" line="164"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="162"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="165"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -2836,7 +3815,7 @@ Details: {1}</source>
         <translation>已将 {0} 个对话以 Markdown 格式导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/dialog.py" line="167"/>
+        <location filename="../../desktop/ui/settings/dialog.py" line="168"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
@@ -2854,6 +3833,36 @@ Details: {1}</source>
         <location filename="../../desktop/ui/controllers/settings_controller.py" line="234"/>
         <source>{0} could not be read: {1}</source>
         <translation>{0} 个无法读取：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wiring.py" line="83"/>
+        <source>Servers</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wiring.py" line="87"/>
+        <source>MCP servers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="48"/>
+        <source>Nothing</source>
+        <translation>不读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="59"/>
+        <source>Quick Ask quotes:</source>
+        <translation>快速提问引用：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="52"/>
+        <source>Selected text</source>
+        <translation>选中的文字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/quick_ask_page.py" line="50"/>
+        <source>Text from the clipboard</source>
+        <translation>剪贴板中的文字</translation>
     </message>
 </context>
 <context>
@@ -3042,6 +4051,24 @@ Details: {1}</source>
     </message>
 </context>
 <context>
+    <name>StructuredReply</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/structured_view.py" line="38"/>
+        <source>Valid JSON, follows the schema</source>
+        <translation>有效的 JSON，符合模式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/structured_view.py" line="39"/>
+        <source>Valid JSON</source>
+        <translation>有效的 JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/structured_view.py" line="40"/>
+        <source>Not what was asked for: %1</source>
+        <translation>不符合要求：%1</translation>
+    </message>
+</context>
+<context>
     <name>SuggestionsSection</name>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_sections.py" line="179"/>
@@ -3105,6 +4132,163 @@ Details: {1}</source>
     </message>
 </context>
 <context>
+    <name>SummaryTable</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="67"/>
+        <source>Model</source>
+        <translation type="unfinished">模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="68"/>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="69"/>
+        <source>Load (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="70"/>
+        <source>First token (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="71"/>
+        <source>Prompt (tokens/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="72"/>
+        <source>Answer (tokens/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="73"/>
+        <source>Memory (MiB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="74"/>
+        <source>GPU (MiB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="82"/>
+        <source>{0} ({1} failed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ThinkChoice</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="22"/>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="23"/>
+        <source>Model default</source>
+        <translation>模型默认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="24"/>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="25"/>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="27"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="27"/>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="27"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="37"/>
+        <source>%1 does not think before answering; this option has no effect.</source>
+        <translation>%1 不会在回答前思考；此选项没有作用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/reply_options.py" line="41"/>
+        <source>Whether a reasoning model thinks before it answers</source>
+        <translation>推理模型是否在回答前先思考</translation>
+    </message>
+</context>
+<context>
+    <name>ThinkingBlock</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/thinking_block.py" line="47"/>
+        <source>The model&apos;s thinking</source>
+        <translation>模型的思考过程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/thinking_block.py" line="132"/>
+        <source>Thinking… %1 s</source>
+        <translation>正在思考… %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/thinking_block.py" line="134"/>
+        <source>Thought for %1 s</source>
+        <translation>思考了 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/thinking_block.py" line="136"/>
+        <source>Thought for less than a second</source>
+        <translation>思考了不到一秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/thinking_block.py" line="138"/>
+        <source>Thoughts</source>
+        <translation>思考过程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/thinking_block.py" line="141"/>
+        <source>Hide the thinking</source>
+        <translation>隐藏思考过程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/thinking_block.py" line="141"/>
+        <source>Show the thinking</source>
+        <translation>显示思考过程</translation>
+    </message>
+</context>
+<context>
+    <name>Thumbnail</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="72"/>
+        <source>Unreadable image</source>
+        <translation>无法读取的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="79"/>
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="80"/>
+        <source>%1 (click to view)</source>
+        <translation>%1（点击查看）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/image_strip.py" line="81"/>
+        <source>Image %1</source>
+        <translation>图片 %1</translation>
+    </message>
+</context>
+<context>
     <name>TierSection</name>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_sections.py" line="73"/>
@@ -3150,6 +4334,92 @@ Details: {1}</source>
         <location filename="../../desktop/ui/widgets/hardware_sections.py" line="105"/>
         <source>{0} of RAM, or {1} of GPU memory</source>
         <translation>{0} 内存，或 {1} 显存</translation>
+    </message>
+</context>
+<context>
+    <name>ToolCard</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/tool_card.py" line="64"/>
+        <source>Running {tool}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tool_card.py" line="66"/>
+        <source>{tool} failed ({ms} ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tool_card.py" line="68"/>
+        <source>Used {tool} ({ms} ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tool_card.py" line="72"/>
+        <source>Arguments:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tool_card.py" line="74"/>
+        <source>Error:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tool_card.py" line="74"/>
+        <source>Result:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ToolsSection</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="23"/>
+        <source>Calculator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="24"/>
+        <source>Current date and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="25"/>
+        <source>Search my conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="26"/>
+        <source>Read the files I pick</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="27"/>
+        <source>Fetch web pages (asks every time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="29"/>
+        <source>Let the model use tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="41"/>
+        <source>Tools of the MCP server {server}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="46"/>
+        <source>Pick files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="61"/>
+        <source>Files the model may read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="71"/>
+        <source>No files picked</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3283,17 +4553,17 @@ Details: {1}</source>
 <context>
     <name>TrayIntegration</name>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="237"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="240"/>
         <source>It keeps running in the system tray; click its icon to open it again, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行；点击托盘图标即可重新打开，也可以在设置中关闭此行为。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="239"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="242"/>
         <source>Ollama Desk is still running</source>
         <translation>Ollama Desk 仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="234"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="237"/>
         <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行。按 {0} 打开快速提问，也可以在设置中关闭此行为。</translation>
     </message>
@@ -3483,330 +4753,6 @@ Details: {1}</source>
         <location filename="../../desktop/ui/welcome.py" line="292"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
-    </message>
-</context>
-<context>
-    <name>AttachmentTray</name>
-    <message>
-        <source>Attach…</source>
-        <translation>附加…</translation>
-    </message>
-    <message>
-        <source>Add to a knowledge base</source>
-        <translation>加入知识库</translation>
-    </message>
-    <message>
-        <source>Choose a model first.</source>
-        <translation>请先选择一个模型。</translation>
-    </message>
-    <message>
-        <source>%1 cannot read images. Choose a vision model to send pictures.</source>
-        <translation>%1 无法读取图片。要发送图片，请选择一个视觉模型。</translation>
-    </message>
-    <message>
-        <source>The server did not say whether %1 can read images.</source>
-        <translation>服务器没有说明 %1 能否读取图片。</translation>
-    </message>
-    <message>
-        <source>this model</source>
-        <translation>此模型</translation>
-    </message>
-    <message>
-        <source>Text and code files (%1)</source>
-        <translation>文本和代码文件 (%1)</translation>
-    </message>
-    <message>
-        <source>Images and text files (%1)</source>
-        <translation>图片和文本文件 (%1)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Attach files</source>
-        <translation>附加文件</translation>
-    </message>
-    <message>
-        <source>%1 cannot be attached: only images (PNG, JPEG, WebP) and text files.</source>
-        <translation>无法附加 %1：只能附加图片（PNG、JPEG、WebP）和文本文件。</translation>
-    </message>
-    <message>
-        <source>pasted image.png</source>
-        <translation>粘贴的图片.png</translation>
-    </message>
-    <message>
-        <source>%1 is too large for this conversation&apos;s context (about %2 tokens, room for %3).</source>
-        <translation>%1 超出了此对话的上下文长度（约 %2 个词元，剩余空间 %3）。</translation>
-    </message>
-    <message>
-        <source>Attach images or text files</source>
-        <translation>附加图片或文本文件</translation>
-    </message>
-    <message>
-        <source>Attach text files. %1</source>
-        <translation>附加文本文件。%1</translation>
-    </message>
-    <message>
-        <source>Reading the attached documents…</source>
-        <translation>正在读取附加的文档…</translation>
-    </message>
-</context>
-<context>
-    <name>FileChip</name>
-    <message>
-        <source>Remove %1</source>
-        <translation>移除 %1</translation>
-    </message>
-</context>
-<context>
-    <name>FormatChoice</name>
-    <message>
-        <source>Reply format</source>
-        <translation>回复格式</translation>
-    </message>
-    <message>
-        <source>Free text</source>
-        <translation>自由文本</translation>
-    </message>
-    <message>
-        <source>JSON</source>
-        <translation>JSON</translation>
-    </message>
-    <message>
-        <source>JSON following a schema</source>
-        <translation>符合模式的 JSON</translation>
-    </message>
-    <message>
-        <source>JSON schema</source>
-        <translation>JSON 模式</translation>
-    </message>
-    <message>
-        <source>The schema is not valid JSON: %1</source>
-        <translation>该模式不是有效的 JSON：%1</translation>
-    </message>
-    <message>
-        <source>The schema must be a JSON object, such as {&quot;type&quot;: &quot;object&quot;}.</source>
-        <translation>模式必须是一个 JSON 对象，例如 {&quot;type&quot;: &quot;object&quot;}。</translation>
-    </message>
-</context>
-<context>
-    <name>ImageViewer</name>
-    <message>
-        <source>Image</source>
-        <translation>图片</translation>
-    </message>
-    <message>
-        <source>This image could not be shown.</source>
-        <translation>无法显示这张图片。</translation>
-    </message>
-</context>
-<context>
-    <name>MediaStrip</name>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <source>Remove %1</source>
-        <translation>移除 %1</translation>
-    </message>
-    <message>
-        <source>image</source>
-        <translation>图片</translation>
-    </message>
-    <message>
-        <source>%1 tokens (estimate)</source>
-        <translation>约 %1 个词元（估计）</translation>
-    </message>
-</context>
-<context>
-    <name>PromptLibraryDialog</name>
-    <message>
-        <source>Saved prompts</source>
-        <translation>已保存的提示词</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>System prompt</source>
-        <translation>系统提示词</translation>
-    </message>
-    <message>
-        <source>Any model (the conversation&apos;s own)</source>
-        <translation>任意模型（沿用对话的模型）</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>New</source>
-        <translation>新建</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Restore the defaults</source>
-        <translation>恢复默认提示词</translation>
-    </message>
-    <message>
-        <source>Name:</source>
-        <translation>名称：</translation>
-    </message>
-    <message>
-        <source>System prompt:</source>
-        <translation>系统提示词：</translation>
-    </message>
-    <message>
-        <source>Model:</source>
-        <translation>模型：</translation>
-    </message>
-</context>
-<context>
-    <name>PromptPicker</name>
-    <message>
-        <source>Start from a saved prompt</source>
-        <translation>从已保存的提示词开始</translation>
-    </message>
-    <message>
-        <source>Start this conversation from a saved system prompt</source>
-        <translation>用一个已保存的系统提示词开始这个对话</translation>
-    </message>
-    <message>
-        <source>Saved prompts…</source>
-        <translation>已保存的提示词…</translation>
-    </message>
-    <message>
-        <source>Manage saved prompts…</source>
-        <translation>管理已保存的提示词…</translation>
-    </message>
-</context>
-<context>
-    <name>StructuredReply</name>
-    <message>
-        <source>Valid JSON, follows the schema</source>
-        <translation>有效的 JSON，符合模式</translation>
-    </message>
-    <message>
-        <source>Valid JSON</source>
-        <translation>有效的 JSON</translation>
-    </message>
-    <message>
-        <source>Not what was asked for: %1</source>
-        <translation>不符合要求：%1</translation>
-    </message>
-</context>
-<context>
-    <name>ThinkChoice</name>
-    <message>
-        <source>Thinking</source>
-        <translation>思考</translation>
-    </message>
-    <message>
-        <source>Model default</source>
-        <translation>模型默认</translation>
-    </message>
-    <message>
-        <source>On</source>
-        <translation>开</translation>
-    </message>
-    <message>
-        <source>Off</source>
-        <translation>关</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>低</translation>
-    </message>
-    <message>
-        <source>Medium</source>
-        <translation>中</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>高</translation>
-    </message>
-    <message>
-        <source>%1 does not think before answering; this option has no effect.</source>
-        <translation>%1 不会在回答前思考；此选项没有作用。</translation>
-    </message>
-    <message>
-        <source>Whether a reasoning model thinks before it answers</source>
-        <translation>推理模型是否在回答前先思考</translation>
-    </message>
-</context>
-<context>
-    <name>ThinkingBlock</name>
-    <message>
-        <source>The model&apos;s thinking</source>
-        <translation>模型的思考过程</translation>
-    </message>
-    <message>
-        <source>Thinking… %1 s</source>
-        <translation>正在思考… %1 秒</translation>
-    </message>
-    <message>
-        <source>Thought for %1 s</source>
-        <translation>思考了 %1 秒</translation>
-    </message>
-    <message>
-        <source>Thought for less than a second</source>
-        <translation>思考了不到一秒</translation>
-    </message>
-    <message>
-        <source>Thoughts</source>
-        <translation>思考过程</translation>
-    </message>
-    <message>
-        <source>Hide the thinking</source>
-        <translation>隐藏思考过程</translation>
-    </message>
-    <message>
-        <source>Show the thinking</source>
-        <translation>显示思考过程</translation>
-    </message>
-</context>
-<context>
-    <name>Thumbnail</name>
-    <message>
-        <source>Unreadable image</source>
-        <translation>无法读取的图片</translation>
-    </message>
-    <message>
-        <source>image</source>
-        <translation>图片</translation>
-    </message>
-    <message>
-        <source>%1 (click to view)</source>
-        <translation>%1（点击查看）</translation>
-    </message>
-    <message>
-        <source>Image %1</source>
-        <translation>图片 %1</translation>
-    </message>
-</context>
-<context>
-    <name>ComposerCapabilities</name>
-    <message>
-        <source>Think</source>
-        <translation>思考</translation>
-    </message>
-    <message>
-        <source>The model thinks before it answers; click to answer at once</source>
-        <translation>模型会先思考再回答；点击后直接回答</translation>
-    </message>
-    <message>
-        <source>The model answers at once; click to let it think first</source>
-        <translation>模型会直接回答；点击后让它先思考</translation>
     </message>
 </context>
 </TS>
