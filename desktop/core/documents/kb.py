@@ -289,11 +289,13 @@ class KnowledgeStore(Database):
         )[0]
         return int(row[0]), int(row[1])
 
-    def vector_rows(self, collection_id: int) -> list[tuple[int, bytes]]:
+    def vector_rows(self, collection_id: int, after: int = 0, limit: int = 8192) -> list[tuple[int, bytes]]:
+        """One page of (chunk id, vector blob) in id order, from `after` on: a collection of
+        100k chunks is read in pages, never as one 77 MB list."""
         rows = self._query(
             "SELECT k.id, k.vector FROM kb_chunks k JOIN kb_files f ON f.id = k.file_id"
-            " WHERE f.collection_id = ? AND k.vector IS NOT NULL ORDER BY k.id",
-            (collection_id,),
+            " WHERE f.collection_id = ? AND k.vector IS NOT NULL AND k.id > ? ORDER BY k.id LIMIT ?",
+            (collection_id, after, limit),
         )
         return [(int(r[0]), bytes(r[1])) for r in rows]
 

@@ -36,18 +36,18 @@ class Retriever:
         if cached is not None and cached[0] == signature:
             return cached[1]
         index = VectorIndex(collection.dimension)
-        ids: list[int] = []
-        rows: list[np.ndarray] = []
-        for chunk_id, blob in self.store.vector_rows(collection.id):
-            vector = from_blob(blob, collection.dimension)
-            if vector is not None:
-                ids.append(chunk_id)
-                rows.append(vector)
-            if len(rows) >= 8192:  # quantise in batches: the float32 copy stays small
+        after = 0
+        while page := self.store.vector_rows(collection.id, after):
+            ids: list[int] = []
+            rows: list[np.ndarray] = []
+            for chunk_id, blob in page:
+                vector = from_blob(blob, collection.dimension)
+                if vector is not None:
+                    ids.append(chunk_id)
+                    rows.append(vector)
+            if rows:
                 index.add(ids, np.stack(rows))
-                ids, rows = [], []
-        if rows:
-            index.add(ids, np.stack(rows))
+            after = page[-1][0]
         self._indexes[collection.id] = (signature, index)
         return index
 
