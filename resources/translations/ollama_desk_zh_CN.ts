@@ -12,17 +12,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="275"/>
+        <location filename="../../desktop/app.py" line="282"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="266"/>
+        <location filename="../../desktop/app.py" line="273"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="267"/>
+        <location filename="../../desktop/app.py" line="274"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -36,47 +36,47 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="30"/>
         <source>Allow a tool to run?</source>
-        <translation type="unfinished"></translation>
+        <translation>允许运行工具吗？</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="33"/>
         <source>The model wants to use {tool}, which reaches the network.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型想使用 {tool}，它会访问网络。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="35"/>
         <source>The model wants to use {tool}, which can change things.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型想使用 {tool}，它可能会更改内容。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="37"/>
         <source>It comes from the MCP server {server}.</source>
-        <translation type="unfinished"></translation>
+        <translation>它来自 MCP 服务器 {server}。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="43"/>
         <source>The arguments the model gave</source>
-        <translation type="unfinished"></translation>
+        <translation>模型给出的参数</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="46"/>
         <source>Allow once</source>
-        <translation type="unfinished"></translation>
+        <translation>仅允许这一次</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="47"/>
         <source>Always in this conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>在此对话中始终允许</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="48"/>
         <source>Deny</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/approval_dialog.py" line="58"/>
         <source>Arguments:</source>
-        <translation type="unfinished"></translation>
+        <translation>参数：</translation>
     </message>
 </context>
 <context>
@@ -430,6 +430,24 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/chat_page.py" line="311"/>
         <source>%1 (not installed)</source>
         <translation>%1（未安装）</translation>
+    </message>
+</context>
+<context>
+    <name>CitationsView</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/citations_view.py" line="64"/>
+        <source>Sources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/citations_view.py" line="82"/>
+        <source>[%1] %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/citations_view.py" line="87"/>
+        <source>[%1] %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -878,7 +896,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/conversation_settings.py" line="72"/>
         <source>Tools:</source>
-        <translation type="unfinished"></translation>
+        <translation>工具：</translation>
     </message>
 </context>
 <context>
@@ -958,17 +976,22 @@ Your data folder is %2.</source>
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../desktop/app.py" line="63"/>
+        <location filename="../../desktop/app.py" line="65"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="65"/>
+        <location filename="../../desktop/app.py" line="67"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="68"/>
+        <location filename="../../desktop/app.py" line="71"/>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="74"/>
         <source>Server models</source>
         <translation>服务器模型</translation>
     </message>
@@ -1631,6 +1654,173 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>KnowledgeController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/knowledge_controller.py" line="107"/>
+        <source>Indexing stopped: %1. Add the files again to continue where it stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgePage</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="47"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="49"/>
+        <source>Knowledge bases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="52"/>
+        <source>New…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="53"/>
+        <source>Rename…</source>
+        <translation type="unfinished">重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="54"/>
+        <source>Delete</source>
+        <translation type="unfinished">删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="61"/>
+        <source>Drop files or folders here, or create a knowledge base.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="64"/>
+        <source>Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="71"/>
+        <source>The built-in embedding model understands English only: Chinese documents are still found by their words, and a multilingual model (bge-m3 or qwen3-embedding on Ollama) finds them by meaning too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="80"/>
+        <source>Add files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="81"/>
+        <source>Add folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="82"/>
+        <source>Use in this chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="111"/>
+        <source>%1 — %2 files, %3 chunks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="140"/>
+        <source>%1: drop files or folders here to add them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="144"/>
+        <source>%1 — not indexed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="150"/>
+        <source>%1 — %2 chunks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="155"/>
+        <source>%1 — indexing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="163"/>
+        <source>, about %1 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="165"/>
+        <source>Indexing %1: %2 of %3 files, %4 chunks, %5 chunks/s%6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="178"/>
+        <source>%1: %2 chunks added from %3 files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="184"/>
+        <source>%1 files could not be read (see the list).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="191"/>
+        <source>New knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="191"/>
+        <source>Name:</source>
+        <translation type="unfinished">名称：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="198"/>
+        <source>Rename knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="198"/>
+        <source>New name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="207"/>
+        <source>Delete knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="208"/>
+        <source>Delete %1 and its index? Your files stay where they are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="215"/>
+        <source>Add files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="215"/>
+        <source>Documents (*.txt *.md *.pdf *.docx *.html *.htm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
+        <source>Add folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="229"/>
+        <source>Create a knowledge base first, then add files to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="236"/>
+        <source>Open a conversation first, then attach the knowledge base to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="242"/>
+        <source>The next answers in this conversation use %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="50"/>
@@ -1765,87 +1955,87 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="38"/>
         <source>MCP servers give the model more tools. Import the mcpServers file of Claude Desktop, LM Studio or Jan; keys and tokens in it are kept in the system keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>MCP 服务器为模型提供更多工具。导入 Claude Desktop、LM Studio 或 Jan 的 mcpServers 文件；其中的密钥和令牌保存在系统钥匙串中。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="45"/>
         <source>MCP servers</source>
-        <translation type="unfinished"></translation>
+        <translation>MCP 服务器</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="48"/>
         <source>Tools of the chosen server</source>
-        <translation type="unfinished"></translation>
+        <translation>所选服务器的工具</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="53"/>
         <source>Import mcpServers file…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 mcpServers 文件…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="55"/>
         <source>Connect</source>
-        <translation type="unfinished"></translation>
+        <translation>连接</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="57"/>
         <source>Remove</source>
-        <translation type="unfinished">移除</translation>
+        <translation>移除</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="67"/>
         <source>Tools (untick one to keep it from the model):</source>
-        <translation type="unfinished"></translation>
+        <translation>工具（取消勾选可不让模型使用）：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="83"/>
         <source>connected, {count} tools</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接，{count} 个工具</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="85"/>
         <source>not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="136"/>
         <source>Import MCP servers</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 MCP 服务器</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="136"/>
         <source>JSON (*.json)</source>
-        <translation type="unfinished">JSON (*.json)</translation>
+        <translation>JSON (*.json)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="144"/>
         <source>The file is too large to be an MCP servers file.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件太大，不是 MCP 服务器文件。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="148"/>
         <source>No place for secrets was found; the file was not imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到保存密钥的地方，文件未导入。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="151"/>
         <source>Could not import {file}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导入 {file}：{error}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="156"/>
         <source>Imported {count} MCP servers.</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入 {count} 个 MCP 服务器。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="165"/>
         <source>Connecting to {server}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接 {server}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="169"/>
         <source>{server} is connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>{server} 已连接。</translation>
     </message>
 </context>
 <context>
@@ -1874,153 +2064,153 @@ Your data folder is %2.</source>
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="73"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="74"/>
         <source>Message text</source>
         <translation>消息文本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="72"/>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="92"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="73"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="94"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="92"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="94"/>
         <source>Copy this message</source>
         <translation>复制此消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="94"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="96"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="94"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="96"/>
         <source>Edit this message and send it again</source>
         <translation>编辑这条消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="96"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="98"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="96"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="98"/>
         <source>Ask for a new reply</source>
         <translation>请求新的回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="98"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="100"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="98"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="100"/>
         <source>Continue this reply</source>
         <translation>继续此回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="189"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="193"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="218"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="222"/>
         <source>Wait for the reply to finish, or stop it</source>
         <translation>请等回复结束，或先停止它</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="224"/>
         <source>Send the edited message</source>
         <translation>发送编辑后的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="250"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="254"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="250"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="254"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="261"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="265"/>
         <source>Stopped. The text so far is kept.</source>
         <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="263"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="267"/>
         <source>No reply: %1</source>
         <translation>没有回复：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="263"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="267"/>
         <source>the request failed</source>
         <translation>请求失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="265"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
         <source>Interrupted: %1</source>
         <translation>已中断：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="265"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
         <source>the connection was lost</source>
         <translation>连接已断开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="273"/>
         <source>Writing…</source>
         <translation>正在输入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="273"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="289"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="293"/>
         <source>%1 tokens/s · %2 tokens</source>
         <translation>%1 词元/秒 · %2 词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="291"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="295"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="333"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="337"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="336"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="340"/>
         <source>Save and send</source>
         <translation>保存并发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="338"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="342"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="339"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="343"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保留原来的消息 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="369"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="373"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="375"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="379"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="376"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="380"/>
         <source>Open this address in your browser?
 
 %1</source>
@@ -2386,6 +2576,24 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/controllers/models_controller.py" line="205"/>
         <source>Could not keep {0} loaded.</source>
         <translation>无法让 {0} 保持加载。</translation>
+    </message>
+</context>
+<context>
+    <name>PassageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/citations_view.py" line="29"/>
+        <source>Source [%1]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/citations_view.py" line="33"/>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/citations_view.py" line="42"/>
+        <source>Open file</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3842,7 +4050,7 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/wiring.py" line="87"/>
         <source>MCP servers</source>
-        <translation type="unfinished"></translation>
+        <translation>MCP 服务器</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings/quick_ask_page.py" line="48"/>
@@ -4341,32 +4549,32 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/widgets/tool_card.py" line="64"/>
         <source>Running {tool}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在运行 {tool}…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tool_card.py" line="66"/>
         <source>{tool} failed ({ms} ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>{tool} 失败（{ms} 毫秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tool_card.py" line="68"/>
         <source>Used {tool} ({ms} ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>已使用 {tool}（{ms} 毫秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tool_card.py" line="72"/>
         <source>Arguments:</source>
-        <translation type="unfinished"></translation>
+        <translation>参数：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tool_card.py" line="74"/>
         <source>Error:</source>
-        <translation type="unfinished"></translation>
+        <translation>错误：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tool_card.py" line="74"/>
         <source>Result:</source>
-        <translation type="unfinished"></translation>
+        <translation>结果：</translation>
     </message>
 </context>
 <context>
@@ -4374,52 +4582,52 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="23"/>
         <source>Calculator</source>
-        <translation type="unfinished"></translation>
+        <translation>计算器</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="24"/>
         <source>Current date and time</source>
-        <translation type="unfinished"></translation>
+        <translation>当前日期和时间</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="25"/>
         <source>Search my conversations</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索我的对话</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="26"/>
         <source>Read the files I pick</source>
-        <translation type="unfinished"></translation>
+        <translation>读取我选择的文件</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="27"/>
         <source>Fetch web pages (asks every time)</source>
-        <translation type="unfinished"></translation>
+        <translation>获取网页（每次都会询问）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="29"/>
         <source>Let the model use tools</source>
-        <translation type="unfinished"></translation>
+        <translation>允许模型使用工具</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="41"/>
         <source>Tools of the MCP server {server}</source>
-        <translation type="unfinished"></translation>
+        <translation>MCP 服务器 {server} 的工具</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="46"/>
         <source>Pick files…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择文件…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="61"/>
         <source>Files the model may read</source>
-        <translation type="unfinished"></translation>
+        <translation>模型可以读取的文件</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="71"/>
         <source>No files picked</source>
-        <translation type="unfinished"></translation>
+        <translation>未选择文件</translation>
     </message>
 </context>
 <context>
