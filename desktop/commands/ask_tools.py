@@ -26,6 +26,11 @@ def headless_loop(client: OllamaClient, names: str, yes: bool) -> ToolLoop:
     except ValueError as err:
         raise ToolsUnknown(str(err)) from err
     available = builtin_tools()
+    missing = [name for name in chosen if name not in available]
+    if missing:
+        raise ToolsUnknown(
+            f"{missing[0]} works only in the app (it reads your saved conversations or documents)."
+        )
 
     async def ask(tool: Tool, arguments: dict[str, Any]) -> Decision:
         if yes:

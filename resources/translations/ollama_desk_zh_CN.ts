@@ -12,17 +12,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="282"/>
+        <location filename="../../desktop/app.py" line="285"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="273"/>
+        <location filename="../../desktop/app.py" line="276"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="274"/>
+        <location filename="../../desktop/app.py" line="277"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -364,17 +364,17 @@ Your data folder is %2.</source>
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="112"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="113"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="318"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="319"/>
         <source>The server of this conversation was removed; choose a model in the list.</source>
         <translation>此对话的服务器已被移除；请在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="410"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="411"/>
         <source>The reply failed: %1</source>
         <translation>回复失败：%1</translation>
     </message>
@@ -976,24 +976,29 @@ Your data folder is %2.</source>
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../desktop/app.py" line="65"/>
+        <location filename="../../desktop/app.py" line="66"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="67"/>
+        <location filename="../../desktop/app.py" line="68"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="71"/>
+        <location filename="../../desktop/app.py" line="72"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="74"/>
+        <location filename="../../desktop/app.py" line="75"/>
         <source>Server models</source>
         <translation>服务器模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="77"/>
+        <source>Knowledge</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/banner_controller.py" line="115"/>
@@ -2926,43 +2931,43 @@ Details: {1}</source>
 <context>
     <name>QuickAskController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="75"/>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="108"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="78"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="112"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="78"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="81"/>
         <source>Wait for the answer, or press Esc to stop it.</source>
         <translation>请等待回答完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="112"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="116"/>
         <source>No model is chosen yet. Open Ollama Desk and download or choose a model.</source>
         <translation>尚未选择模型。请打开 Ollama Desk，下载或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="135"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="139"/>
         <source>No model is installed yet. Open Ollama Desk to download one.</source>
         <translation>尚未安装任何模型。请打开 Ollama Desk 下载一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="162"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="167"/>
         <source>The answer ended before the model finished.</source>
         <translation>模型还没说完，回答就中断了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="180"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="185"/>
         <source>The answer failed: {0}</source>
         <translation>回答失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="194"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="199"/>
         <source>The history is not available, so the chat cannot be opened.</source>
         <translation>历史记录不可用，因此无法在对话中打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="207"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="213"/>
         <source>The exchange could not be saved: {0}</source>
         <translation>无法保存这次问答：{0}</translation>
     </message>
@@ -3058,93 +3063,93 @@ Details: {1}</source>
 <context>
     <name>QuickAskWindow</name>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="96"/>
-        <location filename="../../desktop/ui/quick_ask.py" line="116"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="97"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="117"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="133"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="137"/>
         <source>Ask anything…</source>
         <translation>想问什么都可以…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="162"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="166"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="163"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="167"/>
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="164"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="168"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="166"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="170"/>
         <source>Put the answer on the clipboard (and the selection) to paste it over the original</source>
         <translation>把回答放到剪贴板（以及选区），以便粘贴替换原文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="167"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="171"/>
         <source>Continue in main window</source>
         <translation>在主窗口中继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="168"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="172"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
         <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="216"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="217"/>
         <source>no model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="235"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="236"/>
         <source>Type a question about the quote, or choose an action.</source>
         <translation>请输入关于引用内容的问题，或选择一个操作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="257"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="258"/>
         <source>Answer copied.</source>
         <translation>回答已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="262"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="263"/>
         <source>The answer is on the clipboard: paste it over the original.</source>
         <translation>回答已放到剪贴板：粘贴即可替换原文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="292"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="293"/>
         <source>Answering…  Esc stops.</source>
         <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="305"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="306"/>
         <source>Done · {0:.1f} tokens/s</source>
         <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="307"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="308"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="309"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="310"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="312"/>
         <source>The answer failed.</source>
         <translation>回答失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="321"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="322"/>
         <source>Open this address in your browser?
 
 {0}</source>
@@ -3153,22 +3158,22 @@ Details: {1}</source>
 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="322"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="323"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="330"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="331"/>
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="341"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="342"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="364"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="365"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
         <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
     </message>
@@ -3220,6 +3225,14 @@ Details: {1}</source>
         <location filename="../../desktop/ui/quick_ask_quote.py" line="213"/>
         <source>{0} ({1})</source>
         <translation>{0}（{1}）</translation>
+    </message>
+</context>
+<context>
+    <name>RegionGrabber</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="36"/>
+        <source>Drag over the part of the screen to ask about</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4259,6 +4272,29 @@ Details: {1}</source>
     </message>
 </context>
 <context>
+    <name>ShotControl</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="100"/>
+        <source>Screenshot region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="101"/>
+        <source>Drag a rectangle on the screen: the model sees it with the question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="112"/>
+        <source>Remove the screenshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="150"/>
+        <source>Screenshot {0} × {1} px</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StructuredReply</name>
     <message>
         <location filename="../../desktop/ui/widgets/structured_view.py" line="38"/>
@@ -4596,36 +4632,41 @@ Details: {1}</source>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/tools_section.py" line="26"/>
+        <source>Search my documents (knowledge bases)</source>
+        <translation>搜索我的文档（知识库）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="27"/>
         <source>Read the files I pick</source>
         <translation>读取我选择的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/tools_section.py" line="27"/>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="28"/>
         <source>Fetch web pages (asks every time)</source>
         <translation>获取网页（每次都会询问）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/tools_section.py" line="29"/>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="30"/>
         <source>Let the model use tools</source>
         <translation>允许模型使用工具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/tools_section.py" line="41"/>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="42"/>
         <source>Tools of the MCP server {server}</source>
         <translation>MCP 服务器 {server} 的工具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/tools_section.py" line="46"/>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="47"/>
         <source>Pick files…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/tools_section.py" line="61"/>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="62"/>
         <source>Files the model may read</source>
         <translation>模型可以读取的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/tools_section.py" line="71"/>
+        <location filename="../../desktop/ui/widgets/tools_section.py" line="72"/>
         <source>No files picked</source>
         <translation>未选择文件</translation>
     </message>
@@ -4761,17 +4802,17 @@ Details: {1}</source>
 <context>
     <name>TrayIntegration</name>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="240"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="244"/>
         <source>It keeps running in the system tray; click its icon to open it again, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行；点击托盘图标即可重新打开，也可以在设置中关闭此行为。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="242"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="246"/>
         <source>Ollama Desk is still running</source>
         <translation>Ollama Desk 仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="237"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="241"/>
         <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行。按 {0} 打开快速提问，也可以在设置中关闭此行为。</translation>
     </message>

@@ -27,5 +27,5 @@ def test_the_tools_section_in_the_options_dialog(qtbot: Any) -> None:
     assert section.files_label.text() == "notes.txt"
     choice = section.choice()
     assert choice.on and choice.files == ("/home/me/notes.txt",)
-    assert choice.enabled == {"calculator", "current_time", "read_file", "files-server"}
+    assert choice.enabled == {"calculator", "current_time", "search_documents", "read_file", "files-server"}
     assert dialog.values() == ("", {})  # the model options are not touched by the tools

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from desktop.core.tools.calculator import CalculatorError, evaluate, format_value
+from desktop.core.tools.documents_tool import documents_tool
 from desktop.core.tools.spec import Tool, ToolError, clip, object_schema
 
 if TYPE_CHECKING:
@@ -26,15 +27,17 @@ TIME = "current_time"
 SEARCH = "search_conversations"
 READ_FILE = "read_file"
 FETCH = "fetch_web_page"
-BUILTIN_NAMES = (CALCULATOR, TIME, SEARCH, READ_FILE, FETCH)
+DOCUMENTS = "search_documents"
+BUILTIN_NAMES = (CALCULATOR, TIME, SEARCH, DOCUMENTS, READ_FILE, FETCH)
 # Fetching reaches the network: off unless the user turns it on (the app is offline-first).
-DEFAULT_ON = frozenset({CALCULATOR, TIME, SEARCH, READ_FILE})
+DEFAULT_ON = frozenset({CALCULATOR, TIME, SEARCH, DOCUMENTS, READ_FILE})
 # Short names the command line accepts (`ask --tools calculator,time`).
 ALIASES = {
     "calc": CALCULATOR,
     "time": TIME,
     "date": TIME,
     "search": SEARCH,
+    "documents": DOCUMENTS,
     "file": READ_FILE,
     "fetch": FETCH,
 }
@@ -202,6 +205,7 @@ def builtin_tools(
     tools = {CALCULATOR: calculator_tool(), TIME: time_tool(), FETCH: fetch_tool()}
     if store is not None:
         tools[SEARCH] = search_tool(store)
+        tools[DOCUMENTS] = documents_tool(store.path)
     tools[READ_FILE] = read_file_tool(picked or (lambda: ()))
     return tools
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.tools.builtins import BUILTIN_NAMES, CALCULATOR, FETCH, READ_FILE, SEARCH, TIME
+from desktop.core.tools.builtins import BUILTIN_NAMES, CALCULATOR, DOCUMENTS, FETCH, READ_FILE, SEARCH, TIME
 from desktop.core.tools.choices import ToolChoice
 
 
@@ -23,6 +23,7 @@ class ToolsSection(QWidget):
             CALCULATOR: self.tr("Calculator"),
             TIME: self.tr("Current date and time"),
             SEARCH: self.tr("Search my conversations"),
+            DOCUMENTS: self.tr("Search my documents (knowledge bases)"),
             READ_FILE: self.tr("Read the files I pick"),
             FETCH: self.tr("Fetch web pages (asks every time)"),
         }

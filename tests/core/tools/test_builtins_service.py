@@ -76,12 +76,8 @@ def test_tools_are_off_until_switched_on_per_conversation(tmp_path: Path) -> Non
     assert service.tools_for(a.id) == [] and service.loop_for(a) is None
     service.set_choice(a.id, ToolChoice(on=True))
     names = [t.name for t in service.tools_for(a.id)]
-    assert names == [
-        "calculator",
-        "current_time",
-        "search_conversations",
-        "read_file",
-    ]  # fetch is off by default
+    # fetch_web_page is off by default
+    assert names == ["calculator", "current_time", "search_conversations", "search_documents", "read_file"]
     assert service.tools_for(b.id) == []
     service.set_choice(a.id, ToolChoice(on=True, enabled=frozenset({"calculator", "fetch_web_page"})))
     tools = service.tools_for(a.id)
@@ -111,3 +107,24 @@ def test_always_in_this_conversation_is_kept_with_the_conversation(tmp_path: Pat
     assert asked == ["fetch_web_page"]  # asked once, then remembered
     later.set_choice(conversation.id, ToolChoice(on=True))  # withdrawn in the dialog
     assert later.policy(conversation.id).needs_asking(tool)
+
+
+def test_search_documents_reads_the_knowledge_bases(tmp_path: Path) -> None:
+    from desktop.core.documents.chunk import Chunk
+    from desktop.core.documents.kb import KnowledgeStore
+    from desktop.core.tools.builtins import DOCUMENTS, builtin_tools
+
+    store = Store(tmp_path / "s.db")
+    tool = builtin_tools(store)[DOCUMENTS]
+    with pytest.raises(ToolError, match="no knowledge bases yet"):
+        asyncio.run(tool.run({"query": "invoice"}))
+    kb = KnowledgeStore(store.path)
+    collection = kb.create("Work", "all-minilm")
+    file_id, first = kb.begin_file(collection.id, "/home/me/docs/invoice-2026.pdf", 10, 0.0, "abc")
+    text = "The invoice total for March is 1,240 EUR, due on 15 April."
+    kb.write_chunks(file_id, first, [Chunk(text, 2, "March", 0, len(text))], [[0.0, 1.0]], last=True)
+    kb.close()
+    found = asyncio.run(tool.run({"query": "invoice total"}))
+    assert found.startswith("[1] Work — invoice-2026.pdf, page 2:") and "1,240 EUR" in found
+    assert asyncio.run(tool.run({"query": "zebra"})) == "No passage in the knowledge bases mentions 'zebra'."
+    assert not tool.asks
