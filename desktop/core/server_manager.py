@@ -134,6 +134,9 @@ class ServerManager:
         self.probe_timeout = probe_timeout
         # Applied to the next server this manager starts (a running one keeps its own).
         self.limits = limits or ServeLimits()
+        # Non-empty: the next engine this manager starts is shared on the LAN with this API key
+        # (`serve --share`, #15), and every probe sends it.
+        self.share_key = ""
         self.state = ServerState.UNKNOWN
         self.info: ServerInfo | None = None
         self.last_error = ""
@@ -173,7 +176,10 @@ class ServerManager:
 
     async def _probe(self, url: str) -> _Probe | None:
         try:
-            async with httpx.AsyncClient(timeout=self.probe_timeout, trust_env=False) as client:
+            headers = {"Authorization": f"Bearer {self.share_key}"} if self.share_key else None
+            async with httpx.AsyncClient(
+                timeout=self.probe_timeout, trust_env=False, headers=headers
+            ) as client:
                 response = await client.get(f"{url}/api/version")
             if response.status_code != 200:
                 return None
@@ -281,10 +287,14 @@ class ServerManager:
         env = {**os.environ, **self.limits.env()}
         env[PARENT_ENV] = str(os.getpid())
         env["OLLAMA_DESK_HOME"] = str(self.data_dir)
+        command = engine_command(f"127.0.0.1:{port}")
+        if self.share_key:  # on the LAN, with the key (never on the command line: env only)
+            command = [*engine_command(f"0.0.0.0:{port}"), "--share"]
+            env["OLLAMA_DESK_SHARE_KEY"] = self.share_key
         with self._log_handle() as log:
             try:
                 process = subprocess.Popen(
-                    engine_command(f"127.0.0.1:{port}"),
+                    command,
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=log,

@@ -88,6 +88,7 @@ class Session:
         self._client_factory = client_factory
         self._in_flight = in_flight
         self._listeners: list[Listener] = []
+        self._share_key = ""  # the built-in engine shared on the LAN (#15): its API key
         self._servers: list[ServerManager] = [self._new_manager(settings.current.server_url)]
         self._client = client_factory(self.server.url)
         self._models: tuple[ModelInfo, ...] = ()
@@ -131,6 +132,7 @@ class Session:
             host, on_state_changed=self._on_state, preferred_port=engine_port_for(host)
         )
         manager.limits = self._limits()
+        manager.share_key = self._share_key
         return manager
 
     def _limits(self) -> ServeLimits:
@@ -164,6 +166,20 @@ class Session:
     def client(self) -> OllamaClient:
         return self._client
 
+    def set_share_key(self, key: str) -> None:
+        """Share the built-in engine on the LAN with this key ("" = not shared): the next engine
+        starts with it, and the client sends it (only to a server on this machine)."""
+        self._share_key = key
+        for manager in self._servers:
+            manager.share_key = key
+        self._authorize(self._client)
+
+    def _authorize(self, client: OllamaClient) -> None:
+        if self._share_key and is_loopback(client.base_url):
+            client._http.headers["Authorization"] = f"Bearer {self._share_key}"
+        else:
+            client._http.headers.pop("Authorization", None)
+
     def backend_for(self, server_id: str) -> ChatBackend | OllamaClient | None:
         """What streams a conversation's replies: the local client for "", else that saved
         server's backend (None: it was removed from the list)."""
@@ -175,6 +191,7 @@ class Session:
         if url == self._client.base_url:
             return False
         old, self._client = self._client, self._client_factory(url)
+        self._authorize(self._client)
         pending = [w for w in self._in_flight()]
         self._later(self._close_after(old, pending))
         self._notify(SessionEvent.CLIENT)
