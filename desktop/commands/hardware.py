@@ -52,7 +52,14 @@ def run(args: argparse.Namespace) -> int:
     machine = probe(ram=args.ram, vram=args.vram)
     # Free disk is judged where this machine keeps models; a planned machine's disk is unknown.
     folder = None if machine.hypothetical else default_models_dir()
-    report = build_report(machine, catalog, num_ctx=args.ctx, models_folder=folder)
+    calibration = None
+    if not machine.hypothetical:  # measured speeds belong to this machine only (#20)
+        from desktop.core.bench_store import BenchStore
+        from desktop.core.hardware.budget import budget
+        from desktop.core.hardware.calibrate import calibrate
+
+        calibration = calibrate(BenchStore().list(), budget(machine).cores)
+    report = build_report(machine, catalog, num_ctx=args.ctx, models_folder=folder, calibration=calibration)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.json else format_text(report)
     try:
         print(text)

@@ -52,6 +52,7 @@ class BenchRun:
     first_token_seconds: float = 0.0
     size: int = 0  # bytes in memory (/api/ps), GPU share included
     size_vram: int = 0
+    weights: int = 0  # the model's file size (/api/tags): what decoding streams per token
     answer: str = ""
     error: str = ""
 
@@ -110,6 +111,7 @@ class BenchRun:
             first_token_seconds=float(ttft) if isinstance(ttft, (int, float)) and ttft >= 0 else 0.0,
             size=num("size"),
             size_vram=num("size_vram"),
+            weights=num("weights"),
             answer=text("answer"),
             error=text("error"),
         )
@@ -241,8 +243,15 @@ async def _memory_of(client: OllamaClient, model: str) -> tuple[int, int]:
     return 0, 0
 
 
+async def _weights(client: OllamaClient) -> dict[str, int]:
+    try:
+        return {m.name: m.size for m in await client.tags()}
+    except OllamaError:
+        return {}
+
+
 async def run_once(
-    client: OllamaClient, model: str, prompt: str, run: int, options: dict[str, Any]
+    client: OllamaClient, model: str, prompt: str, run: int, options: dict[str, Any], weights: int = 0
 ) -> BenchRun:
     """One answer, streamed; the model stays loaded (keep_alive default) so /api/ps sees it."""
     started = time.perf_counter()
@@ -274,6 +283,7 @@ async def run_once(
         first_token_seconds=first,
         size=size,
         size_vram=size_vram,
+        weights=weights,
         answer="".join(parts),
     )
 
@@ -295,6 +305,7 @@ async def run_bench(
     opts = dict(DEFAULT_OPTIONS if options is None else options)
     result = BenchResult(models=list(models), prompts=list(prompts), options=opts, host=client.base_url)
     total = len(models) * len(prompts) * max(1, runs)
+    sizes = await _weights(client)
     step = 0
     for model in models:
         await unload_all(client)
@@ -303,7 +314,8 @@ async def run_bench(
                 step += 1
                 if on_progress is not None:
                     on_progress(BenchProgress(step, total, model, index, runs))
-                finished = await run_once(client, model, prompt, index, opts)
+                weights = sizes.get(model) or sizes.get(f"{model}:latest", 0)
+                finished = await run_once(client, model, prompt, index, opts, weights)
                 result.runs.append(finished)
                 if on_progress is not None:
                     on_progress(BenchProgress(step, total, model, index, runs, finished))

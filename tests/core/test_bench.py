@@ -70,6 +70,7 @@ def test_two_models_one_after_the_other(bench_engine: str) -> None:
         assert r.tokens_per_second == pytest.approx(r.eval_count / (r.eval_duration / 1e9))
         assert 0 < r.first_token_seconds < r.total_duration / 1e9 + 1
         assert r.size > 0  # from /api/ps while it was loaded
+        assert r.weights > 50_000_000  # the file size from /api/tags: what calibration divides by
         assert r.answer
     # The first run of each model loads it (the other was unloaded); the second finds it loaded.
     first, second = result.runs[0], result.runs[1]

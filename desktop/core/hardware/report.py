@@ -22,6 +22,7 @@ from desktop.core.hardware.speed import USABLE_TOKENS_PER_SECOND, format_speed
 
 if TYPE_CHECKING:
     from desktop.core.catalog import Catalog
+    from desktop.core.hardware.calibrate import Calibration
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class HardwareReport:
     catalog_date: str
     requirements: tuple[Requirement, ...] = ()
     disk: DiskInfo | None = None
+    calibration: Calibration | None = None  # measured speeds, when the budget was learnt from them (#20)
 
     def suggestion(self, use: str) -> Suggestion | None:
         return next((s for s in self.suggestions if s.use == use), None)
@@ -91,7 +93,21 @@ class HardwareReport:
             "explanation": list(self.explanation),
             "notes": list(m.notes),
             "catalog_date": self.catalog_date,
+            "measured": _measured_dict(self.calibration),
         }
+
+
+def _measured_dict(calibration: Calibration | None) -> dict[str, Any] | None:
+    if calibration is None or calibration.empty:
+        return None
+    return {
+        "cpu_bandwidth": round(calibration.cpu_bandwidth),
+        "gpu_bandwidth": round(calibration.gpu_bandwidth),
+        "models": [
+            {"model": m.model, "tokens_per_second": round(m.tokens_per_second, 2), "when": m.when}
+            for m in calibration.measured
+        ],
+    }
 
 
 def describe_machine(machine: Machine, machine_budget: Budget) -> str:
@@ -117,16 +133,27 @@ def build_report(
     num_ctx: int | None = None,
     env: Mapping[str, str] | None = None,
     models_folder: Path | None = None,
+    calibration: Calibration | None = None,
 ) -> HardwareReport:
     if catalog is None:
         from desktop.core.catalog import load_catalog
 
         catalog = load_catalog()
     machine_budget = budget(machine, env)
+    if calibration is not None and not calibration.empty:
+        machine_budget = calibration.apply(machine_budget)  # measured speeds instead of the guess
     ctx = context_for(machine, num_ctx)
     choice = choose_tier(catalog, machine_budget, ctx, machine.on_battery)
     suggestions = suggest(catalog, machine_budget, choice, ctx)
     lines = [describe_machine(machine, machine_budget)]
+    if calibration is not None and calibration.cpu_points:
+        models = ", ".join(
+            f"{m.model} {format_speed(m.tokens_per_second)} tokens/s on {m.day}" for m in calibration.measured
+        )
+        lines.append(
+            f"Speeds are predicted from this machine's measured memory bandwidth "
+            f"({calibration.cpu_bandwidth / 1e9:.1f} GB/s, measured: {models})."
+        )
     row = choice.rows[choice.index]
     tier = TIERS[choice.index]
     basis = f"a {tier.vram // GIB} GB GPU" if choice.basis == "vram" else f"{tier.ram // GIB} GB of RAM"
@@ -173,6 +200,7 @@ def build_report(
         catalog_date=catalog.date,
         requirements=judge_requirements(machine, machine_budget, disk),
         disk=disk,
+        calibration=calibration if calibration is not None and not calibration.empty else None,
     )
 
 
