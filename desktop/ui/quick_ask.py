@@ -35,6 +35,7 @@ from desktop.core.messages import Status
 from desktop.ui import markdown
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 from desktop.ui.quick_ask_quote import QuoteBar, put_back, read_quote
+from desktop.ui.quick_ask_shot import ShotControl
 
 WIDTH = 680
 RENDER_INTERVAL_MS = 33
@@ -119,6 +120,8 @@ class QuickAskWindow(QWidget):
         self._model.setObjectName("QuickAskModel")
         header.addWidget(self._title)
         header.addStretch(1)
+        self.shot = ShotControl(self)  # the screenshot region, where the model sees images
+        header.addWidget(self.shot.button)
         header.addWidget(self._model)
         layout.addLayout(header)
 
@@ -127,6 +130,7 @@ class QuickAskWindow(QWidget):
         self.quote_bar.saved_prompt_requested.connect(self.run_saved_prompt)
         self.quote_bar.removed.connect(lambda: self.input.setFocus(Qt.FocusReason.OtherFocusReason))
         layout.addWidget(self.quote_bar)
+        layout.addWidget(self.shot)
 
         self.input = _QuestionEdit()
         self.input.setObjectName("QuickAskInput")
@@ -201,14 +205,11 @@ class QuickAskWindow(QWidget):
 
     # ------------------------------------------------------------------ requests
     def open(self, text: str | None = None, *, ask: bool = False, selection: bool = False) -> None:
-        """Show centred on the active screen with focus in the input; with text, put it there.
-
-        Without text (and no answer running) the selection or clipboard is read once, as the
-        prefill setting says, and shown as a quote; `selection` prefers the selection to the
-        clipboard (`--quick-ask --selection`).
-        """
+        """Show centred with focus in the input; with text, put it there; else quote the selection
+        (as the prefill setting says; `selection`: `--quick-ask --selection`)."""
         if text is None and not self.controller.busy:
             self.quote_bar.set_quote(read_quote(self.prefill_mode, want_selection=selection))
+            self.shot.clear()
         elif text:
             self.quote_bar.set_quote(None)
         if text:
@@ -245,7 +246,7 @@ class QuickAskWindow(QWidget):
 
     def _ask(self, request: tuple[str, str] | None) -> None:
         if request is not None:
-            self.controller.ask(request[0], title=request[1])
+            self.controller.ask(request[0], title=request[1], images=self.shot.images())
 
     def dismiss(self) -> None:
         self.controller.stop()
@@ -263,7 +264,7 @@ class QuickAskWindow(QWidget):
 
     def continue_in_main_window(self) -> None:
         draft, title = self.quote_bar.request(self.input.toPlainText()) or ("", "")
-        if self.controller.continue_in_main_window(draft, title=title):
+        if self.controller.continue_in_main_window(draft, title=title, images=self.shot.images()):
             self.hide()
 
     # ------------------------------------------------------------------ Qt events

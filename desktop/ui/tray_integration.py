@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.argv import parse_forwarded, wants_selection
+from desktop.core import capabilities
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.types import ModelInfo
 from desktop.core.server_manager import ServerState
@@ -136,6 +137,9 @@ class TrayIntegration(QObject):
         self.quick_ask.prefill_mode = values.quick_ask_prefill
         self.controller.save_history = values.quick_ask_save_history
         self.quick_ask.quote_bar.set_saved_prompts(library_prompts(self._store))
+        model = self.controller.default_model  # a screenshot region only for a model that sees images
+        abilities = capabilities.abilities(model, capabilities.find(self._models, model))
+        self.quick_ask.shot.set_available(abilities.vision)
         self.quick_ask.open(text or None, ask=ask, selection=selection)
         self.hotkeys.activate_window(int(self.quick_ask.winId()))
 

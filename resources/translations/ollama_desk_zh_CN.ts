@@ -3232,7 +3232,7 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/quick_ask_shot.py" line="36"/>
         <source>Drag over the part of the screen to ask about</source>
-        <translation type="unfinished"></translation>
+        <translation>拖动选出要提问的屏幕区域</translation>
     </message>
 </context>
 <context>
@@ -4276,22 +4276,22 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/quick_ask_shot.py" line="100"/>
         <source>Screenshot region</source>
-        <translation type="unfinished"></translation>
+        <translation>截取屏幕区域</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask_shot.py" line="101"/>
         <source>Drag a rectangle on the screen: the model sees it with the question</source>
-        <translation type="unfinished"></translation>
+        <translation>在屏幕上拖出一个矩形：模型会连同问题一起看到它</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask_shot.py" line="112"/>
         <source>Remove the screenshot</source>
-        <translation type="unfinished"></translation>
+        <translation>移除截图</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/quick_ask_shot.py" line="150"/>
         <source>Screenshot {0} × {1} px</source>
-        <translation type="unfinished"></translation>
+        <translation>截图 {0} × {1} 像素</translation>
     </message>
 </context>
 <context>

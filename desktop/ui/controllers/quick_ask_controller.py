@@ -10,14 +10,16 @@ exchange at that moment.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, metrics_dict, title_from
-from desktop.core.messages import Role, Status
+from desktop.core.messages import ImagePart, Role, Status
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatMessage, Metrics
@@ -54,6 +56,7 @@ class QuickAskController(QObject):
         self._continue_after_stop = False
         self.question = ""
         self.title = ""  # the conversation's title, when the question alone would make a poor one
+        self.images: tuple[bytes, ...] = ()  # PNG screenshots sent with the question
         self.answer = ""
         self.model = ""
         self.status = ""
@@ -69,7 +72,7 @@ class QuickAskController(QObject):
     def busy(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def ask(self, question: str, *, title: str = "") -> bool:
+    def ask(self, question: str, *, title: str = "", images: Sequence[bytes] = ()) -> bool:
         question = question.strip()
         if not question:
             self.ask_refused.emit(self.tr("Type a question first."))
@@ -79,7 +82,7 @@ class QuickAskController(QObject):
             return False
         model = self.default_model
         self.question, self.answer, self.model, self.status = question, "", model, Status.STREAMING
-        self.title = title
+        self.title, self.images = title, tuple(images)
         self.conversation_id = None
         self.metrics = None
         self._continue_after_stop = False
@@ -92,7 +95,8 @@ class QuickAskController(QObject):
             assert self._task is not None
             self._task.cancel()
 
-    def continue_in_main_window(self, draft: str = "", *, title: str = "") -> bool:
+    def continue_in_main_window(self, draft: str = "", *, title: str = "",
+                                images: Sequence[bytes] = ()) -> bool:
         """Hand the exchange to the chat as a saved conversation (stopping a running answer first).
 
         With nothing asked yet, `draft` becomes the first message of a new conversation
@@ -112,7 +116,7 @@ class QuickAskController(QObject):
                     self.tr("No model is chosen yet. Open Ollama Desk and download or choose a model."))
                 return False
             self.question, self.model, self.answer, self.status = draft, self.default_model, "", ""
-            self.title = title
+            self.title, self.images = title, tuple(images)
         conversation_id = self._save_exchange()
         if conversation_id is None:
             return False
@@ -143,14 +147,15 @@ class QuickAskController(QObject):
         assert self._store is not None
         conversation = self._store.create_conversation(title_for(self.title or question), model=model)
         self.conversation_id = conversation.id
-        self._store.add_message(conversation.id, Role.USER, question, model=model)
+        self._store.add_message(conversation.id, Role.USER, question, model=model, parts=self._parts())
         service = ChatService(self._client, self._store)
         outcome = await service.reply(conversation.id, on_delta=self._on_delta)
         self.metrics = outcome.metrics
         return outcome.status, str(outcome.error) if outcome.error else ""
 
     async def _ask_unsaved(self, question: str, model: str) -> tuple[str, str]:
-        stream = self._client.chat(model, [ChatMessage(Role.USER, question)])
+        images = tuple(base64.b64encode(png).decode("ascii") for png in self.images)
+        stream = self._client.chat(model, [ChatMessage(Role.USER, question, images=images)])
         try:
             async with contextlib.aclosing(stream) as chunks:
                 async for chunk in chunks:
@@ -196,7 +201,8 @@ class QuickAskController(QObject):
         try:
             conversation = self._store.create_conversation(title_for(self.title or self.question),
                                                            model=self.model)
-            self._store.add_message(conversation.id, Role.USER, self.question, model=self.model)
+            self._store.add_message(conversation.id, Role.USER, self.question, model=self.model,
+                                    parts=self._parts())
             if self.answer:
                 status = self.status if self.status in _KEPT else Status.STOPPED
                 message = self._store.add_message(
@@ -208,3 +214,6 @@ class QuickAskController(QObject):
             return None
         self.conversation_id = conversation.id
         return conversation.id
+
+    def _parts(self) -> list[ImagePart]:
+        return [ImagePart("image/png", png, f"screenshot-{i + 1}.png") for i, png in enumerate(self.images)]
