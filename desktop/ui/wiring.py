@@ -79,7 +79,7 @@ def open_settings_dialog(app: QApplication, settings: Settings, session: Session
     from desktop.ui.settings.servers_page import ServersPage
 
     # Last, so the pages named in settings_dialog.PAGES keep their indexes.
-    dialog.tabs.addTab(ServersPage(session.fleet.book, session.fleet),
+    dialog.tabs.addTab(ServersPage(session.fleet.book, session.fleet, session=session),
                        QCoreApplication.translate("SettingsDialog", "Servers"))
     if chat.tools is not None:  # tools in chat (#16): MCP servers
         from desktop.ui.settings.mcp_page import McpServersPage

@@ -108,3 +108,31 @@ def test_header_lines() -> None:
     }
     with pytest.raises(ValueError, match="Name: value"):
         parse_headers("no colon here")
+
+
+def test_the_share_opt_in(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> None:
+    from desktop.core.session import Session
+
+    session = Session(Settings())
+    secrets = Secrets(fail.Keyring())
+    page = ServersPage(ServerBook(session.settings, secrets), None, session=session)
+    qtbot.addWidget(page)
+    page.resize(720, 640)
+    page.show()
+    assert page.share is not None and not page.share.share_check.isChecked()
+    page.share.share_check.setChecked(True)
+    qtbot.waitUntil(lambda: "bearer token" in page.share.info.text(), timeout=5000)  # type: ignore[union-attr]
+    key = session._share_key
+    assert len(key) >= 24 and key in page.share.info.text() and session.settings.current.engine_share
+    assert session.server.share_key == key and key not in json.dumps(
+        session.settings.get_setting("servers.saved")
+    )
+    page.share.share_check.setChecked(False)
+    qtbot.waitUntil(lambda: "Not shared" in page.share.info.text(), timeout=5000)  # type: ignore[union-attr]
+    assert (
+        session._share_key == ""
+        and session.server.share_key == ""
+        and not session.settings.current.engine_share
+    )
+    closing = asyncio.ensure_future(session.aclose(), loop=qloop)
+    qtbot.waitUntil(closing.done, timeout=10000)

@@ -7,6 +7,8 @@ delays the others, and nothing here blocks the UI (keyring reads run on its own 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -35,8 +37,19 @@ class ServersController(QObject):
         self._timer.timeout.connect(self.refresh)
 
     def start(self) -> None:
+        if self._session.settings.current.engine_share:
+            # The engine shared on the LAN (#15): its key from the keyring, before the engine
+            # starts where the keyring answers quickly (else the next engine start uses it).
+            from desktop.ui.settings.share_section import read_or_make_key
+
+            secrets = self._fleet.book.secrets
+            self._tasks.start(self._share(lambda: read_or_make_key(secrets)))
         self.reload()
         self._timer.start()
+
+    async def _share(self, read: Callable[[], str]) -> None:
+        key = await asyncio.get_running_loop().run_in_executor(self._pool, read)
+        self._session.set_share_key(key)
 
     def reload(self) -> None:
         self._tasks.start(self._fleet.reload())

@@ -27,6 +27,8 @@ from desktop.core.backends import BackendKind
 from desktop.core.fleet import Fleet
 from desktop.core.server_manager import ServerState
 from desktop.core.servers import SavedServer, ServerBook, check_backend, check_headers, make_backend
+from desktop.core.session import Session
+from desktop.ui.settings.share_section import ShareSection
 from desktop.ui.tasks import TaskRunner, plain
 
 ID_ROLE = int(Qt.ItemDataRole.UserRole)
@@ -46,7 +48,14 @@ def parse_headers(text: str) -> dict[str, str]:
 
 
 class ServersPage(QWidget):
-    def __init__(self, book: ServerBook, fleet: Fleet | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        book: ServerBook,
+        fleet: Fleet | None = None,
+        parent: QWidget | None = None,
+        *,
+        session: Session | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("serversPage")
         self._book = book
@@ -116,6 +125,10 @@ class ServersPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.keyring_note)
+        self.share: ShareSection | None = None
+        if session is not None:  # the opt-in to share this computer's engine (#15)
+            self.share = ShareSection(session, book.secrets)
+            layout.addWidget(self.share)
         self._on_kind()
         self.reload()
         self._tasks.run_blocking(lambda: book.secrets.notice, on_result=self._show_keyring_note)
