@@ -171,6 +171,19 @@ Your data folder is %2.</source>
     </message>
 </context>
 <context>
+    <name>CalibrationController</name>
+    <message>
+        <location filename="../../desktop/ui/controllers/calibration_controller.py" line="57"/>
+        <source>No model is installed to measure with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/controllers/calibration_controller.py" line="68"/>
+        <source>Measuring was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Capabilities</name>
     <message>
         <location filename="../../desktop/ui/widgets/model_details.py" line="28"/>
@@ -1669,158 +1682,158 @@ Your data folder is %2.</source>
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="47"/>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="49"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="48"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="50"/>
         <source>Knowledge bases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="52"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="53"/>
         <source>New…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="54"/>
         <source>Rename…</source>
         <translation type="unfinished">重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="54"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="55"/>
         <source>Delete</source>
         <translation type="unfinished">删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="61"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="62"/>
         <source>Drop files or folders here, or create a knowledge base.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="64"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="65"/>
         <source>Files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="71"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="72"/>
         <source>The built-in embedding model understands English only: Chinese documents are still found by their words, and a multilingual model (bge-m3 or qwen3-embedding on Ollama) finds them by meaning too.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="81"/>
         <source>Add files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="82"/>
         <source>Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="83"/>
         <source>Use in this chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="111"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="112"/>
         <source>%1 — %2 files, %3 chunks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="140"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="141"/>
         <source>%1: drop files or folders here to add them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="144"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="145"/>
         <source>%1 — not indexed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="150"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="151"/>
         <source>%1 — %2 chunks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="155"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="156"/>
         <source>%1 — indexing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="163"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="167"/>
         <source>, about %1 s left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="165"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="169"/>
         <source>Indexing %1: %2 of %3 files, %4 chunks, %5 chunks/s%6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="178"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="183"/>
         <source>%1: %2 chunks added from %3 files.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="189"/>
         <source>%1 files could not be read (see the list).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="191"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="196"/>
         <source>New knowledge base</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="191"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="196"/>
         <source>Name:</source>
         <translation type="unfinished">名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="203"/>
         <source>Rename knowledge base</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="203"/>
         <source>New name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="212"/>
         <source>Delete knowledge base</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="213"/>
         <source>Delete %1 and its index? Your files stay where they are.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
         <source>Add files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
         <source>Documents (*.txt *.md *.pdf *.docx *.html *.htm)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="225"/>
         <source>Add folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="229"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="234"/>
         <source>Create a knowledge base first, then add files to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="241"/>
         <source>Open a conversation first, then attach the knowledge base to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="242"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="247"/>
         <source>The next answers in this conversation use %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3433,182 +3446,182 @@ Details: {1}</source>
 <context>
     <name>ServersPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="58"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="67"/>
         <source>Model servers</source>
         <translation>模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="62"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="71"/>
         <source>Office GPU</source>
         <translation>办公室 GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="64"/>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="150"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="73"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="163"/>
         <source>Ollama</source>
         <translation>Ollama</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="66"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="75"/>
         <source>OpenAI-compatible (vLLM, TGI, llama.cpp, LM Studio)</source>
         <translation>OpenAI 兼容（vLLM、TGI、llama.cpp、LM Studio）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="73"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="82"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="75"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="84"/>
         <source>One per line, e.g. CF-Access-Client-Id: abc</source>
         <translation>每行一个，例如 CF-Access-Client-Id: abc</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="77"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="86"/>
         <source>&amp;Headers:</source>
         <translation>请求头(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="81"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="90"/>
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="82"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="91"/>
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="83"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="92"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="84"/>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="197"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="93"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="210"/>
         <source>API &amp;key:</source>
         <translation>API 密钥(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="89"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="98"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="90"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="99"/>
         <source>Save changes</source>
         <translation>保存更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="91"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="100"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="92"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="101"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="93"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="102"/>
         <source>List this server&apos;s models (nothing is loaded)</source>
         <translation>列出此服务器的模型（不会加载任何模型）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="112"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="121"/>
         <source>The local server (this computer) is always there; add others here.</source>
         <translation>本地服务器（本机）始终存在；在这里添加其他服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="131"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="144"/>
         <source>This computer — always there</source>
         <translation>本机 — 始终存在</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="150"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="163"/>
         <source>OpenAI-compatible</source>
         <translation>OpenAI 兼容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="152"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="165"/>
         <source>checking…</source>
         <translation>正在检查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/settings/servers_page.py" line="154"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="167"/>
         <source>online, %n model(s)</source>
         <translation>
             <numerusform>在线，%n 个模型</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="156"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="169"/>
         <source>key rejected</source>
         <translation>密钥被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="158"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="171"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="160"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="173"/>
         <source>%1 — %2 — %3 — %4</source>
         <translation>%1 — %2 — %3 — %4</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="188"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="201"/>
         <source>Kept until you quit; type to replace it</source>
         <translation>保留到退出为止；输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="190"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="203"/>
         <source>Kept in the keyring; type to replace it</source>
         <translation>已保存在系统密钥环中；输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="197"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="210"/>
         <source>Bearer &amp;token:</source>
         <translation>Bearer 令牌(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="207"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="220"/>
         <source>No system keyring: keys are kept only until you quit.</source>
         <translation>没有系统密钥环：密钥只保留到退出为止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="226"/>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="250"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="239"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="263"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="229"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="242"/>
         <source>Added %1.</source>
         <translation>已添加 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="253"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="266"/>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="261"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="274"/>
         <source>Removing…</source>
         <translation>正在移除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="264"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="277"/>
         <source>Removed %1.</source>
         <translation>已移除 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="278"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="291"/>
         <source>Type the server&apos;s address first.</source>
         <translation>请先输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings/servers_page.py" line="295"/>
+        <location filename="../../desktop/ui/settings/servers_page.py" line="308"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
@@ -4087,6 +4100,39 @@ Details: {1}</source>
     </message>
 </context>
 <context>
+    <name>ShareSection</name>
+    <message>
+        <location filename="../../desktop/ui/settings/share_section.py" line="46"/>
+        <source>Share this computer&apos;s built-in engine on the local network</source>
+        <translation>在局域网中共享本机的内置引擎</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/share_section.py" line="48"/>
+        <source>Colleagues need the API key shown below; nothing is shared without it</source>
+        <translation>同事需要下面显示的 API 密钥；没有密钥就无法访问</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/share_section.py" line="74"/>
+        <source>Not shared. The built-in engine stays on this computer from its next start.</source>
+        <translation>未共享。内置引擎从下次启动起只在本机可用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/share_section.py" line="84"/>
+        <source>this computer&apos;s address</source>
+        <translation>本机地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/share_section.py" line="86"/>
+        <source>Colleagues add http://%1:%2 as an Ollama server with the bearer token %3 (or as OpenAI-compatible with it as API key). It applies when the built-in engine next starts.</source>
+        <translation>同事把 http://%1:%2 添加为 Ollama 服务器，Bearer 令牌为 %3（或添加为 OpenAI 兼容服务器，以它作为 API 密钥）。内置引擎下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings/share_section.py" line="92"/>
+        <source>No system keyring: a new key is made at each start.</source>
+        <translation>没有系统密钥环：每次启动都会生成新密钥。</translation>
+    </message>
+</context>
+<context>
     <name>Shortcut</name>
     <message>
         <location filename="../../desktop/ui/hotkeys/keys.py" line="39"/>
@@ -4274,22 +4320,22 @@ Details: {1}</source>
 <context>
     <name>ShotControl</name>
     <message>
-        <location filename="../../desktop/ui/quick_ask_shot.py" line="100"/>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="101"/>
         <source>Screenshot region</source>
         <translation>截取屏幕区域</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask_shot.py" line="101"/>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="102"/>
         <source>Drag a rectangle on the screen: the model sees it with the question</source>
         <translation>在屏幕上拖出一个矩形：模型会连同问题一起看到它</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask_shot.py" line="112"/>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="113"/>
         <source>Remove the screenshot</source>
         <translation>移除截图</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask_shot.py" line="150"/>
+        <location filename="../../desktop/ui/quick_ask_shot.py" line="151"/>
         <source>Screenshot {0} × {1} px</source>
         <translation>截图 {0} × {1} 像素</translation>
     </message>
