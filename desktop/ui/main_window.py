@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
     def page_named(self, object_name: str) -> QWidget | None:
         for index in range(self.pages.count()):
             page = self.pages.widget(index)
-            if page.objectName() == object_name:
+            if page is not None and page.objectName() == object_name:
                 return page
         return None
 

@@ -56,7 +56,7 @@ def highlight_code(code: str, lang: str, dark: bool) -> str:
     except ClassNotFound:
         lexer = None
     if lexer is not None:
-        body = highlight(code, lexer, formatter)
+        body = str(highlight(code, lexer, formatter))  # Pygments is untyped; with no outfile it gives str
     else:
         body = html.escape(code)
     # Pygments adds a newline; a trailing one in <pre> shows as an empty line.
@@ -322,7 +322,8 @@ class SafeTextBrowser(QTextBrowser):
         self.setSearchPaths([])
         self.anchorClicked.connect(self._on_anchor_clicked)
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt's name
+    # Any as in Qt's own signature: the result is a QVariant (an image here, an empty string otherwise).
+    def loadResource(self, kind: int, name: QUrl | str, /) -> Any:  # noqa: N802 - Qt's name
         if kind in (QTextDocument.ResourceType.ImageResource, QTextDocument.ResourceType.ImageResource.value):
             if SafeTextBrowser._placeholder is None:
                 image = QImage(1, 1, QImage.Format.Format_ARGB32)
