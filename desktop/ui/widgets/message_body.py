@@ -232,6 +232,10 @@ class MessageBody(QWidget):
 
     link_requested = Signal(QUrl)
 
+    # Set by _reset(), which also starts a message over; declared here so their types are known.
+    _source: str  # the text shown so far
+    _stable_len: int  # how much of it is committed in finished blocks
+
     def __init__(self, copy_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._copy_label = copy_label
