@@ -21,6 +21,17 @@ from desktop.ui.shortcuts import SHORTCUTS, ShortcutsDialog, sheet_rows
 from tests.support.fault_server import FaultServer
 
 MODEL = "tiny:latest"
+# Safety nets only: each wait ends as soon as its condition holds; a loaded machine is slow.
+WAIT = 20000
+_watchers: list[list[int]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_watcher_outlives_its_test() -> Iterator[None]:
+    yield
+    for tries in _watchers:
+        tries[0] = 0  # a late watcher would act on the next test's dialog
+    _watchers.clear()
 
 
 def chunk(text: str, done: bool = False) -> dict[str, Any]:
@@ -64,9 +75,9 @@ def desk(
     desk = Desk(app, store, [])
     desk.start(argparse.Namespace(quick_ask=None))
     desk.window.resize(1280, 800)
-    qtbot.waitUntil(lambda: desk.page.model_picker.findData(MODEL) >= 0, timeout=10000)
+    qtbot.waitUntil(lambda: desk.page.model_picker.findData(MODEL) >= 0, timeout=WAIT)
     desk.window.activateWindow()
-    qtbot.waitUntil(desk.window.isActiveWindow)
+    qtbot.waitUntil(desk.window.isActiveWindow, timeout=WAIT)
     try:
         yield desk
     finally:
@@ -74,6 +85,17 @@ def desk(
         qtbot.waitUntil(task.done, timeout=10000)
         desk.window.close()
         desk.window.deleteLater()
+
+
+def activate(window: QWidget) -> None:
+    """Make `window` the active window again, as a window manager would."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            QApplication.setActiveWindow(window)
+        QTest.qWait(10)
+    assert QApplication.activeWindow() is window
 
 
 def press(window: QWidget, keys: str) -> None:
@@ -95,10 +117,11 @@ def press(window: QWidget, keys: str) -> None:
     QTest.keySequence(target, QKeySequence(keys))
 
 
-def when_modal(qtbot: Any, act: Callable[[QWidget], None], seconds: float = 5) -> list[QWidget]:
+def when_modal(qtbot: Any, act: Callable[[QWidget], None], seconds: float = 30) -> list[QWidget]:
     """Run `act` on the next modal dialog as soon as it is shown (a key opened it with exec())."""
     seen: list[QWidget] = []
     tries = [int(seconds * 1000 / 20)]
+    _watchers.append(tries)
 
     def poll() -> None:
         modal = QApplication.activeModalWidget()
@@ -117,7 +140,7 @@ def when_modal(qtbot: Any, act: Callable[[QWidget], None], seconds: float = 5) -
 def send(qtbot: Any, desk: Any, text: str) -> None:
     desk.page.composer.setPlainText(text)
     desk.page._on_send()
-    qtbot.waitUntil(lambda: last_status(desk) == "complete", timeout=10000)
+    qtbot.waitUntil(lambda: last_status(desk) == "complete", timeout=WAIT)
 
 
 def last_status(desk: Any) -> str:
@@ -141,17 +164,19 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
     window, page, sidebar = desk.window, desk.page, desk.sidebar
     send(qtbot, desk, "Which city is the capital of Germany?")
     press(window, "Ctrl+N")
-    qtbot.waitUntil(lambda: desk.chat.current is None or not desk.store.messages(desk.chat.current.id))
+    qtbot.waitUntil(
+        lambda: desk.chat.current is None or not desk.store.messages(desk.chat.current.id), timeout=WAIT
+    )
     assert page.empty_label.isVisible()
     send(qtbot, desk, "Name a river in Berlin.")
-    qtbot.waitUntil(lambda: len(titles(desk)) == 2)
+    qtbot.waitUntil(lambda: len(titles(desk)) == 2, timeout=WAIT)
     assert page.title_label.text() == "Name a river in Berlin."
 
     # Next / previous conversation: the header shows the other one.
     press(window, "Ctrl+PgDown")
-    qtbot.waitUntil(lambda: page.title_label.text() == "Which city is the capital of Germany?")
+    qtbot.waitUntil(lambda: page.title_label.text() == "Which city is the capital of Germany?", timeout=WAIT)
     press(window, "Ctrl+PgUp")
-    qtbot.waitUntil(lambda: page.title_label.text() == "Name a river in Berlin.")
+    qtbot.waitUntil(lambda: page.title_label.text() == "Name a river in Berlin.", timeout=WAIT)
 
     # Copy the last reply: on the clipboard, and said in the status bar.
     QGuiApplication.clipboard().clear()
@@ -163,8 +188,11 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
     asked = sum(1 for r in fault_server.requests if r.route_path == "/api/chat")
     fault_server.route("POST", "/api/chat", lines=[chunk("The Spree."), chunk("", done=True)])
     press(window, "Ctrl+R")
-    qtbot.waitUntil(lambda: sum(1 for r in fault_server.requests if r.route_path == "/api/chat") == asked + 1)
-    qtbot.waitUntil(lambda: "The Spree." in shown_reply(window), timeout=10000)
+    qtbot.waitUntil(
+        lambda: sum(1 for r in fault_server.requests if r.route_path == "/api/chat") == asked + 1,
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(lambda: "The Spree." in shown_reply(window), timeout=WAIT)
 
     # Rename (F2): a dialog with the title, and the list shows the new one.
     def rename(modal: QWidget) -> None:
@@ -175,7 +203,7 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
 
     renamed = when_modal(qtbot, rename)
     press(window, "F2")
-    qtbot.waitUntil(lambda: "Rivers" in titles(desk))
+    qtbot.waitUntil(lambda: "Rivers" in titles(desk), timeout=WAIT)
     assert renamed and sidebar.list.currentItem().text() == "Rivers"
 
     # The conversation list folds away and comes back (Ctrl+B).
@@ -189,13 +217,13 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
     for keys in ("Ctrl+K", "Ctrl+F"):
         page.composer.setFocus()
         press(window, keys)
-        qtbot.waitUntil(sidebar.search.hasFocus)
+        qtbot.waitUntil(sidebar.search.hasFocus, timeout=WAIT)
     # The message box (Ctrl+L).
     press(window, "Ctrl+L")
-    qtbot.waitUntil(page.composer.hasFocus)
+    qtbot.waitUntil(page.composer.hasFocus, timeout=WAIT)
     # Switch model (Ctrl+M): the picker's list opens.
     press(window, "Ctrl+M")
-    qtbot.waitUntil(lambda: page.model_picker.view().isVisible())
+    qtbot.waitUntil(lambda: page.model_picker.view().isVisible(), timeout=WAIT)
     page.model_picker.hidePopup()
     # Models page (Ctrl+Shift+M), and back to the chat with Ctrl+L.
     press(window, "Ctrl+Shift+M")
@@ -207,7 +235,7 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
     for keys in ("F1", "Ctrl+/"):
         sheets = when_modal(qtbot, lambda m: m.reject())
         press(window, keys)
-        qtbot.waitUntil(lambda s=sheets: bool(s))
+        qtbot.waitUntil(lambda s=sheets: bool(s), timeout=WAIT)
         assert isinstance(sheets[0], ShortcutsDialog)
         # Offscreen there is no global key to grab: the sheet says so instead of listing it.
         available = desk.tray.hotkeys.status.state != "failed"
@@ -217,7 +245,7 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
     # Settings (Ctrl+,).
     dialogs = when_modal(qtbot, lambda m: m.reject())
     press(window, "Ctrl+,")
-    qtbot.waitUntil(lambda: bool(dialogs))
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=WAIT)
     assert isinstance(dialogs[0], QDialog) and dialogs[0].objectName() != "shortcutsDialog"
 
     # Delete (Ctrl+Shift+Backspace): asks, then the conversation is gone from the list.
@@ -225,10 +253,11 @@ def test_each_key_on_the_sheet_changes_what_is_shown(
         assert isinstance(modal, QMessageBox) and "Rivers" in modal.text()
         modal.button(QMessageBox.StandardButton.Yes).click()
 
-    when_modal(qtbot, confirm)
+    confirmed = when_modal(qtbot, confirm)
     page.composer.setFocus()
     press(window, "Ctrl+Shift+Backspace")
-    qtbot.waitUntil(lambda: titles(desk) == ["Which city is the capital of Germany?"])
+    qtbot.waitUntil(lambda: bool(confirmed), timeout=WAIT)
+    qtbot.waitUntil(lambda: titles(desk) == ["Which city is the capital of Germany?"], timeout=WAIT)
 
 
 def test_escape_stops_a_streaming_reply(qtbot: Any, desk: Any, fault_server: FaultServer) -> None:
@@ -303,10 +332,13 @@ def test_escape_with_no_reply_streaming_reaches_the_focused_edit_box(qtbot: Any,
     view = desk.page.view_for(question.id)
     assert view is not None
     view.start_edit()
-    qtbot.waitUntil(lambda: view.editor is not None and view.editor.isVisible())
-    qtbot.waitUntil(view.editor.hasFocus)
+    qtbot.waitUntil(lambda: view.editor is not None and view.editor.isVisible(), timeout=WAIT)
+    # The edit box takes the focus when the window is active; a dialog of an earlier test can
+    # leave another window active on the offscreen platform.
+    activate(desk.window)
+    qtbot.waitUntil(view.editor.hasFocus, timeout=WAIT)
     press(desk.window, "Esc")
-    qtbot.waitUntil(lambda: not view.editor.isVisible())
+    qtbot.waitUntil(lambda: not view.editor.isVisible(), timeout=WAIT)
     assert view.body.isVisible()
     assert "Which city is the capital of Germany?" in view.body.toPlainText()
     assert not desk.window.shortcut_actions["stop"].isEnabled()
