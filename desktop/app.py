@@ -25,16 +25,15 @@ from desktop.ui import app_icon, i18n, markdown, pyside_fix, tasks, theme
 from desktop.ui.chat_capabilities import ComposerCapabilities, PromptChoice
 from desktop.ui.controllers.banner_controller import BannerController
 from desktop.ui.controllers.chat_controller import ChatController
-from desktop.ui.controllers.compare_controller import CompareController
 from desktop.ui.controllers.connection_controller import ConnectionController
 from desktop.ui.controllers.hardware_controller import HardwareController
 from desktop.ui.controllers.models_controller import ModelsController
 from desktop.ui.controllers.servers_controller import ServersController
 from desktop.ui.main_window import MainWindow
+from desktop.ui.measure_wiring import Measurements
 from desktop.ui.single_instance import NotAnswering, SingleInstance, claim_or_forward
 from desktop.ui.tools_wiring import install_tools, tools_section
 from desktop.ui.tray_integration import TrayIntegration
-from desktop.ui.widgets.compare_page import ComparePage
 from desktop.ui.widgets.conversation_settings import ConversationSettingsDialog
 from desktop.ui.widgets.hardware_panel import HardwarePanel
 from desktop.ui.widgets.model_manager import ModelManagerPage
@@ -65,10 +64,8 @@ class Desk:
         self.window.add_page(self.models_page, QCoreApplication.translate("Desk", "Models"))
         self.hardware_panel = HardwarePanel(self.hardware)
         self.window.add_page(self.hardware_panel, QCoreApplication.translate("Desk", "Hardware"))
-        # Models side by side on this machine (#20): speed, memory and answers, each model alone.
-        self.compare = CompareController(lambda: self.session.client)
-        self.compare_page = ComparePage(self.compare)
-        self.window.add_page(self.compare_page, QCoreApplication.translate("Desk", "Compare"))
+        # The Compare page, and the hardware page learning from measured speeds (#20).
+        self.measurements = Measurements(self.window, self.session, self.hardware, self.hardware_panel)
         # The model manager of the saved Ollama servers (#15); the local one stays on "Models".
         self.server_models_page = ServerModelsPage(self.session)
         self.window.add_page(self.server_models_page, QCoreApplication.translate("Desk", "Server models"))
@@ -173,6 +170,7 @@ class Desk:
         self.connection.start()
         self.servers.start()
         self.hardware.refresh()
+        self.measurements.start()
         self.welcome.maybe_show()
         if self.welcome.dialog is not None:  # its button follows the download it started
             self.welcome.dialog.follow_pulls(self.models)
@@ -199,7 +197,7 @@ class Desk:
         self._quitting = True
         for closer in (self.chat.aclose, self.servers.aclose, self.server_models_page.aclose,
                        self.tray.aclose, self.models.aclose, self.hardware.aclose, self.connection.aclose,
-                       self.compare.aclose,
+                       self.measurements.aclose,
                        self.session.aclose,
                        self.tools.aclose):  # MCP servers' processes end with the app (#16)
             try:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import catalog as catalog_module
 from desktop.core import disk
+from desktop.core.hardware.calibrate import Calibration
 from desktop.core.hardware.machine import Machine
 from desktop.core.hardware.probe import probe
 from desktop.core.hardware.recommend import LoadCheck, check_loaded, spec_for_installed
@@ -55,6 +56,8 @@ class HardwareController(QObject):
         self._report: HardwareReport | None = None
         # The folder whose free space the panel judges; None: Ollama's, else the engine's.
         self.models_folder: Path | None = None
+        # Measured speeds (#20): predictions use the bandwidth they calibrate, once there are any.
+        self.calibration: Calibration | None = None
         self._battery_timer = QTimer(self)
         self._battery_timer.setInterval(battery_poll_ms)
         self._battery_timer.timeout.connect(self._on_battery_timer)
@@ -85,9 +88,16 @@ class HardwareController(QObject):
         if cat is None:
             cat = catalog_module.load_catalog()
         folder = self.models_folder or disk.default_models_dir()
-        report = build_report(machine, cat, num_ctx=self._num_ctx, models_folder=folder)
+        report = build_report(
+            machine, cat, num_ctx=self._num_ctx, models_folder=folder, calibration=self.calibration
+        )
         catalog_module.set_machine(machine)  # the catalog browser's verdicts follow this machine
         return report
+
+    def set_calibration(self, calibration: Calibration) -> None:
+        """New measurements: probe again so every verdict is predicted from them."""
+        self.calibration = calibration
+        self.refresh()
 
     def _on_probe_error(self, error: BaseException) -> None:
         log.error("hardware probe failed", exc_info=error)

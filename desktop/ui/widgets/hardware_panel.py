@@ -27,6 +27,7 @@ from desktop.core.hardware.recommend import LoadCheck
 from desktop.core.hardware.report import HardwareReport
 from desktop.core.hardware.sizing import Verdict
 from desktop.ui.widgets import hardware_text as words
+from desktop.ui.widgets.hardware_measured import MeasuredSection
 from desktop.ui.widgets.hardware_sections import RequirementsSection, SuggestionsSection, TierSection
 
 MAX_PAGE_WIDTH = 1100
@@ -102,6 +103,8 @@ class HardwarePanel(QWidget):
         body_layout.addWidget(memory_box)
         body_layout.addWidget(self.tiers_box)
         body_layout.addWidget(self.suggestions_box)
+        self.measured_box = MeasuredSection(self)  # measured speeds and the quantization choice (#20)
+        body_layout.addWidget(self.measured_box)
         body_layout.addWidget(self.requirements_box)
         body_layout.addWidget(self.notes_label)
         body_layout.addStretch(1)
@@ -169,6 +172,7 @@ class HardwarePanel(QWidget):
         self._render_memory(report)
         self.tiers_box.render(report)
         self.suggestions_box.render(report)
+        self.measured_box.show_report(report)
         self.requirements_box.render(report)
         self.notes_label.setText("\n".join(report.machine.notes))
         self.notes_label.setVisible(bool(report.machine.notes))

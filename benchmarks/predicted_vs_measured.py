@@ -1,0 +1,96 @@
+"""Predicted decoding speed against measured, on this machine, for two real models: the starter
+(SmolLM2-135M Q4_1) and its Q8_0 requantization made by the engine's /api/create quantize.
+
+    python benchmarks/predicted_vs_measured.py [--runs 3] [--tokens 64]
+
+Three predictions per model: from the core count (speed.py's estimate, what the hardware page
+said before it measured anything), calibrated on both models (what it says after a comparison),
+and calibrated on the other model only (leave-one-out: does a measurement of one model predict
+another?). Measured: the median of `runs` warm runs (desktop.core.bench, each model alone).
+The machine is shared: the load average is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from desktop.core.bench import BenchResult, run_bench  # noqa: E402
+from desktop.core.hardware.budget import budget  # noqa: E402
+from desktop.core.hardware.calibrate import calibrate  # noqa: E402
+from desktop.core.hardware.probe import probe  # noqa: E402
+from desktop.core.hardware.speed import tokens_per_second  # noqa: E402
+from desktop.core.ollama import OllamaClient, Timeouts  # noqa: E402
+from tests.support.engine import start_engine  # noqa: E402
+
+MODELS = ["smollm2:135m", "smollm2-q8:135m"]
+PROMPT = "Write a short story about a lighthouse keeper."
+
+
+async def measure(url: str, runs: int, tokens: int) -> BenchResult:
+    async with OllamaClient(url, timeouts=Timeouts(first_token=300, idle=120)) as client:
+        async for _line in client.create(MODELS[1], from_=MODELS[0], quantize="q8_0"):
+            pass
+        options = {"temperature": 0, "seed": 7, "num_predict": tokens}
+        # One extra run per model: the first includes the load and is left out below.
+        result = await run_bench(client, MODELS, [PROMPT], runs=runs + 1, options=options)
+    result.runs = [r for r in result.runs if r.run > 1]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tokens", type=int, default=64)
+    args = parser.parse_args()
+    b = budget(probe())
+    load_before = os.getloadavg()
+    engine = start_engine(Path(tempfile.mkdtemp(prefix="predicted-")))
+    try:
+        result = asyncio.run(measure(engine.url, args.runs, args.tokens))
+    finally:
+        engine.stop()
+    load_after = os.getloadavg()
+    both = calibrate([result], b.cores)
+    print(
+        f"{b.cores} cores; estimated CPU bandwidth {b.cpu_bandwidth / 1e9:.1f} GB/s, "
+        f"calibrated on both models {both.cpu_bandwidth / 1e9:.1f} GB/s"
+    )
+    before, after = (f"{a[0]:.2f} {a[1]:.2f}" for a in (load_before, load_after))
+    print(f"load average (1, 5 min) before {before}, after {after}")
+    print(
+        f"{'model':18} {'MB':>5} {'measured':>9} {'min-max':>12} {'estimate':>9} {'calib.':>7} {'other':>7}"
+    )
+    for model in MODELS:
+        s = result.summary(model).figures["tokens_per_second"]
+        m = both.measured_for(model)
+        assert m is not None, f"{model} has no successful run"
+        other = BenchResult(
+            models=[x for x in MODELS if x != model],
+            prompts=[PROMPT],
+            options={},
+            runs=[r for r in result.runs if r.model != model],
+        )
+        loo = calibrate([other], b.cores)
+
+        def predict(bw: float, weights: int = m.weights) -> float:
+            return tokens_per_second(weights, gpu_share=0, gpu_bw=0, cpu_bw=bw, cores=b.cores)
+
+        est, cal, left = predict(b.cpu_bandwidth), predict(both.cpu_bandwidth), predict(loo.cpu_bandwidth)
+        print(
+            f"{model:18} {m.weights / 1e6:5.0f} {s.median:9.1f} {s.low:5.1f}-{s.high:<6.1f} "
+            f"{est:9.1f} {cal:7.1f} {left:7.1f}"
+        )
+        for name, value in (("estimate", est), ("calibrated", cal), ("leave-one-out", left)):
+            print(f"    {name}: {100 * (value / s.median - 1):+.0f}% of measured")
+
+
+if __name__ == "__main__":
+    main()
