@@ -118,6 +118,8 @@ class McpConnection:
             from mcp.client.streamable_http import streamable_http_client
 
             client = httpx2.AsyncClient(headers=self._headers, timeout=self.config.timeout)
+            # The SDK leaves a client it was given open: closed here, after the session.
+            stack.push_async_callback(client.aclose)
             return streamable_http_client(self.config.url, http_client=client)
         from mcp.client.stdio import StdioServerParameters, stdio_client
 
