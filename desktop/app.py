@@ -29,6 +29,7 @@ from desktop.ui.controllers.connection_controller import ConnectionController
 from desktop.ui.controllers.hardware_controller import HardwareController
 from desktop.ui.controllers.models_controller import ModelsController
 from desktop.ui.controllers.servers_controller import ServersController
+from desktop.ui.knowledge_wiring import install_knowledge
 from desktop.ui.main_window import MainWindow
 from desktop.ui.measure_wiring import Measurements
 from desktop.ui.single_instance import NotAnswering, SingleInstance, claim_or_forward
@@ -69,6 +70,8 @@ class Desk:
         # The model manager of the saved Ollama servers (#15); the local one stays on "Models".
         self.server_models_page = ServerModelsPage(self.session)
         self.window.add_page(self.server_models_page, QCoreApplication.translate("Desk", "Server models"))
+        self.knowledge, self.knowledge_page = install_knowledge(store.path, self.session, self.chat)  # #17
+        self.window.add_page(self.knowledge_page, QCoreApplication.translate("Desk", "Knowledge"))
         self.tray = TrayIntegration(self.window, self.session.client, store, settings=self.settings,
                                     session=self.session)
         self.welcome = WelcomeFeed(self.settings, self.session, self.hardware, self.window, self._pull)

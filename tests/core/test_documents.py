@@ -98,6 +98,9 @@ def test_chinese_keywords_of_one_and_two_characters_match(kb: KnowledgeStore) ->
     for query, expected in (("西湖", "a.txt"), ("茶", "a.txt"), ("龙井", "c.txt"), ("car", "b.txt")):
         [hit] = asyncio.run(retriever.search(["docs"], query, None, k=5, mode="keyword"))
         assert hit.path.endswith(expected), query
+    # A whole Chinese question (one run of characters) still finds the passage by its bigrams.
+    [hit, *_] = asyncio.run(retriever.search(["docs"], "杭州的龙井好喝吗？", None, k=5, mode="keyword"))
+    assert hit.path.endswith("c.txt")
     # FTS5 syntax is plain text.
     assert asyncio.run(retriever.search(["docs"], 'NEAR("x" AND * :', None, mode="keyword")) == []
 

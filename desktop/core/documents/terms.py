@@ -43,9 +43,11 @@ def _phrase(tokens: list[str]) -> str:
     return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
 
-def query_groups(query: str) -> list[str]:
-    """FTS5 phrases, one per word of the query (CJK words as bigram phrases); never FTS5
-    syntax from the user, so quotes, AND, * and NEAR are plain text."""
+def query_groups(query: str, *, cjk_phrases: bool = True) -> list[str]:
+    """FTS5 phrases, one per word of the query (CJK words as bigram phrases, or with
+    cjk_phrases=False each bigram on its own: a Chinese question is one run of characters, and
+    asking for the whole run as a phrase finds only the passages that repeat the question);
+    never FTS5 syntax from the user, so quotes, AND, * and NEAR are plain text."""
     groups: list[str] = []
     for piece in query.replace("\x00", " ").split():
         last = 0
@@ -54,8 +56,10 @@ def query_groups(query: str) -> list[str]:
             run = match.group()
             if len(run) == 1:
                 groups.append(_phrase([UNI + run]))
-            else:
+            elif cjk_phrases:
                 groups.append(_phrase([BI + run[i : i + 2] for i in range(len(run) - 1)]))
+            else:
+                groups += [_phrase([BI + run[i : i + 2]]) for i in range(len(run) - 1)]
             last = match.end()
         groups += [_phrase([w.lower()]) for w in _WORD.findall(piece[last:])]
     return groups
@@ -72,7 +76,7 @@ _STOP = {f'"{w}"' for w in (
 def match_any(query: str) -> str:
     """A MATCH expression where any word may match (ranked by bm25: more matches rank higher);
     common English words are left out unless the query has nothing else."""
-    groups = query_groups(query)
+    groups = list(dict.fromkeys(query_groups(query, cjk_phrases=False)))
     useful = [g for g in groups if g not in _STOP]
     return " OR ".join(useful or groups)
 

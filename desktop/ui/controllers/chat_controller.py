@@ -77,6 +77,7 @@ class ChatController(QObject):
         self._draft_server = ""  # the server a new conversation goes to (the picker's last choice)
         self._draft_model = ""  # ... and its model there
         self.tools: ToolsService | None = None  # set by the app: tools in chat (#16)
+        self.documents: Any = None  # set by the app: knowledge bases in chat (#17)
 
     # ----- state -----
 
@@ -319,7 +320,7 @@ class ChatController(QObject):
             )
             return
         loop_for = self.tools.loop_for if self.tools is not None else None
-        service = ChatService(backend, self._store, tools=loop_for)  # type: ignore[arg-type]  # a ChatBackend streams alike
+        service = ChatService(backend, self._store, tools=loop_for, documents=self.documents)  # type: ignore[arg-type]  # a ChatBackend streams alike
         coro: Any
         if edit is not None:
             self._edited_id = edit[0]

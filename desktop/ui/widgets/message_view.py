@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.core.attachments import attachments, images
 from desktop.core.messages import UNFINISHED, Part, Role, Status
 from desktop.core.store import Message
+from desktop.ui.widgets.citations_view import CitationsView
 from desktop.ui.widgets.image_strip import MediaStrip
 from desktop.ui.widgets.message_body import MessageBody, flash_copied
 from desktop.ui.widgets.structured_view import note as structured_note
@@ -75,6 +76,7 @@ class MessageView(QFrame):
         self.thinking = ThinkingBlock(self)  # a reasoning model's thought, folded above the answer
         self.media = MediaStrip(self)  # the message's images and attached files
         self.tools = ToolCards(self)  # one folded card per tool call, above the answer (#16)
+        self.citations = CitationsView(self)  # the answer's sources, under it (#17)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusLabel")
         self.status_label.setWordWrap(True)
@@ -126,6 +128,7 @@ class MessageView(QFrame):
         self._layout.addWidget(self.media)
         self._layout.addWidget(self.tools)
         self._layout.addWidget(self.body)
+        self._layout.addWidget(self.citations)
         self._layout.addWidget(self.footer)
         self.set_message(message)
 
@@ -163,6 +166,7 @@ class MessageView(QFrame):
         self.thinking.set_message(message)
         self.media.set_items(images(message), attachments(message))
         self.tools.set_parts(message.parts)
+        self.citations.set_parts(message.parts)
         self._timer.stop()
         if not self._deferred:
             self._render()

