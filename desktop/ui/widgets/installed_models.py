@@ -186,6 +186,7 @@ class InstalledModelsPanel(QWidget):
     copy_requested = Signal(object)
     rename_requested = Signal(object)
     delete_requested = Signal(object)
+    quantize_requested = Signal(object)  # another quantization of it (#20)
     import_requested = Signal()
     refresh_requested = Signal()
 
@@ -238,6 +239,8 @@ class InstalledModelsPanel(QWidget):
         self.details_button = QPushButton(self.tr("Details…"))
         self.copy_button = QPushButton(self.tr("Copy…"))
         self.rename_button = QPushButton(self.tr("Rename…"))
+        self.quantize_button = QPushButton(self.tr("Quantize…"))
+        self.quantize_button.clicked.connect(lambda: self._emit_for_selected(self.quantize_requested))
         self.delete_button = QPushButton(self.tr("Delete…"))
         self.delete_button.setObjectName("dangerButton")
         self.import_button = QPushButton(self.tr("Import GGUF…"))
@@ -260,7 +263,7 @@ class InstalledModelsPanel(QWidget):
         top.addWidget(self.import_button)
         top.addWidget(self.refresh_button)
         actions = QHBoxLayout()
-        for button in (self.details_button, self.copy_button, self.rename_button):
+        for button in (self.details_button, self.copy_button, self.rename_button, self.quantize_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.delete_button)
@@ -311,6 +314,7 @@ class InstalledModelsPanel(QWidget):
             (self.tr("Details…"), self.details_requested),
             (self.tr("Copy…"), self.copy_requested),
             (self.tr("Rename…"), self.rename_requested),
+            (self.tr("Quantize…"), self.quantize_requested),
             (self.tr("Delete…"), self.delete_requested),
         ):
             action = menu.addAction(text)
@@ -321,3 +325,4 @@ class InstalledModelsPanel(QWidget):
         has = self.selected_model() is not None
         for button in (self.details_button, self.copy_button, self.rename_button, self.delete_button):
             button.setEnabled(has)
+        self.quantize_button.setEnabled(has)

@@ -135,6 +135,7 @@ class ModelManagerPage(QWidget):
         self.installed.copy_requested.connect(lambda m: self.ask_new_name(m, rename=False))
         self.installed.rename_requested.connect(lambda m: self.ask_new_name(m, rename=True))
         self.installed.import_requested.connect(self.ask_import)
+        self.installed.quantize_requested.connect(self.ask_quantize)
         self.installed.refresh_requested.connect(controller.refresh)
         self.downloads.browse_catalog_requested.connect(self._show_catalog)
         self.installed.set_models(controller.models)
@@ -199,6 +200,18 @@ class ModelManagerPage(QWidget):
         box.open()
         self.dialog = box
         return box
+
+    def ask_quantize(self, model: ModelInfo) -> QWidget:
+        from desktop.ui.widgets.quantize_dialog import QuantizeDialog
+
+        def made(name: str) -> None:
+            self._on_succeeded(self.tr("Made {0}.").format(name))
+            self.controller.refresh()
+
+        dialog = QuantizeDialog(model, lambda: self.controller.client, made, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def ask_new_name(self, model: ModelInfo, *, rename: bool) -> QInputDialog:
         dialog = QInputDialog(self)
