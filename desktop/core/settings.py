@@ -48,6 +48,9 @@ class AppSettings:
     quick_ask_save_history: bool = False
     # "selection": the selection where the platform has one (X11), else the clipboard; "off" reads nothing.
     quick_ask_prefill: str = "selection"  # PREFILL_MODES
+    # The saved server Quick Ask asks and its model (#15); "" = the local server's default model.
+    quick_ask_server: str = ""
+    quick_ask_server_model: str = ""
     close_to_tray: bool = True
     close_hint_shown: bool = False
     welcome_shown: bool = False
@@ -70,6 +73,8 @@ KEYS: Mapping[str, str] = {
     "quick_ask_shortcut": "quick_ask.shortcut",
     "quick_ask_save_history": "quick_ask.save_history",
     "quick_ask_prefill": "quick_ask.prefill",
+    "quick_ask_server": "quick_ask.server",
+    "quick_ask_server_model": "quick_ask.server_model",
     "close_to_tray": "tray.close_to_tray",
     "close_hint_shown": "tray.close_hint_shown",
     "welcome_shown": "welcome.shown",

@@ -35,6 +35,7 @@ from desktop.core.messages import Status
 from desktop.ui import markdown
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
 from desktop.ui.quick_ask_quote import QuoteBar, put_back, read_quote
+from desktop.ui.quick_ask_servers import ServerPicker
 from desktop.ui.quick_ask_shot import ShotControl
 
 WIDTH = 680
@@ -123,6 +124,8 @@ class QuickAskWindow(QWidget):
         self.shot = ShotControl(self)  # the screenshot region, where the model sees images
         header.addWidget(self.shot.button)
         header.addWidget(self._model)
+        self.server_picker = ServerPicker(self, label=self._model)  # stands in for it once servers are saved
+        header.addWidget(self.server_picker)
         layout.addLayout(header)
 
         self.quote_bar = QuoteBar(self)

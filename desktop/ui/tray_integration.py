@@ -33,6 +33,7 @@ from desktop.ui.controllers.quick_ask_controller import QuickAskController
 from desktop.ui.hotkeys import HotkeyManager
 from desktop.ui.quick_ask import QuickAskWindow
 from desktop.ui.quick_ask_quote import library_prompts
+from desktop.ui.quick_ask_servers import QuickAskRoute, QuickAskServers
 from desktop.ui.tray import Tray
 
 __all__ = ["TrayIntegration", "parse_forwarded"]
@@ -61,8 +62,12 @@ class TrayIntegration(QObject):
         values = self._settings.current
         self.controller = QuickAskController(
             client, store, default_model=session.default_model if session else values.default_model,
-            save_history=values.quick_ask_save_history, parent=self)
+            save_history=values.quick_ask_save_history, parent=self,
+            route=QuickAskRoute(self._settings, session.backend_for if session else None))
         self.quick_ask = QuickAskWindow(self.controller)
+        self.servers = QuickAskServers(
+            session, self._settings, self.quick_ask.server_picker,
+            choose_local=self.set_default_model, parent=self) if session is not None else None
         self.quick_ask.prefill_mode = values.quick_ask_prefill
         self.controller.continue_requested.connect(self._on_quick_ask_continue)
         self.controller.busy_changed.connect(self._on_quick_ask_busy_changed)
@@ -118,6 +123,8 @@ class TrayIntegration(QObject):
     async def aclose(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self.servers is not None:
+            self.servers.close()
         self.close()
         await self.controller.aclose()
 
@@ -137,6 +144,8 @@ class TrayIntegration(QObject):
         self.quick_ask.prefill_mode = values.quick_ask_prefill
         self.controller.save_history = values.quick_ask_save_history
         self.quick_ask.quote_bar.set_saved_prompts(library_prompts(self._store))
+        if self.servers is not None:
+            self.servers.refresh()
         model = self.controller.default_model  # a screenshot region only for a model that sees images
         abilities = capabilities.abilities(model, capabilities.find(self._models, model))
         self.quick_ask.shot.set_available(abilities.vision)

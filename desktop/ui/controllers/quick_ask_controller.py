@@ -13,8 +13,8 @@ import asyncio
 import base64
 import contextlib
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import AsyncGenerator, Sequence
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,9 +22,10 @@ from desktop.core.chat import ChatService, metrics_dict, title_from
 from desktop.core.messages import ImagePart, Role, Status
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
-from desktop.core.ollama.types import ChatMessage, Metrics
+from desktop.core.ollama.types import ChatChunk, ChatMessage, Metrics
 from desktop.core.session import pick_default_model
 from desktop.core.store import Store, StoreError
+from desktop.ui.quick_ask_servers import Backend, QuickAskRoute
 from desktop.ui.tasks import TaskRunner
 
 # A saved Quick Ask answer keeps these states; any other becomes "stopped".
@@ -45,10 +46,14 @@ class QuickAskController(QObject):
     continue_requested = Signal(int)  # conversation id for the main window to open
 
     def __init__(self, client: OllamaClient, store: Store | None = None, *, default_model: str = "",
-                 save_history: bool = True, parent: QObject | None = None) -> None:
+                 save_history: bool = True, route: QuickAskRoute | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tasks = TaskRunner(self, server_work=True)
         self._client = client
+        self.route = route or QuickAskRoute()  # which server asks (#15); local by default
+        self._backend: Backend = client
+        self.server = ""  # the saved server of this exchange ("" = local)
         self._store = store
         self.default_model = default_model
         self.save_history = save_history
@@ -80,7 +85,7 @@ class QuickAskController(QObject):
         if self.busy:
             self.ask_refused.emit(self.tr("Wait for the answer, or press Esc to stop it."))
             return False
-        model = self.default_model
+        self.server, self._backend, model = self.route.pick(self._client, self.default_model)
         self.question, self.answer, self.model, self.status = question, "", model, Status.STREAMING
         self.title, self.images = title, tuple(images)
         self.conversation_id = None
@@ -111,11 +116,13 @@ class QuickAskController(QObject):
             if not draft:
                 self.ask_refused.emit(self.tr("Type a question first."))
                 return False
-            if not self.default_model:
+            server, _backend, model = self.route.pick(self._client, self.default_model)
+            if not model:
                 self.ask_refused.emit(
                     self.tr("No model is chosen yet. Open Ollama Desk and download or choose a model."))
                 return False
-            self.question, self.model, self.answer, self.status = draft, self.default_model, "", ""
+            self.question, self.model, self.answer, self.status = draft, model, "", ""
+            self.server = server
             self.title, self.images = title, tuple(images)
         conversation_id = self._save_exchange()
         if conversation_id is None:
@@ -145,17 +152,20 @@ class QuickAskController(QObject):
 
     async def _ask_saved(self, question: str, model: str) -> tuple[str, str]:
         assert self._store is not None
-        conversation = self._store.create_conversation(title_for(self.title or question), model=model)
+        conversation = self._store.create_conversation(title_for(self.title or question), model=model,
+                                                       server=self.server)
         self.conversation_id = conversation.id
         self._store.add_message(conversation.id, Role.USER, question, model=model, parts=self._parts())
-        service = ChatService(self._client, self._store)
+        service = ChatService(self._backend, self._store)  # type: ignore[arg-type]  # a ChatBackend streams alike
         outcome = await service.reply(conversation.id, on_delta=self._on_delta)
         self.metrics = outcome.metrics
         return outcome.status, str(outcome.error) if outcome.error else ""
 
     async def _ask_unsaved(self, question: str, model: str) -> tuple[str, str]:
         images = tuple(base64.b64encode(png).decode("ascii") for png in self.images)
-        stream = self._client.chat(model, [ChatMessage(Role.USER, question, images=images)])
+        # Every backend's chat is an async generator (the Protocol only promises an iterator).
+        stream = cast("AsyncGenerator[ChatChunk, None]",
+                      self._backend.chat(model, [ChatMessage(Role.USER, question, images=images)]))
         try:
             async with contextlib.aclosing(stream) as chunks:
                 async for chunk in chunks:
@@ -200,7 +210,7 @@ class QuickAskController(QObject):
             return None
         try:
             conversation = self._store.create_conversation(title_for(self.title or self.question),
-                                                           model=self.model)
+                                                           model=self.model, server=self.server)
             self._store.add_message(conversation.id, Role.USER, self.question, model=self.model,
                                     parts=self._parts())
             if self.answer:
