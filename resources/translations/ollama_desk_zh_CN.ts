@@ -6,7 +6,7 @@
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="176"/>
         <source>No answer: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>没有回答：{0}</translation>
     </message>
 </context>
 <context>
@@ -175,12 +175,12 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/controllers/calibration_controller.py" line="57"/>
         <source>No model is installed to measure with.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有已安装的模型可用于测量。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/calibration_controller.py" line="68"/>
         <source>Measuring was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>测量已取消。</translation>
     </message>
 </context>
 <context>
@@ -506,22 +506,22 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/compare_chart.py" line="79"/>
         <source>Answer speed (median, min–max)</source>
-        <translation type="unfinished"></translation>
+        <translation>回答速度（中位数，最小–最大）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_chart.py" line="79"/>
         <source>tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>词元/秒</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_chart.py" line="80"/>
         <source>Memory while loaded (inner bar: on the GPU)</source>
-        <translation type="unfinished"></translation>
+        <translation>加载时占用的内存（内条：在 GPU 上）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_chart.py" line="80"/>
         <source>MiB</source>
-        <translation type="unfinished"></translation>
+        <translation>MiB</translation>
     </message>
 </context>
 <context>
@@ -529,7 +529,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/controllers/compare_controller.py" line="107"/>
         <source>The comparison could not be saved: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存这次比较：{0}</translation>
     </message>
 </context>
 <context>
@@ -537,102 +537,102 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="49"/>
         <source>Tick the models to compare; they run in this order.</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选要比较的模型；它们按此顺序运行。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="52"/>
         <source>One prompt per line</source>
-        <translation type="unfinished"></translation>
+        <translation>每行一个提示词</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="60"/>
         <source>Run comparison</source>
-        <translation type="unfinished"></translation>
+        <translation>开始比较</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="61"/>
         <source>Stop</source>
-        <translation type="unfinished">停止</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="63"/>
         <source>Refresh models</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="66"/>
         <source>Each model answers alone: the others are unloaded first, so each gets the whole machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个模型单独回答：先卸载其他模型，让每个模型独享整台机器。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="74"/>
         <source>Runs per prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>每个提示词运行次数</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="75"/>
         <source>Longest answer (tokens)</source>
-        <translation type="unfinished"></translation>
+        <translation>最长回答（词元）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="81"/>
         <source>Installed models</source>
-        <translation type="unfinished"></translation>
+        <translation>已安装的模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="84"/>
         <source>Prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="89"/>
         <source>Saved comparisons</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存的比较</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="97"/>
         <source>Answers side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>并排查看回答</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="98"/>
         <source>Every run</source>
-        <translation type="unfinished"></translation>
+        <translation>每次运行</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="118"/>
         <source>Stopped.</source>
-        <translation type="unfinished">已停止。</translation>
+        <translation>已停止。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="119"/>
         <source>Failed: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>失败：{0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="152"/>
         <source>Tick at least one model to compare.</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少勾选一个要比较的模型。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="155"/>
         <source>Write a prompt first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先写一个提示词。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="167"/>
         <source>Run {0} of {1}: {2}, run {3} of {4}…</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {0}/{1} 次：{2}，第 {3}/{4} 轮…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="184"/>
         <source>Comparison of {0} from {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{1} 的 {0} 个模型比较。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_page.py" line="193"/>
         <source>{0}: {1} tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：{1} 词元/秒</translation>
     </message>
 </context>
 <context>
@@ -1001,7 +1001,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/app.py" line="72"/>
         <source>Compare</source>
-        <translation type="unfinished"></translation>
+        <translation>比较</translation>
     </message>
     <message>
         <location filename="../../desktop/app.py" line="75"/>
@@ -1669,6 +1669,10 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/installed_models.py" line="244"/>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Quantize…</source>
+        <translation>量化…</translation>
     </message>
 </context>
 <context>
@@ -2506,6 +2510,10 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/model_manager.py" line="284"/>
         <source>{0} is installed and ready to use.</source>
         <translation>{0} 已安装，可以使用了。</translation>
+    </message>
+    <message>
+        <source>Made {0}.</source>
+        <translation>已生成 {0}。</translation>
     </message>
 </context>
 <context>
@@ -3352,62 +3360,62 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="108"/>
         <source>Model</source>
-        <translation type="unfinished">模型</translation>
+        <translation>模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="109"/>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="110"/>
         <source>Load (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>加载（秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="111"/>
         <source>First token (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>首个词元（秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="112"/>
         <source>Prompt tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词元数</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="113"/>
         <source>Prompt (tokens/s)</source>
-        <translation type="unfinished"></translation>
+        <translation>提示处理（词元/秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="114"/>
         <source>Answer tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>回答词元数</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="115"/>
         <source>Answer (tokens/s)</source>
-        <translation type="unfinished"></translation>
+        <translation>回答（词元/秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="116"/>
         <source>Characters</source>
-        <translation type="unfinished"></translation>
+        <translation>字符数</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="117"/>
         <source>Memory (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>内存（MiB）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="118"/>
         <source>GPU (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU（MiB）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="129"/>
         <source>failed: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>失败：{0}</translation>
     </message>
 </context>
 <context>
@@ -4426,47 +4434,47 @@ Details: {1}</source>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="67"/>
         <source>Model</source>
-        <translation type="unfinished">模型</translation>
+        <translation>模型</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="68"/>
         <source>Runs</source>
-        <translation type="unfinished"></translation>
+        <translation>次数</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="69"/>
         <source>Load (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>加载（秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="70"/>
         <source>First token (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>首个词元（秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="71"/>
         <source>Prompt (tokens/s)</source>
-        <translation type="unfinished"></translation>
+        <translation>提示处理（词元/秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="72"/>
         <source>Answer (tokens/s)</source>
-        <translation type="unfinished"></translation>
+        <translation>回答（词元/秒）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="73"/>
         <source>Memory (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>内存（MiB）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="74"/>
         <source>GPU (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU（MiB）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="82"/>
         <source>{0} ({1} failed)</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}（{1} 次失败）</translation>
     </message>
 </context>
 <context>
@@ -5048,6 +5056,128 @@ Details: {1}</source>
         <location filename="../../desktop/ui/welcome.py" line="292"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
+    </message>
+</context>
+<context>
+    <name>MeasuredSection</name>
+    <message>
+        <source>Measured on this computer</source>
+        <translation>在这台电脑上实测</translation>
+    </message>
+    <message>
+        <source>Measure this computer</source>
+        <translation>测量这台电脑</translation>
+    </message>
+    <message>
+        <source>Two short answers from the smallest installed model (under a minute).</source>
+        <translation>用已安装的最小模型做两次简短回答（不到一分钟）。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Measured</source>
+        <translation>实测</translation>
+    </message>
+    <message>
+        <source>Predicted for its size</source>
+        <translation>按其大小预测</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Speed here</source>
+        <translation>本机速度</translation>
+    </message>
+    <message>
+        <source>Quality cost</source>
+        <translation>质量代价</translation>
+    </message>
+    <message>
+        <source>Measuring… each answer runs alone, other models are unloaded.</source>
+        <translation>正在测量…每次回答单独运行，其他模型已卸载。</translation>
+    </message>
+    <message>
+        <source>Not measured: {0}</source>
+        <translation>未能测量：{0}</translation>
+    </message>
+    <message>
+        <source>Speeds on this page are predicted from the memory bandwidth measured here: {0} GB/s (models measured: {1}). Chat needs about {2} tokens/s to read comfortably.</source>
+        <translation>本页的速度按在这台电脑上实测的内存带宽预测：{0} GB/s（已测模型：{1} 个）。聊天大约需要 {2} 词元/秒才能读得顺畅。</translation>
+    </message>
+    <message>
+        <source>Nothing measured yet: speeds on this page are estimates from the number of cores. Measure this computer, or compare models on the Compare page, to learn its own speed.</source>
+        <translation>尚未测量：本页的速度是按核心数估算的。测量这台电脑，或在“比较”页比较模型，即可了解它的实际速度。</translation>
+    </message>
+    <message>
+        <source>measured {0} tokens/s on {1}</source>
+        <translation>实测 {0} 词元/秒（{1}）</translation>
+    </message>
+    <message>
+        <source>about {0} tokens/s</source>
+        <translation>约 {0} 词元/秒</translation>
+    </message>
+    <message>
+        <source>Choosing a quantization of {0}: fewer bits are smaller and faster, at some cost in quality (perplexity increase over F16 from llama.cpp&apos;s measurements).</source>
+        <translation>选择 {0} 的量化方式：位数越少，模型越小越快，但质量有所损失（相对 F16 的困惑度增加，来自 llama.cpp 的测量）。</translation>
+    </message>
+    <message>
+        <source>does not fit</source>
+        <translation>放不下</translation>
+    </message>
+</context>
+<context>
+    <name>QuantizeDialog</name>
+    <message>
+        <source>Quantize {0}</source>
+        <translation>量化 {0}</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>{0} is {1}. Fewer bits make a smaller, faster model at some cost in quality; compare them afterwards on the Compare page. From an already quantized model the result loses more quality than one made from F16 weights.</source>
+        <translation>{0} 当前为 {1}。位数越少，模型越小越快，但质量有所损失；之后可在“比较”页对比。从已量化的模型再量化，质量损失比从 F16 权重量化更大。</translation>
+    </message>
+    <message>
+        <source>Quantize</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>New model name</source>
+        <translation>新模型名称</translation>
+    </message>
+    <message>
+        <source>Give the new model a name of its own.</source>
+        <translation>请给新模型起一个不同的名字。</translation>
+    </message>
+    <message>
+        <source>The server stopped before it finished.</source>
+        <translation>服务器在完成前停止了。</translation>
+    </message>
+    <message>
+        <source>Made {0}.</source>
+        <translation>已生成 {0}。</translation>
+    </message>
+    <message>
+        <source>Could not quantize: {0}</source>
+        <translation>无法量化：{0}</translation>
     </message>
 </context>
 </TS>
