@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 from desktop.core.backends import ChatBackend
 from desktop.core.fleet import model_groups
 from desktop.core.ollama.client import OllamaClient
+from desktop.core.ollama.types import ModelInfo
 from desktop.core.session import Session, SessionEvent
 from desktop.core.settings import Settings, SettingsError
 from desktop.ui.widgets.model_groups import SERVER_ROLE, fill_grouped
@@ -126,6 +127,12 @@ class QuickAskServers(QObject):
             local_models=session.models,
         ) if session.fleet.statuses() else []
         self._picker.show_groups(groups, server, model or session.default_model)
+
+    def remote_choice(self) -> tuple[str, list[ModelInfo]] | None:
+        """The chosen saved server's model and that server's models (None: the local server asks)."""
+        server, model = self.route.chosen()
+        status = self._session.fleet.status(server) if server and model else None
+        return (model, list(status.models)) if status is not None else None
 
     def close(self) -> None:
         for unsubscribe in self._unsubscribe:

@@ -147,7 +147,10 @@ class TrayIntegration(QObject):
         if self.servers is not None:
             self.servers.refresh()
         model = self.controller.default_model  # a screenshot region only for a model that sees images
-        abilities = capabilities.abilities(model, capabilities.find(self._models, model))
+        models = self._models
+        if self.servers is not None and (remote := self.servers.remote_choice()) is not None:
+            model, models = remote
+        abilities = capabilities.abilities(model, capabilities.find(models, model))
         self.quick_ask.shot.set_available(abilities.vision)
         self.quick_ask.open(text or None, ask=ask, selection=selection)
         self.hotkeys.activate_window(int(self.quick_ask.winId()))

@@ -32,13 +32,15 @@ from tests.ui.test_tray_integration import _NoBackend
 
 LOCAL_MODEL = "smollm2:135m"
 REMOTE_MODEL = "qwen3-8b-instruct"
+VISION_MODEL = "qwen2-vl-7b"
 
 
 @pytest.fixture
 def office() -> Iterator[FaultServer]:
     server = FaultServer()
     server.route("GET", "/v1/models", body={"object": "list", "data": [
-        {"id": REMOTE_MODEL, "object": "model", "owned_by": "vllm"}]})
+        {"id": REMOTE_MODEL, "object": "model", "owned_by": "vllm"},
+        {"id": VISION_MODEL, "object": "model", "type": "vlm"}]})
     try:
         yield server
     finally:
@@ -101,16 +103,26 @@ def test_quick_ask_streams_from_the_chosen_server_and_continues_there(
         headers = [t for t, _m, _s, ok in picker_rows(picker) if not ok]
         assert any(h.startswith("Office vLLM (OpenAI-compatible)") and "online" in h for h in headers)
 
+        def choose(server: str, model: str) -> None:
+            rows = picker_rows(picker)
+            row = next(r for r, (_t, m, s, _ok) in enumerate(rows) if s == server and m == model)
+            picker.setCurrentIndex(row)
+            picker.activated.emit(row)
+
+        # The screenshot region is offered by what the chosen server says of its model.
+        choose(saved.id, VISION_MODEL)
+        tray.show_quick_ask()
+        assert popup.shot.button.isVisible()
+
         # The user picks the office model in the popup's picker.
-        row = next(r for r, (_t, m, s, _ok) in enumerate(picker_rows(picker)) if s == saved.id
-                   and m == REMOTE_MODEL)
-        picker.setCurrentIndex(row)
-        picker.activated.emit(row)
+        choose(saved.id, REMOTE_MODEL)
         assert (settings.current.quick_ask_server, settings.current.quick_ask_server_model) == (
             saved.id, REMOTE_MODEL)
 
         tray.show_quick_ask()
         assert picker.currentData() == REMOTE_MODEL and picker.currentData(SERVER_ROLE) == saved.id
+        assert not popup.shot.button.isVisible()
+        assert picker.toolTip() == f"Office vLLM: {REMOTE_MODEL}"
         popup.input.setFocus()
         qtbot.keyClicks(popup.input, "Say hello")
         qtbot.keyClick(popup.input, Qt.Key.Key_Return)
@@ -141,10 +153,9 @@ def test_quick_ask_streams_from_the_chosen_server_and_continues_there(
         assert [m.content for m in store.messages(opened[0])][-1] == "Bonjour depuis le serveur du bureau."
 
         # A local model chosen in the picker is the shared default, and the local server answers again.
-        row = next(r for r, (_t, m, s, _ok) in enumerate(picker_rows(picker)) if s == "" and m)
         tray.show_quick_ask()
-        picker.setCurrentIndex(row)
-        picker.activated.emit(row)
+        choose("", LOCAL_MODEL)
+        assert settings.current.default_model == LOCAL_MODEL
         assert settings.current.quick_ask_server == ""
         popup.input.setPlainText("And here?")
         popup.ask()
