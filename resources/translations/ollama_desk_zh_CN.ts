@@ -5180,4 +5180,20 @@ Details: {1}</source>
         <translation>无法量化：{0}</translation>
     </message>
 </context>
+<context>
+    <name>QuickAskServers</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_servers.py" line="126"/>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPicker</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_servers.py" line="64"/>
+        <source>The server and model Quick Ask asks</source>
+        <translation>快速提问所用的服务器和模型</translation>
+    </message>
+</context>
 </TS>
