@@ -76,6 +76,7 @@ def test_quick_ask_streams_from_the_chosen_server_and_continues_there(
                  raw=True, content_type=sse.SSE, delay=0.02)
 
     settings = Settings()
+    settings.update(quick_ask_prefill="off")  # no quote from what earlier tests left on the clipboard
     session = Session(settings)
     session.fleet = Fleet(ServerBook(settings, Secrets(fail.Keyring())))
     fault_server.route("GET", "/api/version", body={"version": "0.12.0"})
