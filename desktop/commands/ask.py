@@ -14,7 +14,7 @@ import os
 import sys
 from typing import TextIO
 
-from desktop.commands import ask_media, ask_server
+from desktop.commands import ask_docs, ask_media, ask_server
 from desktop.commands.ask_tools import ToolsUnknown, headless_loop
 from desktop.core.messages import Role
 from desktop.core.ollama.client import OllamaClient
@@ -39,6 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="tools the model may call, e.g. calculator,time (see desktop.core.tools)",
     )
     parser.add_argument("--yes", action="store_true", help="let tools that would ask first (fetch) run")
+    parser.add_argument(
+        "--docs", metavar="KB", action="append",
+        help="answer from a knowledge base (see `ollama-desk docs`), its sources listed after the answer",
+    )
     ask_media.add_arguments(parser)
     ask_server.add_server_arguments(parser)
 
@@ -52,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         prompt = _read_prompt(args.prompt)
         return asyncio.run(_ask(args, prompt, out))
-    except (_Failure, OllamaError, ToolsUnknown, ask_media.MediaError, ask_server.ServerChoiceError) as err:
+    except (_Failure, OllamaError, ToolsUnknown, ask_media.MediaError, ask_server.ServerChoiceError,
+            ask_docs.DocsUnknown) as err:
         out.end_line()
         print(str(err), file=sys.stderr)
         return 1
@@ -102,6 +107,11 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
         if images:
             await ask_media.check_vision(client, model)
         messages.append(ChatMessage(Role.USER, prompt, images=images))
+        # --docs: the passages retrieved for the prompt go just before it, numbered (#17).
+        passages = await ask_docs.retrieve(client, args.docs, prompt) if getattr(args, "docs", None) else None
+        if passages:
+            messages.insert(len(messages) - 1, ChatMessage(Role.SYSTEM, ask_docs.system_message(passages)))
+        said: list[str] = []
         thinking = _Output(sys.stderr) if getattr(args, "thinking", False) else None
         splitter = ThinkSplitter()  # <think> inside content is thinking too, never the answer
         # The same tool loop as the app's chat; tool activity is reported on stderr.
@@ -114,12 +124,16 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
                 if thinking is not None:
                     thinking.write(chunk.thinking + split.thinking)
                 out.write(split.answer)
+                said.append(split.answer)
             rest = splitter.finish()
             if thinking is not None:
                 thinking.write(rest.thinking)
                 thinking.end_line()
             out.write(rest.answer)
+            said.append(rest.answer)
     out.end_line()
+    if passages is not None:
+        print(ask_docs.sources_text(passages, "".join(said)), end="", file=sys.stderr)
     return 0
 
 

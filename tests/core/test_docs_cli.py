@@ -87,3 +87,31 @@ def test_add_list_search_remove(docs_engine: str, tmp_path: Path) -> None:
     assert gone.returncode == 0 and desk(docs_engine, home, "docs", "list").stdout == ""
     missing = desk(docs_engine, home, "docs", "search", "Nope", "x")
     assert missing.returncode == 1 and "no knowledge base called Nope" in missing.stderr
+
+
+def test_ask_with_docs_lists_the_retrieved_sources(docs_engine: str, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (tmp_path / "harbour.md").write_text(
+        "# Harbour\n\nThe ferry to the island leaves at seven in the morning.\n"
+    )
+    (tmp_path / "garden.txt").write_text("Tomatoes need sun and water every day.\n")
+    added = desk(
+        docs_engine, home, "docs", "add", "Travel", str(tmp_path / "harbour.md"), str(tmp_path / "garden.txt")
+    )
+    assert added.returncode == 0, added.stderr
+    asked = desk(
+        docs_engine,
+        home,
+        "ask",
+        "--docs",
+        "Travel",
+        "--model",
+        "smollm2:135m",
+        "When does the boat to the island depart?",
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.strip()  # the answer, and only the answer, on stdout
+    sources = asked.stderr[asked.stderr.index("Sources:") :].splitlines()
+    assert sources[1].startswith("[1]") and "harbour.md, Harbour" in sources[1]
+    unknown = desk(docs_engine, home, "ask", "--docs", "Nope", "--model", "smollm2:135m", "hi")
+    assert unknown.returncode == 1 and "no knowledge base called Nope" in unknown.stderr
