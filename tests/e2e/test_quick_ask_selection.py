@@ -3,7 +3,8 @@
 `xclip -selection primary` holds the text (as a terminal or browser does after a drag), the
 global hotkey is pressed with xdotool, the popup opens taller by the quote, Alt+1 (Translate)
 sends the quote to the built-in engine and the answer streams (ChatService saves the growing
-text every second; the history is turned on for that). With the feature turned off the same
+text every second; the history is turned on for that); a second launch with `--quick-ask
+--selection` opens it with the quote too. With the feature turned off the same
 steps read nothing: the popup opens without a quote and only the typed question is sent.
 
 OLLAMA_DESK_SCREENSHOTS=DIR keeps the popup's screenshots there (docs/screenshots was made so).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ import pytest
 
 from desktop.core.store import Store
 from tests.e2e.conftest import Desktop
-from tests.e2e.test_tray_quick_ask import App, answers, wait_for_tray_icon
+from tests.e2e.test_tray_quick_ask import ROOT, App, answers, wait_for_tray_icon
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine]
 
@@ -149,6 +151,14 @@ def test_the_hotkey_quotes_the_selection_and_translate_streams_an_answer(
         time.sleep(0.5)
         keep_screenshot(desktop, popup, f"quick-ask-translate-{language}.png", tmp_path)
         desktop.run("xdotool", "key", "Escape")
+        desktop.wait(lambda: not desktop.windows(f"^{TITLES[language]}$"), 10, "Esc to hide Quick Ask")
+
+        # What a desktop's own shortcut runs (GNOME Wayland without the portal): a second launch.
+        second = subprocess.run([sys.executable, "-m", "desktop", "--quick-ask", "--selection"], cwd=ROOT,
+                                env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, second.stderr
+        shown = desktop.wait(lambda: desktop.windows(f"^{TITLES[language]}$"), 15, "the forwarded Quick Ask")
+        desktop.wait(lambda: popup_height(desktop, shown[0]) >= bare + 40, 10, "the forwarded popup's quote")
     finally:
         app.stop()
 
