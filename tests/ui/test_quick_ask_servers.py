@@ -165,6 +165,20 @@ def test_quick_ask_streams_from_the_chosen_server_and_continues_there(
         assert len([r for r in fault_server.requests if r.route_path == "/api/chat"]) == 1
         assert tray.controller.server == ""
 
+        # With history on, the exchange is a saved conversation on that server from the first token.
+        settings.update(quick_ask_save_history=True)
+        tray.show_quick_ask()
+        choose(saved.id, REMOTE_MODEL)
+        popup.input.setPlainText("Saved?")
+        popup.ask()
+        qtbot.waitUntil(lambda: tray.controller.status == "complete", timeout=10000)
+        assert tray.controller.conversation_id is not None
+        kept = store.conversation(tray.controller.conversation_id)
+        assert kept.server == saved.id and kept.model == REMOTE_MODEL
+        assert store.messages(kept.id)[-1].content == "Bonjour depuis le serveur du bureau."
+        assert "Bonjour depuis le serveur du bureau." in popup.answer_view.document().toPlainText()
+        assert len([r for r in office.requests if r.route_path == "/v1/chat/completions"]) == 2
+
         # A removed server falls back to the local default.
         settings.update(quick_ask_server="gone", quick_ask_server_model=REMOTE_MODEL)
         assert tray.controller.route.pick(session.client, LOCAL_MODEL)[0::2] == ("", LOCAL_MODEL)
