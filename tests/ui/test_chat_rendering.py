@@ -163,7 +163,7 @@ def test_a_code_reply_shows_its_code_in_its_own_block(
     assert isinstance(code, CodeView)
     # The long line scrolls inside its block; the reply itself stays within the window.
     assert code.text.horizontalScrollBar().maximum() > 0
-    assert view.width() <= desk.page.scroll.viewport().width()
+    assert view.width() <= desk.page.scroll_area.viewport().width()
 
 
 def test_ten_exchanges_all_stay_visible(qtbot: Any, desk: Any, fault_server: FaultServer) -> None:
@@ -173,7 +173,7 @@ def test_ten_exchanges_all_stay_visible(qtbot: Any, desk: Any, fault_server: Fau
         views.append((reply.id, f"Answer {i}."))
     for message_id, expected in views:
         view = desk.page.view_for(message_id)
-        desk.page.scroll.ensureWidgetVisible(view)
+        desk.page.scroll_area.ensureWidgetVisible(view)
         qtbot.wait(20)
         assert_on_screen(view, expected)
 
@@ -375,7 +375,7 @@ def test_a_long_conversation_opens_at_its_end_and_grows_upward_in_place(qtbot: A
     assert all(v.is_rendered() for v in views[-EAGER_VIEWS:]) and not views[0].is_rendered()
     qtbot.waitUntil(lambda: not page.rendering())
     assert [v.body.toPlainText() for v in views] == [m.content for m in messages[-PAGE_SIZE:]]
-    bar = page.scroll.verticalScrollBar()
+    bar = page.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
     last = page.view_for(len(messages))
     assert last is not None and last.shown_text() == f"Message number {len(messages)}."

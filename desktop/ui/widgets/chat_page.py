@@ -104,13 +104,13 @@ class ChatPage(QWidget):
         self._list_layout.addWidget(self.more_button)
         self._list_layout.addWidget(self.empty_label)
         self._list_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self._list)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)  # the capped column, centred
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        bar = self.scroll.verticalScrollBar()
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self._list)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)  # the capped column, centred
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.scroll_area.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
 
@@ -128,7 +128,7 @@ class ChatPage(QWidget):
         layout.setSpacing(0)
         layout.addLayout(header)
         layout.addWidget(self.banner)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         # Centred under the messages: the stretches share what the capped box leaves.
         composer_row = QHBoxLayout()
         composer_row.addStretch(1)
@@ -167,7 +167,7 @@ class ChatPage(QWidget):
     def show_earlier(self) -> None:
         if self._shown_from <= 0:
             return
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         self._keep_from_bottom = bar.maximum() - bar.value()
         self._follow = False
         self._show_from(max(0, self._shown_from - PAGE_SIZE))
@@ -276,7 +276,7 @@ class ChatPage(QWidget):
         if view is None:
             return
         self._follow = False
-        self.scroll.ensureWidgetVisible(view, 0, 40)
+        self.scroll_area.ensureWidgetVisible(view, 0, 40)
         view.setProperty("highlight", True)
         view.style().unpolish(view)
         view.style().polish(view)
@@ -380,12 +380,12 @@ class ChatPage(QWidget):
 
     def _on_range_changed(self, _low: int, high: int) -> None:
         if self._keep_from_bottom is not None:
-            self.scroll.verticalScrollBar().setValue(high - self._keep_from_bottom)
+            self.scroll_area.verticalScrollBar().setValue(high - self._keep_from_bottom)
         elif self._follow:
-            self.scroll.verticalScrollBar().setValue(high)
+            self.scroll_area.verticalScrollBar().setValue(high)
 
     def _on_scrolled(self, value: int) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         if self._keep_from_bottom is not None:
             return
         # Following the stream stops when the user scrolls up, resumes at the bottom.
@@ -394,5 +394,5 @@ class ChatPage(QWidget):
             QTimer.singleShot(0, self.show_earlier)  # scrolled to the top: the earlier ones
 
     def _scroll_to_end(self) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         bar.setValue(bar.maximum())
