@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QPalette
+from PySide6.QtGui import QDesktopServices, QEnterEvent, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -87,10 +87,10 @@ class MessageView(QFrame):
         self.save_button: QPushButton | None = None
 
         # Shown on hover, for the focused message and for the newest one: not on every bubble.
-        self.actions = QWidget(self)
-        policy = self.actions.sizePolicy()
+        self.action_bar = QWidget(self)
+        policy = self.action_bar.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
-        self.actions.setSizePolicy(policy)
+        self.action_bar.setSizePolicy(policy)
         self.copy_button = self._button(self.tr("Copy"), self.tr("Copy this message"))
         self.copy_button.clicked.connect(self._copy_all)
         self.edit_button = self._button(self.tr("Edit"), self.tr("Edit this message and send it again"))
@@ -99,7 +99,7 @@ class MessageView(QFrame):
         self.regenerate_button.clicked.connect(lambda: self.regenerate_requested.emit(self._message.id))
         self.continue_button = self._button(self.tr("Continue"), self.tr("Continue this reply"))
         self.continue_button.clicked.connect(lambda: self.continue_requested.emit(self._message.id))
-        buttons = QHBoxLayout(self.actions)
+        buttons = QHBoxLayout(self.action_bar)
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.continue_button, self.regenerate_button, self.edit_button, self.copy_button):
             buttons.addWidget(button)
@@ -118,7 +118,7 @@ class MessageView(QFrame):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.versions)
         row.addWidget(self.status_label, 1)
-        (head if user else row).addWidget(self.actions)
+        (head if user else row).addWidget(self.action_bar)
 
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(12, 8, 12, 6)
@@ -133,7 +133,7 @@ class MessageView(QFrame):
         self.set_message(message)
 
     def _button(self, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self.actions)
+        button = QPushButton(text, self.action_bar)
         button.setFlat(True)
         button.setToolTip(tip)
         button.setAccessibleName(tip)
@@ -224,12 +224,12 @@ class MessageView(QFrame):
                 self.save_button.setToolTip(self.tr("Send the edited message"))
 
     def actions_shown(self) -> bool:
-        return not self.actions.isHidden()
+        return not self.action_bar.isHidden()
 
-    def enterEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt's name
         self._hovered = True
         self._update_actions()
-        super().enterEvent(event)  # type: ignore[arg-type]
+        super().enterEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         self._hovered = False
@@ -246,7 +246,7 @@ class MessageView(QFrame):
         editing = self._edit_box is not None and not self._edit_box.isHidden()
         streaming = self._message.status == Status.STREAMING
         wanted = (self._hovered or self._focused or self._latest) and not streaming and not editing
-        self.actions.setVisible(wanted)
+        self.action_bar.setVisible(wanted)
 
     def _update_chrome(self) -> None:
         m = self._message
