@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QImage, QImageIOHandler, QImageReader
+from PySide6.QtGui import QImage, QImageIOHandler, QImageReader, QImageWriter
 
 from desktop.core.attachments import image_type
 from desktop.core.messages import ImagePart
@@ -30,8 +30,11 @@ def _encode(image: QImage, media_type: str) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    fmt = "JPEG" if media_type == "image/jpeg" else "PNG"
-    image.save(buffer, fmt, 90 if fmt == "JPEG" else -1)
+    # QImageWriter, not QImage.save: PySide6's stub wants save()'s format as bytes, its binding a str.
+    jpeg = media_type == "image/jpeg"
+    writer = QImageWriter(buffer, b"JPEG" if jpeg else b"PNG")
+    writer.setQuality(90 if jpeg else -1)
+    writer.write(image)
     buffer.close()
     return bytes(data.data())
 
