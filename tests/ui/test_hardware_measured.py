@@ -71,6 +71,14 @@ def test_probe_measures_and_the_page_predicts_from_it(
         assert [section.quant_table.item(r, 0).text() for r in range(3)] == ["Q4_K_M", "Q5_K_M", "Q8_0"]
         assert "+0.0004" in section.quant_table.item(2, 3).text()
         qtbot.waitUntil(lambda: not section.cancel_button.isVisible(), timeout=5000)
+        table = section.quant_table
+
+        def last_row_shown() -> bool:
+            rect = table.visualItemRect(table.item(2, 0))
+            return 0 < rect.bottom() <= table.viewport().height() and section.geometry().height() > 0
+
+        qtbot.waitUntil(last_row_shown, timeout=5000)
+        qtbot.wait(200)  # the page's layout follows the tables' new heights
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         panel.grab().save(str(SCREENSHOT))
     finally:

@@ -4,7 +4,7 @@ predictions now use, a short probe the user can start and cancel, and the quanti
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -149,3 +149,6 @@ class MeasuredSection(QGroupBox):
             for column, text in enumerate(cells):
                 self.quant_table.setItem(row, column, QTableWidgetItem(text))
         self.quant_table.fit_height()
+        # Once laid out, the header has its real height: fit again, or the last row is cut off.
+        QTimer.singleShot(0, self.quant_table.fit_height)
+        QTimer.singleShot(0, self.measured_table.fit_height)
