@@ -170,10 +170,10 @@ class HardwarePanel(QWidget):
         self.status_label.setStyleSheet("")
         self.status_label.setText("")
         self._render_memory(report)
-        self.tiers_box.render(report)
-        self.suggestions_box.render(report)
+        self.tiers_box.show_report(report)
+        self.suggestions_box.show_report(report)
         self.measured_box.show_report(report)
-        self.requirements_box.render(report)
+        self.requirements_box.show_report(report)
         self.notes_label.setText("\n".join(report.machine.notes))
         self.notes_label.setVisible(bool(report.machine.notes))
 

@@ -91,7 +91,7 @@ class TierSection(QGroupBox):
         layout.addWidget(self.table)
         layout.addWidget(self.explanation)
 
-    def render(self, report: HardwareReport) -> None:
+    def show_report(self, report: HardwareReport) -> None:
         bold = QFont(self.table.font())
         bold.setBold(True)
         for row_index, row in enumerate(report.tier.rows):
@@ -145,7 +145,7 @@ class RequirementsSection(QGroupBox):
         layout.addWidget(self.table)
         layout.addWidget(self.disk_label)
 
-    def render(self, report: HardwareReport) -> None:
+    def show_report(self, report: HardwareReport) -> None:
         by_part = {r.part: r for r in report.requirements}
         for row, part in enumerate(words.PARTS):
             requirement = by_part.get(part)
@@ -189,7 +189,7 @@ class SuggestionsSection(QGroupBox):
         layout.addWidget(self.intro)
         layout.addLayout(self.grid)
 
-    def render(self, report: HardwareReport) -> None:
+    def show_report(self, report: HardwareReport) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
