@@ -254,6 +254,7 @@ class Tray(QObject):
         self._icon.hide()
 
     def update_state(self, **changes: object) -> None:
+        # The keyword names are TrayState's fields (replace() raises on any other); their types vary.
         new = replace(self.state, **changes)  # type: ignore[arg-type]
         if new != self.state:
             self.state = new

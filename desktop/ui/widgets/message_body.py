@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QColor,
     QGuiApplication,
     QPalette,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -64,8 +65,8 @@ class _Browser(markdown.SafeTextBrowser):
             return
         super().wheelEvent(event)
 
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
         self._fit()
 
     def _extra_height(self) -> int:
@@ -269,6 +270,7 @@ class MessageBody(QWidget):
 
     def toPlainText(self) -> str:  # noqa: N802 - as Qt's text views say it
         """What is on screen, segment by segment: the text a reader sees."""
+        # Every segment is a ProseView or a CodeView, and both have toPlainText(); the lists hold QWidget.
         parts = [w.toPlainText() for w in self.segment_widgets() if not w.isHidden()]  # type: ignore[attr-defined]
         return "\n".join(parts)
 
