@@ -7,8 +7,9 @@ hardware report from the HardwareController; until then it says it is still look
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QShowEvent
@@ -25,9 +26,15 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.core.hardware.machine import gb
+from desktop.core.hardware.recommend import Suggestion
+from desktop.core.hardware.report import HardwareReport
 from desktop.core.hardware.speed import format_speed
 from desktop.core.pulls import PullSnapshot, PullState, error_kind, format_bytes
+from desktop.core.settings import SettingsBackend
 from desktop.ui.widgets import hardware_text as words
+
+if TYPE_CHECKING:
+    from desktop.ui.controllers.models_controller import ModelsController
 
 KEY_WELCOME_SHOWN = "welcome.shown"
 
@@ -42,7 +49,7 @@ class ServerSummary:
     models: tuple[str, ...] = field(default_factory=tuple)  # installed models, when known
 
 
-def should_show(settings: Any) -> bool:
+def should_show(settings: SettingsBackend | None) -> bool:
     """True until the welcome was shown once (a damaged store: do not pester)."""
     if settings is None:
         return True
@@ -75,10 +82,10 @@ class WelcomeDialog(QDialog):
 
     def __init__(
         self,
-        settings: Any = None,
+        settings: SettingsBackend | None = None,
         *,
         server: ServerSummary | None = None,
-        report: Any = None,
+        report: HardwareReport | None = None,
         language: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -174,7 +181,7 @@ class WelcomeDialog(QDialog):
                 version, server.url))
         self._update_pull_button()
 
-    def set_report(self, report: Any) -> None:
+    def set_report(self, report: HardwareReport | None) -> None:
         """A HardwareReport (desktop.core.hardware.report), or None while the check runs."""
         if report is None:
             self.hardware_label.setText(self.tr("Checking this computer…"))
@@ -217,7 +224,7 @@ class WelcomeDialog(QDialog):
             self.model_label.setText(text)
         self._update_pull_button()
 
-    def follow_pulls(self, models: Any) -> None:
+    def follow_pulls(self, models: ModelsController) -> None:
         """Show how the recommended model's download goes (ModelsController.pull_progressed)."""
         models.pull_progressed.connect(self.set_pull_snapshot)
 
@@ -255,7 +262,7 @@ class WelcomeDialog(QDialog):
         return self._recommended
 
     # ------------------------------------------------------------------ internals
-    def _pick(self, suggestions: Any) -> Any:
+    def _pick(self, suggestions: Sequence[Suggestion]) -> Suggestion | None:
         wanted = "chat_zh" if self._language.startswith("zh") else "chat_en"
         by_use = {s.use: s for s in suggestions}
         return by_use.get(wanted) or by_use.get("chat_en") or (suggestions[0] if suggestions else None)
