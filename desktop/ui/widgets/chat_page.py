@@ -6,7 +6,6 @@ It only renders and reports what the user asked for; the ChatController does the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.fleet import ModelGroup
 from desktop.core.store import Conversation, Message
 from desktop.ui.widgets.chat_header import Banner, TitleLabel
 from desktop.ui.widgets.composer import ComposerBox
@@ -312,7 +312,7 @@ class ChatPage(QWidget):
         index = self.model_picker.findData(current)
         self.model_picker.setCurrentIndex(max(0, index))
 
-    def set_server_models(self, groups: Sequence[Any], server: str, model: str) -> None:
+    def set_server_models(self, groups: Sequence[ModelGroup], server: str, model: str) -> None:
         """Every server's models, grouped (desktop.ui.widgets.model_groups)."""
         from desktop.ui.widgets.model_groups import fill_grouped
 

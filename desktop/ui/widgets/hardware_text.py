@@ -7,12 +7,11 @@ Strings use the "HardwarePanel" translation context, where most of them have alw
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication
 
 from desktop.core.hardware.advice import Requirement
 from desktop.core.hardware.machine import gb
+from desktop.core.hardware.recommend import Suggestion
 from desktop.core.hardware.report import HardwareReport
 from desktop.core.hardware.sizing import Fit, Verdict
 from desktop.core.hardware.speed import USABLE_TOKENS_PER_SECOND, format_speed
@@ -270,7 +269,7 @@ def part_judged(have: str, verdict: str) -> str:
     )
 
 
-def disk_need_sentence(report: HardwareReport, suggestion: Any) -> str:
+def disk_need_sentence(report: HardwareReport, suggestion: Suggestion) -> str:
     """The disk space a suggested model needs, against what the models folder has free."""
     from desktop.core.disk import required_bytes
 

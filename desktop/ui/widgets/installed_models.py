@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     Signal,
+    SignalInstance,
 )
 from PySide6.QtGui import QColor, QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
@@ -79,6 +80,7 @@ class InstalledModelsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
+    # headerData and data return Any as Qt's own signatures do: a QVariant (text, colour, number or None).
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -299,7 +301,7 @@ class InstalledModelsPanel(QWidget):
         source = self.proxy.mapToSource(rows[0])
         return self.table_model.model_at(source.row())
 
-    def _emit_for_selected(self, signal: Any) -> None:
+    def _emit_for_selected(self, signal: SignalInstance) -> None:
         model = self.selected_model()
         if model is not None:
             signal.emit(model)
