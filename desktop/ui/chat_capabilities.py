@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QToolButton
 
@@ -12,6 +10,7 @@ from desktop.core.capabilities import ModelAbilities, for_conversation
 from desktop.core.messages import Conversation
 from desktop.core.prompts_library import Persona, PromptLibrary
 from desktop.core.session import Session
+from desktop.core.store import Message
 from desktop.ui.controllers.chat_controller import ChatController
 from desktop.ui.widgets.attachment_tray import AttachmentTray
 from desktop.ui.widgets.prompt_picker import PromptPicker
@@ -38,7 +37,7 @@ class ComposerCapabilities(QObject):
         tray.destroyed.connect(lambda *_: self._unsubscribe())
         self.update()
 
-    def _later(self, *_: Any) -> None:
+    def _later(self, *_: object) -> None:
         # After the controller has stored the choice that caused the signal.
         QTimer.singleShot(0, self, self.update)
 
@@ -95,7 +94,7 @@ class PromptChoice(QObject):
         chat.message_added.connect(lambda *_: self.picker.hide())
         self.picker.setVisible(chat.current is None)
 
-    def _on_opened(self, conversation: Conversation, messages: list[Any], _focus: int) -> None:
+    def _on_opened(self, conversation: Conversation, messages: list[Message], _focus: int) -> None:
         self.picker.setVisible(not messages)
         self.picker.reload()
 
