@@ -10,27 +10,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, switch_version, title_from
-from desktop.core.fleet import model_groups
-from desktop.core.messages import Part, Role, Status
+from desktop.core.messages import Part, Role
 from desktop.core.ollama.errors import ModelNotFound, OllamaError, ServerUnavailable
-from desktop.core.server_manager import ServerState
 from desktop.core.session import Session, SessionEvent
 from desktop.core.store import Conversation, Message, NotFound, Store, StoreError
 from desktop.core.tools.service import ToolsService
+from desktop.ui.controllers import chat_routing as routing
+from desktop.ui.controllers.chat_routing import SendRefusal
 from desktop.ui.tasks import TaskRunner
 
-
-class SendRefusal(str, Enum):
-    """Why a send did not go out (the typed text went back to the composer)."""
-
-    NO_MODEL = "no_model"  # no model is chosen or installed
-    OFFLINE = "offline"  # the model server is known to be away
+__all__ = ["SIDEBAR_TITLE_LENGTH", "ChatController", "SendRefusal"]
 
 
 # The sidebar is narrower than a Quick Ask title.
@@ -104,17 +98,11 @@ class ChatController(QObject):
         """Tell the model picker what it lists and which model this conversation uses."""
         chosen = self._current.model if self._current and self._current.model else ""
         self.models_offered.emit(list(self._session.chat_models), chosen or self._session.default_model)
-        if self._session.fleet.statuses():
-            server = self._current.server if self._current else self._draft_server
-            if self._current is None and self._draft_server:
-                chosen = self._draft_model
-            groups = model_groups(
-                self._session.fleet,
-                local_name=self.tr("This computer"),
-                local_state=self._session.state,
-                local_models=self._session.models,
-            )
-            self.server_models_offered.emit(groups, server, chosen or self._session.default_model)
+        offered = routing.server_choice(
+            self._session, self._current, self._draft_server, self._draft_model, self.tr("This computer")
+        )
+        if offered is not None:
+            self.server_models_offered.emit(*offered)
 
     def reload_conversations(self) -> None:
         self.conversations_changed.emit(self._store.conversations())
@@ -198,11 +186,9 @@ class ChatController(QObject):
         self.search_finished.emit(hits, query)
 
     def _create(self, first_text: str) -> Conversation:
-        remote = bool(self._draft_server and self._draft_model)
+        server, model = routing.new_conversation_target(self._session, self._draft_server, self._draft_model)
         conversation = self._store.create_conversation(
-            title=title_from(first_text, SIDEBAR_TITLE_LENGTH),
-            model=self._draft_model if remote else self._session.default_model,
-            server=self._draft_server if remote else "",
+            title=title_from(first_text, SIDEBAR_TITLE_LENGTH), model=model, server=server
         )
         self.reload_conversations()
         return conversation
@@ -213,7 +199,7 @@ class ChatController(QObject):
         """parts: what the user attached (images, text files), kept with the message."""
         if self.generating or not text.strip():
             return
-        refusal = self._refusal()
+        refusal = routing.send_refusal(self._session, self._current, self._draft_server)
         if refusal:
             self.prompt_restored.emit(text)
             self.send_refused.emit(refusal.value)
@@ -282,16 +268,12 @@ class ChatController(QObject):
         """After a failure: answer the last user message again (or continue a cut reply)."""
         if self.generating or self._current is None:
             return
-        messages = self._store.messages(self._current.id)
-        if not messages:
-            return
-        last = messages[-1]
-        cut = last.status in (Status.INTERRUPTED, Status.STOPPED)
-        if last.role == Role.ASSISTANT and cut and last.content:
-            self.continue_reply(last.id)
-        elif last.role == Role.ASSISTANT and last.status == Status.ERROR:
-            self.regenerate(last.id)
-        elif last.role == Role.USER:
+        kind, message_id = routing.retry_step(self._store.messages(self._current.id))
+        if kind == "continue":
+            self.continue_reply(message_id)
+        elif kind == "regenerate":
+            self.regenerate(message_id)
+        elif kind == "reply":
             self._start()
 
     def stop(self) -> None:
@@ -321,46 +303,21 @@ class ChatController(QObject):
             return
         loop_for = self.tools.loop_for if self.tools is not None else None
         service = ChatService(backend, self._store, tools=loop_for, documents=self.documents)  # type: ignore[arg-type]  # a ChatBackend streams alike
-        coro: Any
         if edit is not None:
             self._edited_id = edit[0]
-            coro = service.edit(
-                edit[0],
-                edit[1],
-                on_delta=self._on_delta,
-                on_start=self._on_start,
-                on_edited=self._on_edited,
-                on_thinking=self.reply_thinking.emit,
-            )
-        elif regenerate_id:
-            coro = service.regenerate(
-                regenerate_id,
-                on_delta=self._on_delta,
-                on_start=self._on_start,
-                on_thinking=self.reply_thinking.emit,
-            )
-        else:
-            coro = service.reply(
-                self._current.id,
-                on_delta=self._on_delta,
-                on_start=self._on_start,
-                continue_message_id=continue_id,
-                on_thinking=self.reply_thinking.emit,
-            )
+        coro = routing.reply_call(
+            service,
+            self._current.id,
+            on_delta=self._on_delta,
+            on_start=self._on_start,
+            on_edited=self._on_edited,
+            on_thinking=self.reply_thinking.emit,
+            continue_id=continue_id,
+            regenerate_id=regenerate_id,
+            edit=edit,
+        )
         self._task = self._tasks.start(coro, on_finished=self._on_done)
         self.generating_changed.emit(True)
-
-    def _refusal(self) -> SendRefusal | None:
-        """Why a send cannot go out now (None = it can): the typed text stays in the composer."""
-        if not self._session.default_model and not (self._current and self._current.model):
-            return SendRefusal.NO_MODEL
-        server = self._current.server if self._current else self._draft_server
-        if server:
-            status = self._session.fleet.status(server)
-            return SendRefusal.OFFLINE if status is None or status.state == ServerState.OFFLINE else None
-        if self._session.state == ServerState.OFFLINE:
-            return SendRefusal.OFFLINE
-        return None
 
     def continue_conversation(self, conversation_id: int) -> None:
         """A Quick Ask exchange handed over: list it, open it, and answer its last question."""
