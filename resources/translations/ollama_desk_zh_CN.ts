@@ -12,17 +12,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="285"/>
+        <location filename="../../desktop/app.py" line="283"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="276"/>
+        <location filename="../../desktop/app.py" line="274"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="277"/>
+        <location filename="../../desktop/app.py" line="275"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -377,17 +377,17 @@ Your data folder is %2.</source>
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="113"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="102"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="319"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="301"/>
         <source>The server of this conversation was removed; choose a model in the list.</source>
         <translation>此对话的服务器已被移除；请在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="411"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="368"/>
         <source>The reply failed: %1</source>
         <translation>回复失败：%1</translation>
     </message>
@@ -450,53 +450,53 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/citations_view.py" line="64"/>
         <source>Sources</source>
-        <translation type="unfinished"></translation>
+        <translation>来源</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/citations_view.py" line="82"/>
         <source>[%1] %2, %3</source>
-        <translation type="unfinished"></translation>
+        <translation>[%1] %2，%3</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/citations_view.py" line="87"/>
         <source>[%1] %2</source>
-        <translation type="unfinished"></translation>
+        <translation>[%1] %2</translation>
     </message>
 </context>
 <context>
     <name>CodeView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="173"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="174"/>
         <source>Wrap</source>
         <translation>自动换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="174"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="175"/>
         <source>Wrap long lines of this code</source>
         <translation>让这段代码的长行自动换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="180"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="180"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="181"/>
         <source>Copy this code</source>
         <translation>复制这段代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="185"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="200"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="201"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_body.py" line="219"/>
+        <location filename="../../desktop/ui/widgets/message_body.py" line="220"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -989,29 +989,29 @@ Your data folder is %2.</source>
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../desktop/app.py" line="66"/>
+        <location filename="../../desktop/app.py" line="65"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="68"/>
+        <location filename="../../desktop/app.py" line="67"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="72"/>
+        <location filename="../../desktop/ui/measure_wiring.py" line="35"/>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="75"/>
+        <location filename="../../desktop/app.py" line="72"/>
         <source>Server models</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="77"/>
+        <location filename="../../desktop/app.py" line="74"/>
         <source>Knowledge</source>
-        <translation type="unfinished"></translation>
+        <translation>知识库</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/controllers/banner_controller.py" line="115"/>
@@ -1094,12 +1094,12 @@ Your data folder is %2.</source>
 <context>
     <name>HardwareController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="95"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="105"/>
         <source>This computer&apos;s hardware could not be checked: {0}</source>
         <translation>无法检查本机硬件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="97"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="107"/>
         <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
         <translation>无法检查本机硬件，暂无法给出模型建议。</translation>
     </message>
@@ -1107,368 +1107,368 @@ Your data folder is %2.</source>
 <context>
     <name>HardwarePanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="46"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="47"/>
         <source>Your computer and the models it can run</source>
         <translation>你的电脑及其可运行的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="51"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="141"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="52"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="144"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="54"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="87"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="88"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="212"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>Free</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>Driver</source>
         <translation>驱动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <source>Used by Ollama</source>
         <translation>Ollama 使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="65"/>
         <source>Runs on your GPU</source>
         <translation>在 GPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="66"/>
         <source>Partly on GPU</source>
         <translation>部分在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="70"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="69"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="80"/>
         <source>Too large</source>
         <translation>过大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="67"/>
         <source>Runs on the CPU</source>
         <translation>在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="69"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="68"/>
         <source>Fits, slow</source>
         <translation>放得下，但慢</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="71"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="70"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="81"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="73"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="72"/>
         <source>Runs on your GPU, about {0} tokens/s</source>
         <translation>在 GPU 上运行，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="75"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="74"/>
         <source>Partly on GPU, about {0} tokens/s</source>
         <translation>部分在 GPU 上，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="77"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="76"/>
         <source>Runs on the CPU, about {0} tokens/s</source>
         <translation>在 CPU 上运行，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="79"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="78"/>
         <source>Fits, slow: about {0} tokens/s</source>
         <translation>放得下，但慢：每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="95"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="94"/>
         <source>{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 Mac 允许 GPU 使用 {2}，因此可完全在 GPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="100"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="99"/>
         <source>{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 GPU 有 {2} 可用，因此可完全在 GPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="105"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="104"/>
         <source>{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 GPU 只有 {2} 可用，因此一部分要在 CPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="111"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="110"/>
         <source>{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}，超出 GPU 可提供的 {2}，因此将在 CPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="116"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="115"/>
         <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；没有可用的 GPU，将在 CPU 上使用可供模型的 {2} 内存运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="121"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="120"/>
         <source>{0} needs about {1}, more than this computer can give a model, so it will not load.</source>
         <translation>{0} 约需 {1}，超出本机可分配给模型的内存，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="126"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="125"/>
         <source>That is below the {0} tokens/s a chat needs: it fits, but answers slowly.</source>
         <translation>低于对话所需的每秒 {0} 个词元：放得下，但回复较慢。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="141"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="140"/>
         <source>This computer has {0} of memory shared by the CPU and GPU; the GPU may use {1}.</source>
         <translation>本机有 {0} 内存，由 CPU 和 GPU 共享；GPU 最多可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="145"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="144"/>
         <source>This computer has {0} of RAM ({1} usable for models) and {2} with {3} free.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），以及 {2}（{3} 可用）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="148"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="147"/>
         <source>This computer has {0} of RAM ({1} usable for models) and no GPU that Ollama can use, so models run on the CPU.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），没有 Ollama 可用的 GPU，因此模型将在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="158"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="157"/>
         <source>It suits {0} models: its GPU has the {1} the table asks for.</source>
         <translation>适合 {0} 模型：它的 GPU 有对照表要求的 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="161"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="160"/>
         <source>It suits {0} models: it has the {1} of RAM the table asks for.</source>
         <translation>适合 {0} 模型：它有对照表要求的 {1} 内存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="171"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="170"/>
         <source>A {0} model would answer here at about {1} tokens/s, so the suggestions are smaller models that reach at least {2} tokens/s.</source>
         <translation>{0} 模型在本机每秒只能生成约 {1} 个词元，因此建议的是更小、每秒至少能生成 {2} 个词元的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="212"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="211"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="214"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="213"/>
         <source>Graphics</source>
         <translation>显卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="214"/>
         <source>Disk (models folder)</source>
         <translation>磁盘（模型文件夹）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="221"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="220"/>
         <source>4 cores</source>
         <translation>4 核</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="222"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="221"/>
         <source>8 GB</source>
         <translation>8 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="223"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="222"/>
         <source>none needed</source>
         <translation>不需要</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="224"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="223"/>
         <source>10 GB free</source>
         <translation>10 GB 可用空间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="230"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="229"/>
         <source>8 cores</source>
         <translation>8 核</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="231"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="230"/>
         <source>32 GB</source>
         <translation>32 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="232"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="231"/>
         <source>RTX 3060 (12 GB) or Apple M1 Pro</source>
         <translation>RTX 3060（12 GB）或 Apple M1 Pro</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="233"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="232"/>
         <source>50 GB free on an SSD</source>
         <translation>SSD 上 50 GB 可用空间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="239"/>
         <source>{0} cores</source>
         <translation>{0} 核</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="245"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="244"/>
         <source>{0}, sharing {1}</source>
         <translation>{0}，共享 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="247"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="246"/>
         <source>{0}, {1}</source>
         <translation>{0}，{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="248"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="247"/>
         <source>none that models can use</source>
         <translation>没有模型可用的显卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="251"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="264"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="250"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="263"/>
         <source>not known</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="253"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="252"/>
         <source>{0} free on an SSD</source>
         <translation>SSD 上 {0} 可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="255"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="254"/>
         <source>{0} free on a spinning disk</source>
         <translation>机械硬盘上 {0} 可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="256"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="255"/>
         <source>{0} free</source>
         <translation>{0} 可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="261"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="260"/>
         <source>meets the recommendation</source>
         <translation>达到推荐配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="262"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="261"/>
         <source>meets the minimum</source>
         <translation>达到最低配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="263"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="262"/>
         <source>below the minimum</source>
         <translation>低于最低配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="268"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="267"/>
         <source>{0}: {1}</source>
         <comment>a part of this computer: its verdict</comment>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="280"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="279"/>
         <source>{0} is a {1} download and needs about {2} of disk space.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="284"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="283"/>
         <source>{0} is a {1} download and needs about {2} of disk space; {3} is free, enough.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间；当前可用 {3}，足够。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="292"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="291"/>
         <source>{0} is a {1} download and needs about {2} of disk space, but only {3} is free: free some space first.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间，但只有 {3} 可用：请先腾出空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="134"/>
         <source>{0} {1}</source>
         <comment>two sentences in a row</comment>
         <translation>{0}{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="190"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="189"/>
         <source>On battery: the suggestions are one size smaller, with a {0}-token context, to save power.</source>
         <translation>正在使用电池：为节省电量，建议的模型小一档，上下文为 {0} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="197"/>
         <source>A container limit ({0}) caps memory at {1}; the computer itself has {2}.</source>
         <translation>容器限制（{0}）将内存限定为 {1}；本机实际有 {2}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="180"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="184"/>
         <source>RAM: {0} free of {1}</source>
         <translation>内存：{0} 可用，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="188"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="189"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="225"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="192"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="193"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="229"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="192"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="196"/>
         <source>shares system memory</source>
         <translation>共享系统内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="196"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="200"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="196"/>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="200"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="219"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="209"/>
         <source>{0}: {1} of GPU memory</source>
         <translation>{0}：{1} 显存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="212"/>
         <source>{0}: {1} free of {2}</source>
         <translation>{0}：{1} 可用，共 {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="215"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="219"/>
         <source>No GPU found</source>
         <translation>未找到 GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="224"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="228"/>
         <source>Processor: {0}, {1} cores, {2} threads</source>
         <translation>处理器：{0}，{1} 核 {2} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="245"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="249"/>
         <source>{0} spilled to the CPU: {1} of {2} is on the GPU, the rest runs on the CPU, so replies are slower. A smaller model or a shorter context would fit.</source>
         <translation>{0} 部分溢出到 CPU：{2} 中有 {1} 在 GPU 上，其余在 CPU 上运行，因此回复较慢。换用更小的模型或更短的上下文即可放下。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="250"/>
+        <location filename="../../desktop/ui/widgets/hardware_panel.py" line="254"/>
         <source>{0} is running on the CPU only, although this computer has a GPU.</source>
         <translation>本机有 GPU，但 {0} 仅在 CPU 上运行。</translation>
     </message>
@@ -1589,37 +1589,37 @@ Your data folder is %2.</source>
 <context>
     <name>InstalledModelsModel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="59"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="60"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="60"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="61"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="61"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="62"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="62"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="63"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="63"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="64"/>
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="64"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="65"/>
         <source>Modified</source>
         <translation>修改时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="65"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="66"/>
         <source>Capabilities</source>
         <translation>能力</translation>
     </message>
@@ -1627,50 +1627,52 @@ Your data folder is %2.</source>
 <context>
     <name>InstalledModelsPanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="201"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="204"/>
         <source>Filter installed models</source>
         <translation>筛选已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="233"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="236"/>
         <source>No models installed yet. Open Downloads to pull one, or import a GGUF file.</source>
         <translation>尚未安装模型。打开“下载”页下载一个，或导入 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="238"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="311"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="241"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="316"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="239"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="312"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="242"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="317"/>
         <source>Copy…</source>
         <translation>复制…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="240"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="313"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="243"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="318"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="241"/>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="314"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="246"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="320"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="243"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="248"/>
         <source>Import GGUF…</source>
         <translation>导入 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/installed_models.py" line="244"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="249"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="244"/>
+        <location filename="../../desktop/ui/widgets/installed_models.py" line="319"/>
         <source>Quantize…</source>
         <translation>量化…</translation>
     </message>
@@ -1680,7 +1682,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/controllers/knowledge_controller.py" line="107"/>
         <source>Indexing stopped: %1. Add the files again to continue where it stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>索引已停止：%1。再次添加这些文件即可从中断处继续。</translation>
     </message>
 </context>
 <context>
@@ -1689,157 +1691,157 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="48"/>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="50"/>
         <source>Knowledge bases</source>
-        <translation type="unfinished"></translation>
+        <translation>知识库</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="53"/>
         <source>New…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="54"/>
         <source>Rename…</source>
-        <translation type="unfinished">重命名…</translation>
+        <translation>重命名…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="55"/>
         <source>Delete</source>
-        <translation type="unfinished">删除</translation>
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="62"/>
         <source>Drop files or folders here, or create a knowledge base.</source>
-        <translation type="unfinished"></translation>
+        <translation>将文件或文件夹拖放到这里，或新建一个知识库。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="65"/>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>文件</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="72"/>
         <source>The built-in embedding model understands English only: Chinese documents are still found by their words, and a multilingual model (bge-m3 or qwen3-embedding on Ollama) finds them by meaning too.</source>
-        <translation type="unfinished"></translation>
+        <translation>内置的嵌入模型只理解英文：中文文档仍可按词语找到；多语言模型（Ollama 上的 bge-m3 或 qwen3-embedding）还能按语义找到它们。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="81"/>
         <source>Add files…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="82"/>
         <source>Add folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件夹…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="83"/>
         <source>Use in this chat</source>
-        <translation type="unfinished"></translation>
+        <translation>在此对话中使用</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="112"/>
         <source>%1 — %2 files, %3 chunks</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2 个文件，%3 个片段</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="141"/>
         <source>%1: drop files or folders here to add them.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：将文件或文件夹拖放到这里即可添加。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="145"/>
         <source>%1 — not indexed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — 未索引：%2</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="151"/>
         <source>%1 — %2 chunks</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2 个片段</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="156"/>
         <source>%1 — indexing…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — 正在索引…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="167"/>
         <source>, about %1 s left</source>
-        <translation type="unfinished"></translation>
+        <translation>，约剩 %1 秒</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="169"/>
         <source>Indexing %1: %2 of %3 files, %4 chunks, %5 chunks/s%6</source>
-        <translation type="unfinished"></translation>
+        <translation>正在索引 %1：%3 个文件中的 %2 个，%4 个片段，每秒 %5 个片段%6</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="183"/>
         <source>%1: %2 chunks added from %3 files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：已从 %3 个文件添加 %2 个片段。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="189"/>
         <source>%1 files could not be read (see the list).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个文件无法读取（见列表）。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="196"/>
         <source>New knowledge base</source>
-        <translation type="unfinished"></translation>
+        <translation>新建知识库</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="196"/>
         <source>Name:</source>
-        <translation type="unfinished">名称：</translation>
+        <translation>名称：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="203"/>
         <source>Rename knowledge base</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名知识库</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="203"/>
         <source>New name:</source>
-        <translation type="unfinished"></translation>
+        <translation>新名称：</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="212"/>
         <source>Delete knowledge base</source>
-        <translation type="unfinished"></translation>
+        <translation>删除知识库</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="213"/>
         <source>Delete %1 and its index? Your files stay where they are.</source>
-        <translation type="unfinished"></translation>
+        <translation>删除 %1 及其索引？您的文件会保留在原处。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
         <source>Add files</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
         <source>Documents (*.txt *.md *.pdf *.docx *.html *.htm)</source>
-        <translation type="unfinished"></translation>
+        <translation>文档 (*.txt *.md *.pdf *.docx *.html *.htm)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="225"/>
         <source>Add folder</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件夹</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="234"/>
         <source>Create a knowledge base first, then add files to it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先新建一个知识库，再向其中添加文件。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="241"/>
         <source>Open a conversation first, then attach the knowledge base to it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开一个对话，再将知识库附加到其中。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="247"/>
         <source>The next answers in this conversation use %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>此对话接下来的回答将使用 %1。</translation>
     </message>
 </context>
 <context>
@@ -2058,6 +2060,107 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/settings/mcp_page.py" line="169"/>
         <source>{server} is connected.</source>
         <translation>{server} 已连接。</translation>
+    </message>
+</context>
+<context>
+    <name>MeasuredSection</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="32"/>
+        <source>Measured on this computer</source>
+        <translation>在这台电脑上实测</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="36"/>
+        <source>Measure this computer</source>
+        <translation>测量这台电脑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="38"/>
+        <source>Two short answers from the smallest installed model (under a minute).</source>
+        <translation>用已安装的最小模型做两次简短回答（不到一分钟）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="40"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
+        <source>Measured</source>
+        <translation>实测</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
+        <source>Predicted for its size</source>
+        <translation>按其大小预测</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <source>Speed here</source>
+        <translation>本机速度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <source>Quality cost</source>
+        <translation>质量代价</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="76"/>
+        <source>Measuring… each answer runs alone, other models are unloaded.</source>
+        <translation>正在测量…每次回答单独运行，其他模型已卸载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="80"/>
+        <source>Not measured: {0}</source>
+        <translation>未能测量：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="88"/>
+        <source>Speeds on this page are predicted from the memory bandwidth measured here: {0} GB/s (models measured: {1}). Chat needs about {2} tokens/s to read comfortably.</source>
+        <translation>本页的速度按在这台电脑上实测的内存带宽预测：{0} GB/s（已测模型：{1} 个）。聊天大约需要 {2} 词元/秒才能读得顺畅。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="98"/>
+        <source>Nothing measured yet: speeds on this page are estimates from the number of cores. Measure this computer, or compare models on the Compare page, to learn its own speed.</source>
+        <translation>尚未测量：本页的速度是按核心数估算的。测量这台电脑，或在“比较”页比较模型，即可了解它的实际速度。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="110"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="141"/>
+        <source>measured {0} tokens/s on {1}</source>
+        <translation>实测 {0} 词元/秒（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="111"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="145"/>
+        <source>about {0} tokens/s</source>
+        <translation>约 {0} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="134"/>
+        <source>Choosing a quantization of {0}: fewer bits are smaller and faster, at some cost in quality (perplexity increase over F16 from llama.cpp&apos;s measurements).</source>
+        <translation>选择 {0} 的量化方式：位数越少，模型越小越快，但质量有所损失（相对 F16 的困惑度增加，来自 llama.cpp 的测量）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="147"/>
+        <source>does not fit</source>
+        <translation>放不下</translation>
     </message>
 </context>
 <context>
@@ -2426,92 +2529,93 @@ Your data folder is %2.</source>
         <translation>目录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="182"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="183"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="183"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="184"/>
         <source>Delete {0}?</source>
         <translation>要删除 {0} 吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="185"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="186"/>
         <source>This frees {0} of disk space. You can pull the model again later.</source>
         <translation>这将释放 {0} 磁盘空间。之后可以重新下载该模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="189"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="190"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="196"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="197"/>
         <source>Deleting {0}…</source>
         <translation>正在删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="218"/>
         <source>Rename model</source>
         <translation>重命名模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="218"/>
         <source>Copy model</source>
         <translation>复制模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="220"/>
         <source>New name for {0}:</source>
         <translation>{0} 的新名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="209"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="222"/>
         <source>Name of the copy of {0}:</source>
         <translation>{0} 副本的名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="220"/>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="250"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="233"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="263"/>
         <source>“{0}” is not a valid model name.</source>
         <translation>“{0}”不是有效的模型名称。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="233"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="246"/>
         <source>Import a GGUF model file</source>
         <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="235"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="248"/>
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF 模型文件 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="235"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="248"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="243"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="256"/>
         <source>Import GGUF</source>
         <translation>导入 GGUF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="244"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="257"/>
         <source>Name for the model made from {0}:</source>
         <translation>由 {0} 创建的模型名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="277"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="290"/>
         <source>Importing {0}: {1}</source>
         <translation>正在导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/model_manager.py" line="284"/>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="297"/>
         <source>{0} is installed and ready to use.</source>
         <translation>{0} 已安装，可以使用了。</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/widgets/model_manager.py" line="208"/>
         <source>Made {0}.</source>
         <translation>已生成 {0}。</translation>
     </message>
@@ -2609,17 +2713,17 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/citations_view.py" line="29"/>
         <source>Source [%1]</source>
-        <translation type="unfinished"></translation>
+        <translation>来源 [%1]</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/citations_view.py" line="33"/>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/citations_view.py" line="42"/>
         <source>Open file</source>
-        <translation type="unfinished"></translation>
+        <translation>打开文件</translation>
     </message>
 </context>
 <context>
@@ -2950,47 +3054,108 @@ Details: {1}</source>
     </message>
 </context>
 <context>
+    <name>QuantizeDialog</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="43"/>
+        <source>Quantize {0}</source>
+        <translation>量化 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="48"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="51"/>
+        <source>{0} is {1}. Fewer bits make a smaller, faster model at some cost in quality; compare them afterwards on the Compare page. From an already quantized model the result loses more quality than one made from F16 weights.</source>
+        <translation>{0} 当前为 {1}。位数越少，模型越小越快，但质量有所损失；之后可在“比较”页对比。从已量化的模型再量化，质量损失比从 F16 权重量化更大。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="69"/>
+        <source>Quantize</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="74"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="75"/>
+        <source>New model name</source>
+        <translation>新模型名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="86"/>
+        <source>Give the new model a name of its own.</source>
+        <translation>请给新模型起一个不同的名字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="107"/>
+        <source>The server stopped before it finished.</source>
+        <translation>服务器在完成前停止了。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="111"/>
+        <source>Made {0}.</source>
+        <translation>已生成 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/quantize_dialog.py" line="118"/>
+        <source>Could not quantize: {0}</source>
+        <translation>无法量化：{0}</translation>
+    </message>
+</context>
+<context>
     <name>QuickAskController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="78"/>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="112"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="83"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="117"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="81"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="86"/>
         <source>Wait for the answer, or press Esc to stop it.</source>
         <translation>请等待回答完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="116"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="122"/>
         <source>No model is chosen yet. Open Ollama Desk and download or choose a model.</source>
         <translation>尚未选择模型。请打开 Ollama Desk，下载或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="139"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="146"/>
         <source>No model is installed yet. Open Ollama Desk to download one.</source>
         <translation>尚未安装任何模型。请打开 Ollama Desk 下载一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="167"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="177"/>
         <source>The answer ended before the model finished.</source>
         <translation>模型还没说完，回答就中断了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="185"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="195"/>
         <source>The answer failed: {0}</source>
         <translation>回答失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="199"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="209"/>
         <source>The history is not available, so the chat cannot be opened.</source>
         <translation>历史记录不可用，因此无法在对话中打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="213"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="223"/>
         <source>The exchange could not be saved: {0}</source>
         <translation>无法保存这次问答：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>QuickAskServers</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_servers.py" line="126"/>
+        <source>This computer</source>
+        <translation>本机</translation>
     </message>
 </context>
 <context>
@@ -3084,93 +3249,93 @@ Details: {1}</source>
 <context>
     <name>QuickAskWindow</name>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="97"/>
-        <location filename="../../desktop/ui/quick_ask.py" line="117"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="98"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="118"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="137"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="140"/>
         <source>Ask anything…</source>
         <translation>想问什么都可以…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="166"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="169"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="167"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="170"/>
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="168"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="171"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="170"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="173"/>
         <source>Put the answer on the clipboard (and the selection) to paste it over the original</source>
         <translation>把回答放到剪贴板（以及选区），以便粘贴替换原文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="171"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="174"/>
         <source>Continue in main window</source>
         <translation>在主窗口中继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="172"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="175"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
         <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="217"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="220"/>
         <source>no model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="236"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="239"/>
         <source>Type a question about the quote, or choose an action.</source>
         <translation>请输入关于引用内容的问题，或选择一个操作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="258"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="261"/>
         <source>Answer copied.</source>
         <translation>回答已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="263"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="266"/>
         <source>The answer is on the clipboard: paste it over the original.</source>
         <translation>回答已放到剪贴板：粘贴即可替换原文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="293"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="296"/>
         <source>Answering…  Esc stops.</source>
         <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="306"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="309"/>
         <source>Done · {0:.1f} tokens/s</source>
         <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="308"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="310"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="313"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="312"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="315"/>
         <source>The answer failed.</source>
         <translation>回答失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="322"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="325"/>
         <source>Open this address in your browser?
 
 {0}</source>
@@ -3179,22 +3344,22 @@ Details: {1}</source>
 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="323"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="326"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="331"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="334"/>
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="342"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="345"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="365"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="368"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
         <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
     </message>
@@ -3449,6 +3614,14 @@ Details: {1}</source>
         <location filename="../../desktop/ui/widgets/server_models_page.py" line="58"/>
         <source>%1 (%2) — %3</source>
         <translation>%1（%2）— %3</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPicker</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_servers.py" line="64"/>
+        <source>The server and model Quick Ask asks</source>
+        <translation>快速提问所用的服务器和模型</translation>
     </message>
 </context>
 <context>
@@ -4818,37 +4991,37 @@ Details: {1}</source>
         <translation>退出 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="277"/>
+        <location filename="../../desktop/ui/tray.py" line="278"/>
         <source>Reply ready: {0}</source>
         <translation>回复已完成：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="277"/>
+        <location filename="../../desktop/ui/tray.py" line="278"/>
         <source>Reply ready</source>
         <translation>回复已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="278"/>
+        <location filename="../../desktop/ui/tray.py" line="279"/>
         <source>The model finished its reply.</source>
         <translation>模型已完成回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="287"/>
+        <location filename="../../desktop/ui/tray.py" line="288"/>
         <source>Download finished</source>
         <translation>下载完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="287"/>
+        <location filename="../../desktop/ui/tray.py" line="288"/>
         <source>{0} is ready to use.</source>
         <translation>{0} 已可以使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="290"/>
+        <location filename="../../desktop/ui/tray.py" line="291"/>
         <source>Download failed</source>
         <translation>下载失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="291"/>
+        <location filename="../../desktop/ui/tray.py" line="292"/>
         <source>{0} could not be downloaded. Open the Models page to retry.</source>
         <translation>{0} 下载失败。请打开“模型”页面重试。</translation>
     </message>
@@ -4856,17 +5029,17 @@ Details: {1}</source>
 <context>
     <name>TrayIntegration</name>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="244"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="256"/>
         <source>It keeps running in the system tray; click its icon to open it again, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行；点击托盘图标即可重新打开，也可以在设置中关闭此行为。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="246"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="258"/>
         <source>Ollama Desk is still running</source>
         <translation>Ollama Desk 仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray_integration.py" line="241"/>
+        <location filename="../../desktop/ui/tray_integration.py" line="253"/>
         <source>It keeps running in the system tray. Press {0} for Quick Ask, or turn this off in the settings.</source>
         <translation>它会继续在系统托盘中运行。按 {0} 打开快速提问，也可以在设置中关闭此行为。</translation>
     </message>
@@ -4897,303 +5070,165 @@ Details: {1}</source>
 <context>
     <name>WelcomeDialog</name>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="87"/>
-        <location filename="../../desktop/ui/welcome.py" line="104"/>
+        <location filename="../../desktop/ui/welcome.py" line="94"/>
+        <location filename="../../desktop/ui/welcome.py" line="111"/>
         <source>Welcome to Ollama Desk</source>
         <translation>欢迎使用 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="110"/>
+        <location filename="../../desktop/ui/welcome.py" line="117"/>
         <source>Chat with language models that run on this computer. What you type stays here, and it works offline.</source>
         <translation>与在本机运行的语言模型对话。您输入的内容只留在本机，离线也能使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="118"/>
+        <location filename="../../desktop/ui/welcome.py" line="125"/>
         <source>Model server</source>
         <translation>模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="120"/>
+        <location filename="../../desktop/ui/welcome.py" line="127"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="123"/>
+        <location filename="../../desktop/ui/welcome.py" line="130"/>
         <source>A model to start with</source>
         <translation>推荐的入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="125"/>
+        <location filename="../../desktop/ui/welcome.py" line="132"/>
         <source>Download the recommended model</source>
         <translation>下载推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="144"/>
+        <location filename="../../desktop/ui/welcome.py" line="151"/>
         <source>Start chatting</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="159"/>
+        <location filename="../../desktop/ui/welcome.py" line="166"/>
         <source>No model server is running yet: {0} Your conversations are still here to read; start Ollama, or the built-in engine from the tray menu, to chat.</source>
         <translation>尚无模型服务器在运行：{0} 您仍可阅读已有的对话；启动 Ollama，或从托盘菜单启动内置引擎，即可对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="162"/>
+        <location filename="../../desktop/ui/welcome.py" line="169"/>
         <source>Looking for a model server…</source>
         <translation>正在查找模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="166"/>
+        <location filename="../../desktop/ui/welcome.py" line="173"/>
         <source>Ollama is not installed here, so Ollama Desk runs its built-in engine with the small starter model {0}: you can chat right away, even offline. Install Ollama for larger, faster models.</source>
         <translation>本机未安装 Ollama，因此 Ollama Desk 使用内置引擎和小型入门模型 {0}：您可以立即开始对话，离线也可以。安装 Ollama 可使用更大、更快的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="170"/>
+        <location filename="../../desktop/ui/welcome.py" line="177"/>
         <source>Using the Ollama server at {0}.</source>
         <translation>正在使用 {0} 上的 Ollama 服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="172"/>
+        <location filename="../../desktop/ui/welcome.py" line="179"/>
         <source>unknown version</source>
         <translation>未知版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="173"/>
+        <location filename="../../desktop/ui/welcome.py" line="180"/>
         <source>Ollama found on this computer ({0}) at {1}.</source>
         <translation>已在本机找到 Ollama（{0}），地址 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="180"/>
+        <location filename="../../desktop/ui/welcome.py" line="187"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="181"/>
+        <location filename="../../desktop/ui/welcome.py" line="188"/>
         <source>A suggestion follows once the check is done.</source>
         <translation>检查完成后将给出建议。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="188"/>
+        <location filename="../../desktop/ui/welcome.py" line="195"/>
         <source>{0} of memory, shared with the {1}.</source>
         <translation>{0} 内存，与 {1} 共享。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="190"/>
+        <location filename="../../desktop/ui/welcome.py" line="197"/>
         <source>{0} of RAM and {1} with {2} for models.</source>
         <translation>{0} 内存，{1} 有 {2} 可供模型使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="194"/>
+        <location filename="../../desktop/ui/welcome.py" line="201"/>
         <source>{0} of RAM and no GPU that models can use, so they run on the processor.</source>
         <translation>{0} 内存，没有模型可用的 GPU，因此模型在处理器上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="210"/>
+        <location filename="../../desktop/ui/welcome.py" line="217"/>
         <source>{0} ({1} download, about {2} tokens/s here): {3}</source>
         <translation>{0}（下载 {1}，本机每秒约 {2} 个词元）：{3}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="214"/>
+        <location filename="../../desktop/ui/welcome.py" line="221"/>
         <source>{0} also fits, slow: about {1} tokens/s.</source>
         <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="298"/>
+        <location filename="../../desktop/ui/welcome.py" line="305"/>
         <source>The download failed: this computer is offline. Connect to the internet, then press Retry. You can chat with the starter model meanwhile.</source>
         <translation>下载失败：本机未联网。请连接互联网后点击重试。在此期间您可以先用入门模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="300"/>
+        <location filename="../../desktop/ui/welcome.py" line="307"/>
         <source>The download failed: the model registry did not answer. Check the connection, then press Retry.</source>
         <translation>下载失败：模型仓库没有响应。请检查网络连接，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="302"/>
+        <location filename="../../desktop/ui/welcome.py" line="309"/>
         <source>The download failed: the disk is full. Free some space, then press Retry.</source>
         <translation>下载失败：磁盘已满。请腾出空间，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="303"/>
+        <location filename="../../desktop/ui/welcome.py" line="310"/>
         <source>The download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="204"/>
+        <location filename="../../desktop/ui/welcome.py" line="211"/>
         <source>No model in the catalog fits this computer well.</source>
         <translation>目录中没有适合本机的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="233"/>
+        <location filename="../../desktop/ui/welcome.py" line="240"/>
         <source>This computer could not be checked: {0}</source>
         <translation>无法检查本机：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="274"/>
+        <location filename="../../desktop/ui/welcome.py" line="281"/>
         <source>{0} is installed</source>
         <translation>{0} 已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="277"/>
+        <location filename="../../desktop/ui/welcome.py" line="284"/>
         <source>Retry downloading {0}</source>
         <translation>重试下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="284"/>
+        <location filename="../../desktop/ui/welcome.py" line="291"/>
         <source>Downloading {0}: {1} %</source>
         <translation>正在下载 {0}：{1} %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="286"/>
+        <location filename="../../desktop/ui/welcome.py" line="293"/>
         <source>Downloading {0}; see Models</source>
         <translation>正在下载 {0}；请查看“模型”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="289"/>
+        <location filename="../../desktop/ui/welcome.py" line="296"/>
         <source>Download {0}</source>
         <translation>下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="292"/>
+        <location filename="../../desktop/ui/welcome.py" line="299"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
-    </message>
-</context>
-<context>
-    <name>MeasuredSection</name>
-    <message>
-        <source>Measured on this computer</source>
-        <translation>在这台电脑上实测</translation>
-    </message>
-    <message>
-        <source>Measure this computer</source>
-        <translation>测量这台电脑</translation>
-    </message>
-    <message>
-        <source>Two short answers from the smallest installed model (under a minute).</source>
-        <translation>用已安装的最小模型做两次简短回答（不到一分钟）。</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>大小</translation>
-    </message>
-    <message>
-        <source>Measured</source>
-        <translation>实测</translation>
-    </message>
-    <message>
-        <source>Predicted for its size</source>
-        <translation>按其大小预测</translation>
-    </message>
-    <message>
-        <source>Quantization</source>
-        <translation>量化</translation>
-    </message>
-    <message>
-        <source>Speed here</source>
-        <translation>本机速度</translation>
-    </message>
-    <message>
-        <source>Quality cost</source>
-        <translation>质量代价</translation>
-    </message>
-    <message>
-        <source>Measuring… each answer runs alone, other models are unloaded.</source>
-        <translation>正在测量…每次回答单独运行，其他模型已卸载。</translation>
-    </message>
-    <message>
-        <source>Not measured: {0}</source>
-        <translation>未能测量：{0}</translation>
-    </message>
-    <message>
-        <source>Speeds on this page are predicted from the memory bandwidth measured here: {0} GB/s (models measured: {1}). Chat needs about {2} tokens/s to read comfortably.</source>
-        <translation>本页的速度按在这台电脑上实测的内存带宽预测：{0} GB/s（已测模型：{1} 个）。聊天大约需要 {2} 词元/秒才能读得顺畅。</translation>
-    </message>
-    <message>
-        <source>Nothing measured yet: speeds on this page are estimates from the number of cores. Measure this computer, or compare models on the Compare page, to learn its own speed.</source>
-        <translation>尚未测量：本页的速度是按核心数估算的。测量这台电脑，或在“比较”页比较模型，即可了解它的实际速度。</translation>
-    </message>
-    <message>
-        <source>measured {0} tokens/s on {1}</source>
-        <translation>实测 {0} 词元/秒（{1}）</translation>
-    </message>
-    <message>
-        <source>about {0} tokens/s</source>
-        <translation>约 {0} 词元/秒</translation>
-    </message>
-    <message>
-        <source>Choosing a quantization of {0}: fewer bits are smaller and faster, at some cost in quality (perplexity increase over F16 from llama.cpp&apos;s measurements).</source>
-        <translation>选择 {0} 的量化方式：位数越少，模型越小越快，但质量有所损失（相对 F16 的困惑度增加，来自 llama.cpp 的测量）。</translation>
-    </message>
-    <message>
-        <source>does not fit</source>
-        <translation>放不下</translation>
-    </message>
-</context>
-<context>
-    <name>QuantizeDialog</name>
-    <message>
-        <source>Quantize {0}</source>
-        <translation>量化 {0}</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <source>{0} is {1}. Fewer bits make a smaller, faster model at some cost in quality; compare them afterwards on the Compare page. From an already quantized model the result loses more quality than one made from F16 weights.</source>
-        <translation>{0} 当前为 {1}。位数越少，模型越小越快，但质量有所损失；之后可在“比较”页对比。从已量化的模型再量化，质量损失比从 F16 权重量化更大。</translation>
-    </message>
-    <message>
-        <source>Quantize</source>
-        <translation>量化</translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>New model name</source>
-        <translation>新模型名称</translation>
-    </message>
-    <message>
-        <source>Give the new model a name of its own.</source>
-        <translation>请给新模型起一个不同的名字。</translation>
-    </message>
-    <message>
-        <source>The server stopped before it finished.</source>
-        <translation>服务器在完成前停止了。</translation>
-    </message>
-    <message>
-        <source>Made {0}.</source>
-        <translation>已生成 {0}。</translation>
-    </message>
-    <message>
-        <source>Could not quantize: {0}</source>
-        <translation>无法量化：{0}</translation>
-    </message>
-</context>
-<context>
-    <name>QuickAskServers</name>
-    <message>
-        <location filename="../../desktop/ui/quick_ask_servers.py" line="126"/>
-        <source>This computer</source>
-        <translation>本机</translation>
-    </message>
-</context>
-<context>
-    <name>ServerPicker</name>
-    <message>
-        <location filename="../../desktop/ui/quick_ask_servers.py" line="64"/>
-        <source>The server and model Quick Ask asks</source>
-        <translation>快速提问所用的服务器和模型</translation>
     </message>
 </context>
 </TS>
