@@ -247,7 +247,13 @@ class ChatService:
         if loop is not None:
             # Tool calls and results are saved as the reply's parts as soon as they change.
             loop.listeners.append(lambda parts: self._save_parts(target.id, saver.with_parts(parts)))
-            stream = loop.stream(conversation.model, history, request.options)
+            stream = loop.stream(
+                conversation.model,
+                history,
+                request.options,
+                think=request.think,
+                format=request.format,
+            )
         else:
             stream = self._client.chat(
                 conversation.model,

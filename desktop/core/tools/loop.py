@@ -43,6 +43,7 @@ class ChatStreamer(Protocol):
         *,
         options: Mapping[str, Any] | None = None,
         format: str | dict[str, Any] | None = None,
+        think: bool | str | None = None,
         tools: Sequence[Mapping[str, Any]] | None = None,
     ) -> AsyncIterator[ChatChunk]: ...
 
@@ -52,6 +53,16 @@ def refuses_tools(err: OllamaError) -> bool:
     text = str(err).lower()
     # llama-server without --jinja: 500 "tools param requires --jinja flag".
     return "support tools" in text or ("tool" in text and err.status in (400, 422, 500, 501))
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What the conversation asks of every round besides the messages (as ChatService sends it
+    without tools): the model's options, thinking, and the answer's format."""
+
+    options: Mapping[str, Any] | None = None
+    think: bool | str | None = None
+    format: str | dict[str, Any] | None = None
 
 
 @dataclass
@@ -90,15 +101,22 @@ class ToolLoop:
             listener(snapshot)
 
     async def stream(
-        self, model: str, history: Sequence[ChatMessage], options: Mapping[str, Any] | None = None
+        self,
+        model: str,
+        history: Sequence[ChatMessage],
+        options: Mapping[str, Any] | None = None,
+        *,
+        think: bool | str | None = None,
+        format: str | dict[str, Any] | None = None,
     ) -> AsyncGenerator[ChatChunk, None]:
+        asked = _Asked(options, think, format)
         messages = list(history)
         for round_number in range(1, self.max_rounds + 2):
             offer = bool(self.tools) and round_number <= self.max_rounds
             if not offer and self.tools:
                 messages.append(ChatMessage("user", LIMIT_NOTE))
             result = _Round()
-            async for piece in self._one_round(model, messages, options, offer, result):
+            async for piece in self._one_round(model, messages, asked, offer, result):
                 yield piece
             if not result.calls:
                 yield ChatChunk("", done=True, done_reason=result.done_reason, metrics=result.metrics)
@@ -111,17 +129,19 @@ class ToolLoop:
         self,
         model: str,
         messages: list[ChatMessage],
-        options: Mapping[str, Any] | None,
+        asked: _Asked,
         offer: bool,
         result: _Round,
     ) -> AsyncGenerator[ChatChunk, None]:
         if offer and not self.native:
-            async for delta in self._prompted_round(model, messages, options, result):
+            async for delta in self._prompted_round(model, messages, asked, result):
                 yield delta
             return
         wire = [tool.to_wire() for tool in self.tools.values()] if offer else None
         calls: list[ToolCall] = []
-        stream = self._client.chat(model, messages, options=options, tools=wire)
+        stream = self._client.chat(
+            model, messages, options=asked.options, format=asked.format, think=asked.think, tools=wire
+        )
         started = False
         try:
             async for chunk in stream:
@@ -141,7 +161,7 @@ class ToolLoop:
         except OllamaError as err:
             if offer and not started and refuses_tools(err):
                 self.native = False
-                async for delta in self._prompted_round(model, messages, options, result):
+                async for delta in self._prompted_round(model, messages, asked, result):
                     yield delta
                 return
             raise
@@ -156,11 +176,16 @@ class ToolLoop:
         result.calls = self._numbered(calls)
 
     async def _prompted_round(
-        self, model: str, messages: list[ChatMessage], options: Mapping[str, Any] | None, result: _Round
+        self, model: str, messages: list[ChatMessage], asked: _Asked, result: _Round
     ) -> AsyncGenerator[ChatChunk, None]:
         tools = list(self.tools.values())
+        # The protocol's own schema is the format here: the conversation's cannot apply too.
         stream = self._client.chat(
-            model, prompted_history(messages, tools), options=options, format=format_schema(tools)
+            model,
+            prompted_history(messages, tools),
+            options=asked.options,
+            format=format_schema(tools),
+            think=asked.think,
         )
         text = ""
         try:
