@@ -55,7 +55,7 @@ def test_probe_measures_and_the_page_predicts_from_it(
             qtbot.waitUntil(section.cancel_button.isVisible, timeout=5000)
         learnt: Calibration = done.args[0]
         qtbot.waitUntil(
-            lambda: hardware.report is not None and hardware.report.calibration is not None, timeout=20000
+            lambda: hardware.report is not None and hardware.report.calibration is not None, timeout=60000
         )
         report = hardware.report
         assert report is not None

@@ -97,6 +97,9 @@ class HardwareController(QObject):
     def set_calibration(self, calibration: Calibration) -> None:
         """New measurements: probe again so every verdict is predicted from them."""
         self.calibration = calibration
+        if self.busy:  # a probe already running read the old calibration: probe again after it
+            QTimer.singleShot(300, self, lambda: self.set_calibration(calibration))
+            return
         self.refresh()
 
     def _on_probe_error(self, error: BaseException) -> None:

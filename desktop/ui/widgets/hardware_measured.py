@@ -150,5 +150,9 @@ class MeasuredSection(QGroupBox):
                 self.quant_table.setItem(row, column, QTableWidgetItem(text))
         self.quant_table.fit_height()
         # Once laid out, the header has its real height: fit again, or the last row is cut off.
-        QTimer.singleShot(0, self.quant_table.fit_height)
-        QTimer.singleShot(0, self.measured_table.fit_height)
+        # (The section is the timer's context: a page closed meanwhile drops the call.)
+        QTimer.singleShot(0, self, self._refit)
+
+    def _refit(self) -> None:
+        self.quant_table.fit_height()
+        self.measured_table.fit_height()
