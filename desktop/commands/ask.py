@@ -116,7 +116,10 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
         splitter = ThinkSplitter()  # <think> inside content is thinking too, never the answer
         # The same tool loop as the app's chat; tool activity is reported on stderr.
         tools = getattr(args, "tools", None)
-        stream = headless_loop(client, tools, args.yes).stream(model, messages) if tools else None
+        stream = None
+        if tools:
+            loop = headless_loop(client, tools, args.yes)
+            stream = loop.stream(model, messages, think=think, format=reply_format)
         chat = stream or client.chat(model, messages, format=reply_format, think=think)
         async with contextlib.aclosing(chat) as stream:
             async for chunk in stream:

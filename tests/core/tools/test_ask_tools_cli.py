@@ -77,3 +77,15 @@ def test_an_unknown_tool_is_a_plain_error(fault_server: FaultServer) -> None:
     done = ask(fault_server.url, "--tools", "shell", "hi")
     assert done.returncode == 1
     assert done.stderr.startswith("Unknown tool 'shell'")
+
+
+def test_ask_with_tools_sends_think_and_format_in_every_round(fault_server: FaultServer) -> None:
+    calc = [call("calculator", {"expression": "23*19"}, 0)]
+    fault_server.route("POST", "/api/chat", once=True, lines=[line(calls=calc), line(done=True)])
+    fault_server.route("POST", "/api/chat", once=True, lines=[line('{"answer": 437}'), line(done=True)])
+    done = ask(fault_server.url, "--tools", "calc", "--think", "on", "--format", "json", "What is 23*19?")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == '{"answer": 437}\n'
+    bodies = [request.json() for request in fault_server.requests]
+    assert len(bodies) == 2
+    assert all(body["think"] is True and body["format"] == "json" and "tools" in body for body in bodies)
