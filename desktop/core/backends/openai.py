@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,6 +31,7 @@ from desktop.core.ollama.errors import (
     UnsupportedEndpoint,
 )
 from desktop.core.ollama.host import is_loopback
+from desktop.core.ollama.replies import error_body, open_stream, status_message, transport_error
 from desktop.core.ollama.stream import DeadlineExpired, load_json, run_until
 from desktop.core.ollama.types import ChatChunk, ChatMessage, ModelInfo
 from desktop.core.ollama.wire import floats
@@ -245,22 +245,16 @@ class OpenAIBackend:
         first_deadline = loop.time() + t.first_token
         request = self._http.build_request("POST", path, json=payload, timeout=self._streaming)
         request.headers["Accept"] = "text/event-stream"
+        response = await open_stream(
+            self._http,
+            request,
+            first_deadline=first_deadline,
+            first_budget=t.first_token,
+            request_budget=t.request,
+            transport=self._transport_error,
+            status=lambda code, body: self._status_error(code, body, path),
+        )
         try:
-            response = await run_until(self._http.send(request, stream=True), first_deadline, discard=_close)
-        except DeadlineExpired:
-            raise StreamStalled(
-                f"The model server did not start answering within {t.first_token:g} s; "
-                f"the model may still be loading, or the server is stuck."
-            ) from None
-        except httpx.HTTPError as err:
-            raise self._transport_error(err) from err
-        try:
-            if response.status_code >= 400:
-                try:
-                    body = await run_until(response.aread(), loop.time() + t.request)
-                except (DeadlineExpired, httpx.HTTPError):
-                    body = b""
-                raise self._status_error(response.status_code, body, path)
             events = watched_events(
                 _Bytes(response),
                 first_deadline=first_deadline,
@@ -277,24 +271,10 @@ class OpenAIBackend:
     # -- errors -------------------------------------------------------------------------
 
     def _transport_error(self, err: httpx.HTTPError) -> OllamaError:
-        if isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)):
-            return ServerUnavailable(f"Cannot reach the model server at {self.base_url}; is it running?")
-        if isinstance(err, httpx.TimeoutException):
-            return ServerUnavailable(f"The model server at {self.base_url} did not answer in time.")
-        if isinstance(err, httpx.TransportError):
-            return ServerUnavailable(
-                f"The model server at {self.base_url} closed the connection without answering."
-            )
-        return ServerError(
-            f"The model server at {self.base_url} sent a reply that could not be read ({err})."
-        )
+        return transport_error(err, self.base_url, running="is it running?")
 
     def _status_error(self, status: int, body: bytes, path: str) -> OllamaError:
-        text = body.decode("utf-8", errors="replace").strip()
-        try:
-            obj = load_json(text) if text else None
-        except ValueError:
-            obj = None
+        text, obj = error_body(body)
         detail = error_text(obj) if isinstance(obj, dict) and obj.get("error") else ""
         if status in (401, 403):
             reason = f" ({detail})" if detail else ""
@@ -312,13 +292,7 @@ class OpenAIBackend:
             )
         if detail:
             return ServerError(detail, status=status)
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = "error"
-        extra = f": {text[:200]}" if text and not text.startswith("<") else "."
-        return ServerError(f"The model server answered HTTP {status} ({phrase}){extra}", status=status)
-
+        return ServerError(status_message(status, text), status=status)
 
 def _index(item: dict[str, Any]) -> int:
     value = item.get("index")

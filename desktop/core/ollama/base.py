@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any, TypeVar, cast
 
 import httpx
@@ -27,6 +26,7 @@ from desktop.core.ollama.errors import (
     UnsupportedEndpoint,
 )
 from desktop.core.ollama.host import default_host, is_loopback, parse_host
+from desktop.core.ollama.replies import error_body, open_stream, status_message, transport_error
 from desktop.core.ollama.stream import DeadlineExpired, load_json, run_until, watched_lines
 
 T = TypeVar("T")
@@ -175,24 +175,16 @@ class ClientBase:
         # no headers at all while it loads the model.
         first_deadline = loop.time() + t.first_token
         request = self._http.build_request("POST", path, json=payload, timeout=self._stream_timeout)
+        response = await open_stream(
+            self._http,
+            request,
+            first_deadline=first_deadline,
+            first_budget=t.first_token,
+            request_budget=t.request,
+            transport=self._transport_error,
+            status=lambda code, body: self._status_error(code, body, path),
+        )
         try:
-            response = await run_until(
-                self._http.send(request, stream=True), first_deadline, discard=_close_response
-            )
-        except DeadlineExpired:
-            raise StreamStalled(
-                f"The model server did not start answering within {t.first_token:g} s; "
-                f"the model may still be loading, or the server is stuck."
-            ) from None
-        except httpx.HTTPError as err:
-            raise self._transport_error(err) from err
-        try:
-            if response.status_code >= 400:
-                try:
-                    body = await run_until(response.aread(), loop.time() + t.request)
-                except (DeadlineExpired, httpx.HTTPError):
-                    body = b""
-                raise self._status_error(response.status_code, body, path)
             lines = watched_lines(
                 _ByteSource(response),
                 first_deadline=first_deadline,
@@ -210,25 +202,11 @@ class ClientBase:
             raise ServerUnavailable(self._bad_address)
 
     def _transport_error(self, err: httpx.HTTPError) -> OllamaError:
-        if isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)):
-            return ServerUnavailable(f"Cannot reach the model server at {self.base_url}; is Ollama running?")
-        if isinstance(err, httpx.TimeoutException):
-            return ServerUnavailable(f"The model server at {self.base_url} did not answer in time.")
-        if isinstance(err, httpx.TransportError):
-            return ServerUnavailable(
-                f"The model server at {self.base_url} closed the connection without answering."
-            )
-        return ServerError(
-            f"The model server at {self.base_url} sent a reply that could not be read ({err})."
-        )
+        return transport_error(err, self.base_url, running="is Ollama running?")
 
     def _status_error(self, status: int, body: bytes, path: str) -> OllamaError:
-        text = body.decode("utf-8", errors="replace").strip()
+        text, obj = error_body(body)
         message: str | None = None
-        try:
-            obj = load_json(text) if text else None
-        except ValueError:
-            obj = None
         if isinstance(obj, dict) and obj.get("error"):
             message = str(obj["error"])[:2000]
         if status == 404:
@@ -243,12 +221,7 @@ class ClientBase:
                 status=status,
             )
         if message is None:
-            try:
-                reason = HTTPStatus(status).phrase
-            except ValueError:
-                reason = "error"
-            detail = f": {text[:200]}" if text and "<" not in text[:1] else "."
-            message = f"The model server answered HTTP {status} ({reason}){detail}"
+            message = status_message(status, text)
         return ServerError(message, status=status)
 
 
