@@ -29,6 +29,11 @@ def test_a_version_5_database_upgrades_with_a_backup(tmp_path: Path) -> None:
     conn.execute("ALTER TABLE conversations DROP COLUMN server")
     for later in ("kb_terms", "kb_chunks", "kb_files", "kb_sources", "kb_collections"):  # schema 7
         conn.execute(f"DROP TABLE IF EXISTS {later}")
+    for index in ("messages_cjk", "parts_cjk"):  # schema 8
+        for event in ("insert", "update", "delete"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {index}_{event}")
+        conn.execute(f"DROP TABLE IF EXISTS {index}")
+    conn.execute("DROP TABLE IF EXISTS search_pending")
     conn.execute("PRAGMA user_version = 5")
     conn.commit()
     conn.close()

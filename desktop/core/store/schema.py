@@ -12,6 +12,8 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 
+from desktop.core.documents.terms import index_text
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -256,6 +258,45 @@ def _v7_knowledge_bases(conn: sqlite3.Connection) -> None:
     )
 
 
+# (index table, source table, source column) of the CJK search index (schema 8).
+CJK_INDEXES = (("messages_cjk", "messages", "content"), ("parts_cjk", "message_parts", "text"))
+
+
+def _v8_cjk_message_search(conn: sqlite3.Connection) -> None:
+    # Message search in Chinese (#17 leftover): trigram cannot match 西湖 or 茶 and unicode61
+    # keeps a whole run of Chinese as one token, so 杭州龙井 in 我喜欢杭州龙井茶 was never found.
+    # A second index holds each text as documents/terms.py writes it (CJK as single characters
+    # + bigrams). The triggers are plain SQL (any connection, the sqlite3 shell included, can
+    # still write): a new or edited text is queued in search_pending, and the store indexes
+    # the queue in Python before it searches (search.py).
+    conn.execute(
+        "CREATE TABLE search_pending (source TEXT NOT NULL, id INTEGER NOT NULL,"
+        " PRIMARY KEY (source, id)) WITHOUT ROWID"
+    )
+    for table, source, column in CJK_INDEXES:
+        run_script(
+            conn,
+            f"""
+            CREATE VIRTUAL TABLE {table} USING fts5(terms, tokenize='unicode61 remove_diacritics 2');
+            CREATE TRIGGER {table}_insert AFTER INSERT ON {source} BEGIN
+                INSERT OR IGNORE INTO search_pending VALUES ('{source}', new.id);
+            END;
+            CREATE TRIGGER {table}_update AFTER UPDATE OF {column} ON {source} BEGIN
+                INSERT OR IGNORE INTO search_pending VALUES ('{source}', new.id);
+            END;
+            CREATE TRIGGER {table}_delete AFTER DELETE ON {source} BEGIN
+                DELETE FROM {table} WHERE rowid = old.id;
+                DELETE FROM search_pending WHERE source = '{source}' AND id = old.id;
+            END;
+            """,
+        )
+        rows = conn.execute(f"SELECT id, {column} FROM {source}").fetchall()
+        conn.executemany(
+            f"INSERT INTO {table}(rowid, terms) VALUES (?, ?)",
+            ((row[0], index_text(row[1] if isinstance(row[1], str) else "")) for row in rows),
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_conversation_uuid,
@@ -264,5 +305,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_thread_flags,
     _v6_conversation_server,
     _v7_knowledge_bases,
+    _v8_cjk_message_search,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
