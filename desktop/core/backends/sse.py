@@ -14,8 +14,15 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.ollama.errors import ServerError, StreamInterrupted, StreamStalled
-from desktop.core.ollama.stream import DeadlineExpired, load_json, run_until
+from desktop.core.ollama.errors import ServerError, StreamInterrupted
+from desktop.core.ollama.stream import (
+    DeadlineExpired,
+    close_chunks,
+    load_json,
+    next_chunk,
+    run_until,
+    stalled,
+)
 
 MAX_EVENT_BYTES = 16 * 1024 * 1024  # one delta is a few hundred bytes; a 16 MiB event is hostile
 DONE = "[DONE]"
@@ -130,11 +137,6 @@ def parse_event(event: SSEEvent) -> dict[str, Any] | None:
     return obj
 
 
-async def _next_chunk(chunks: AsyncIterator[bytes]) -> bytes | None:
-    try:
-        return await chunks.__anext__()
-    except StopAsyncIteration:
-        return None
 
 
 async def watched_events(
@@ -160,19 +162,11 @@ async def watched_events(
     try:
         while True:
             try:
-                chunk = await run_until(_next_chunk(chunks), deadline)
+                chunk = await run_until(next_chunk(chunks), deadline)
             except DeadlineExpired:
                 if finished():
                     return
-                if started:
-                    raise StreamStalled(
-                        f"The model server stopped sending in the middle of the reply "
-                        f"(no complete event for {idle:g} s)."
-                    ) from None
-                raise StreamStalled(
-                    f"The model server did not start answering within {first_budget:g} s; "
-                    f"the model may still be loading, or the server is stuck."
-                ) from None
+                raise stalled(started=started, first_budget=first_budget, idle=idle, unit="event") from None
             if chunk is None:
                 break
             for event in decoder.feed(chunk):
@@ -190,6 +184,4 @@ async def watched_events(
         if not finished():
             raise StreamInterrupted("The model server's reply ended before it was complete.")
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await close_chunks(chunks)

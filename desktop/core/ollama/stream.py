@@ -165,11 +165,33 @@ async def _cancel_and_discard(
         await discard(task.result())
 
 
-async def _next_chunk(chunks: AsyncIterator[bytes]) -> bytes | None:
+async def next_chunk(chunks: AsyncIterator[bytes]) -> bytes | None:
+    """The next chunk of a byte stream; None at its end."""
     try:
         return await chunks.__anext__()
     except StopAsyncIteration:
         return None
+
+
+def stalled(*, started: bool, first_budget: float, idle: float, unit: str) -> StreamStalled:
+    """The error for a missed deadline of a watched stream (NDJSON lines, SSE events):
+    before the first ``unit`` the model may still be loading; after it the reply stopped."""
+    if started:
+        return StreamStalled(
+            f"The model server stopped sending in the middle of the reply "
+            f"(no complete {unit} for {idle:g} s)."
+        )
+    return StreamStalled(
+        f"The model server did not start answering within {first_budget:g} s; "
+        f"the model may still be loading, or the server is stuck."
+    )
+
+
+async def close_chunks(chunks: AsyncIterator[bytes]) -> None:
+    """Close a byte stream that can be closed (an async generator, a response reader)."""
+    aclose = getattr(chunks, "aclose", None)
+    if aclose is not None:
+        await aclose()
 
 
 async def watched_lines(
@@ -197,17 +219,9 @@ async def watched_lines(
     try:
         while True:
             try:
-                chunk = await run_until(_next_chunk(chunks), deadline)
+                chunk = await run_until(next_chunk(chunks), deadline)
             except DeadlineExpired:
-                if started:
-                    raise StreamStalled(
-                        f"The model server stopped sending in the middle of the reply "
-                        f"(no complete line for {idle:g} s)."
-                    ) from None
-                raise StreamStalled(
-                    f"The model server did not start answering within {first_budget:g} s; "
-                    f"the model may still be loading, or the server is stuck."
-                ) from None
+                raise stalled(started=started, first_budget=first_budget, idle=idle, unit="line") from None
             if chunk is None:
                 break
             for obj in decoder.feed(chunk):
@@ -221,6 +235,4 @@ async def watched_lines(
             if obj.get("done") is True:
                 return
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await close_chunks(chunks)
