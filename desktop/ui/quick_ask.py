@@ -13,7 +13,6 @@ from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QIcon,
-    QKeyEvent,
     QKeySequence,
     QPalette,
     QShortcut,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -34,6 +32,7 @@ from desktop import paths
 from desktop.core.messages import Status
 from desktop.ui import markdown
 from desktop.ui.controllers.quick_ask_controller import QuickAskController
+from desktop.ui.quick_ask_parts import AnswerBrowser, QuestionEdit, render_answer
 from desktop.ui.quick_ask_quote import QuoteBar, put_back, read_quote
 from desktop.ui.quick_ask_servers import ServerPicker
 from desktop.ui.quick_ask_shot import ShotControl
@@ -51,40 +50,6 @@ STYLE = """
 #QuickAskRule { color: palette(mid); }
 #QuickAskHint { color: palette(placeholder-text); }
 """
-
-
-def render_answer(text: str, *, dark: bool = False, copy_label: str = "Copy") -> str:
-    """The chat's one safe renderer: Markdown without raw HTML, code highlighted, no lost characters."""
-    return markdown.render(text, dark=dark, copy_label=copy_label)
-
-
-class AnswerBrowser(markdown.SafeTextBrowser):
-    """The chat's safe browser (loads no resource), frameless for the popup."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-
-
-class _QuestionEdit(QPlainTextEdit):
-    submitted = Signal()
-    continue_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            if mods == Qt.KeyboardModifier.NoModifier:
-                self.submitted.emit()
-                return
-            if mods == Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-                return
-            if mods == Qt.KeyboardModifier.ControlModifier:
-                # Also a window shortcut; this catches keypad Enter, which some key maps
-                # deliver without matching "Ctrl+Enter".
-                self.continue_requested.emit()
-                return
-        super().keyPressEvent(event)
 
 
 class QuickAskWindow(QWidget):
@@ -135,7 +100,7 @@ class QuickAskWindow(QWidget):
         layout.addWidget(self.quote_bar)
         layout.addWidget(self.shot)
 
-        self.input = _QuestionEdit()
+        self.input = QuestionEdit()
         self.input.setObjectName("QuickAskInput")
         self.input.setPlaceholderText(self.tr("Ask anything…"))
         self.input.setTabChangesFocus(True)
