@@ -93,16 +93,19 @@ def system_prompt(tools: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _closed(node: Any, depth: int = 0) -> Any:
-    # A listed set of properties means only those: otherwise a small model pads the
-    # arguments with keys copied from the schema it was shown (measured).
+def closed_objects(node: Any, depth: int = 0) -> Any:
+    """Objects with listed properties and no word on others get no others.
+
+    For tool schemas shown to the model: otherwise a small model pads the arguments with
+    keys copied from the schema (measured). For format schemas sent upstream: llama.cpp's
+    GBNF converter (what Ollama uses) reads a schema so; llguidance would allow any."""
     if depth > 64:
         return node
     if isinstance(node, list):
-        return [_closed(item, depth + 1) for item in node]
+        return [closed_objects(item, depth + 1) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _closed(value, depth + 1) for key, value in node.items()}
+    out = {key: closed_objects(value, depth + 1) for key, value in node.items()}
     if isinstance(node.get("properties"), dict) and "additionalProperties" not in node:
         out["additionalProperties"] = False
     return out
@@ -114,7 +117,7 @@ def call_schema(tools: list[dict[str, Any]]) -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "tool": {"const": tool["function"]["name"]},
-                "arguments": _closed(tool["function"]["parameters"]),
+                "arguments": closed_objects(tool["function"]["parameters"]),
             },
             "required": ["tool", "arguments"],
             "additionalProperties": False,

@@ -18,6 +18,7 @@ import httpx
 from desktop.engine.options import Options, RequestError
 from desktop.engine.process import Child
 from desktop.engine.template_guard import apply_template
+from desktop.engine.tools import closed_objects
 
 
 @dataclass
@@ -114,28 +115,13 @@ def _sampling(opts: Options) -> dict[str, Any]:
     }
 
 
-def _closed_objects(node: Any, depth: int = 0) -> Any:
-    """Objects with listed properties and no word on others get no others, as llama.cpp's
-    GBNF converter (what Ollama uses) reads a schema; llguidance would allow any."""
-    if depth > 64:
-        return node
-    if isinstance(node, list):
-        return [_closed_objects(item, depth + 1) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: _closed_objects(value, depth + 1) for key, value in node.items()}
-    if isinstance(node.get("properties"), dict) and "additionalProperties" not in node:
-        out["additionalProperties"] = False
-    return out
-
-
 def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """llama.cpp constrains JSON through llguidance, which by default lets a model pad the
     output with newlines; small models then spend their whole budget on whitespace. Ask for
     the compact separators Ollama's outputs have (a schema's own x-guidance wins)."""
     guidance = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
     own = schema.get("x-guidance")
-    closed = _closed_objects(schema)
+    closed = closed_objects(schema)
     return {**closed, "x-guidance": {**guidance, **(own if isinstance(own, dict) else {})}}
 
 
