@@ -26,6 +26,8 @@ def install_knowledge(store_path: Any, session: Any, chat: Any) -> tuple[Knowled
 
     controller = KnowledgeController(kb, embed_for, DEFAULT_EMBED_MODEL)
     chat.documents = DocumentsForChat(kb, embed_for)
+    if getattr(chat, "tools", None) is not None:  # search_documents then retrieves by meaning too
+        chat.tools.embed_for = embed_for
 
     def current_conversation() -> int | None:
         conversation = chat.current

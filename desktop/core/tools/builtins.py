@@ -20,6 +20,7 @@ from desktop.core.tools.documents_tool import documents_tool
 from desktop.core.tools.spec import Tool, ToolError, clip, object_schema
 
 if TYPE_CHECKING:
+    from desktop.core.documents.retrieve import EmbedFn
     from desktop.core.store import Store
 
 CALCULATOR = "calculator"
@@ -200,12 +201,18 @@ def fetch_tool(timeout: float = 15.0) -> Tool:
 
 
 def builtin_tools(
-    store: Store | None = None, picked: Callable[[], Sequence[Path]] | None = None
+    store: Store | None = None,
+    picked: Callable[[], Sequence[Path]] | None = None,
+    *,
+    conversation_id: int | None = None,
+    embed_for: Callable[[str], EmbedFn] | None = None,
 ) -> dict[str, Tool]:
+    """embed_for (model -> embedding function) makes search_documents hybrid; conversation_id
+    limits it to that conversation's attached knowledge bases (all when none is attached)."""
     tools = {CALCULATOR: calculator_tool(), TIME: time_tool(), FETCH: fetch_tool()}
     if store is not None:
         tools[SEARCH] = search_tool(store)
-        tools[DOCUMENTS] = documents_tool(store.path)
+        tools[DOCUMENTS] = documents_tool(store.path, conversation_id, embed_for)
     tools[READ_FILE] = read_file_tool(picked or (lambda: ()))
     return tools
 

@@ -29,6 +29,7 @@ from desktop.core.tools.mcp_config import (
 from desktop.core.tools.spec import Tool
 
 if TYPE_CHECKING:
+    from desktop.core.documents.retrieve import EmbedFn
     from desktop.core.store import Conversation, Store
 
 
@@ -45,6 +46,9 @@ class ToolsService:
         self._client_for = client_for
         self.ask = ask
         self.secrets = secrets
+        #: model -> embedding function, set by the app: search_documents then retrieves by
+        #: meaning too (hybrid); without it, keywords only.
+        self.embed_for: Callable[[str], EmbedFn] | None = None
         self._policies: dict[int, ApprovalPolicy] = {}
         self.connections: dict[str, McpConnection] = {}
         self.mcp_errors: dict[str, str] = {}
@@ -66,7 +70,9 @@ class ToolsService:
 
     def builtins(self, conversation_id: int) -> dict[str, Tool]:
         choice = self.choice(conversation_id)
-        return builtin_tools(self._store, lambda: choice.picked)
+        return builtin_tools(
+            self._store, lambda: choice.picked, conversation_id=conversation_id, embed_for=self.embed_for
+        )
 
     def mcp_tools(self) -> dict[str, list[Tool]]:
         """The connected servers' tools, less those switched off in their settings."""
