@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from desktop.core.documents.chat_hook import Attachments, attach
 from desktop.core.documents.indexer import Indexer
@@ -73,4 +74,44 @@ def test_an_embedding_server_that_fails_leaves_the_keywords(tmp_path: Path) -> N
     service.embed_for = lambda model: broken
     found = asyncio.run(service.builtins(store.create_conversation("x").id)[DOCUMENTS].run({"query": "西湖"}))
     assert found.startswith("[1] Tea — longjing.txt:")
+    store.close()
+
+
+def test_a_native_tool_call_over_http_gets_the_passages(tmp_path: Path, fault_server: Any) -> None:
+    from desktop.core.ollama import ChatMessage, OllamaClient, Timeouts
+    from desktop.core.tools import ToolLoop
+    from tests.core.tools.test_tool_loop import MODEL, call, line
+    from tests.support.documents import hashed_vector
+
+    store = Store(tmp_path / "desk.sqlite3")
+    kb = KnowledgeStore(store.path)
+    _index(kb, "Tea", tmp_path / "tea", {"longjing.txt": "杭州龙井茶产于西湖一带，清明前采摘。"})
+    kb.close()
+    conversation = store.create_conversation("tea")
+    fault_server.route(
+        "POST",
+        "/api/chat",
+        once=True,
+        lines=[line(calls=[call(DOCUMENTS, {"query": "西湖"})]), line(done=True)],
+    )
+    fault_server.route("POST", "/api/chat", once=True, lines=[line("清明前采摘。"), line(done=True)])
+    fault_server.route("POST", "/api/embed", body={"model": "hash", "embeddings": [hashed_vector("西湖")]})
+
+    async def talk() -> str:
+        async with OllamaClient(fault_server.url, timeouts=Timeouts(first_token=10, idle=10)) as client:
+            service = ToolsService(store, lambda conv: None)  # type: ignore[arg-type, return-value]
+            service.embed_for = lambda model: lambda texts: client.embed(model, texts)
+            loop = ToolLoop(client, [service.builtins(conversation.id)[DOCUMENTS]])
+            chunks = [c async for c in loop.stream(MODEL, [ChatMessage("user", "龙井茶什么时候采？")])]
+        return "".join(c.content for c in chunks)
+
+    assert asyncio.run(talk()) == "清明前采摘。"
+    paths = [r.path for r in fault_server.requests]
+    assert paths == ["/api/chat", "/api/embed", "/api/chat"]  # the query was embedded: hybrid
+    tool_message = fault_server.requests[2].json()["messages"][-1]
+    assert tool_message["role"] == "tool" and tool_message["tool_name"] == DOCUMENTS
+    assert (
+        tool_message["content"].startswith("[1] Tea — longjing.txt:")
+        and "清明前采摘" in tool_message["content"]
+    )
     store.close()
