@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QCursor,
     QDesktopServices,
     QGuiApplication,
+    QHideEvent,
     QIcon,
     QKeySequence,
     QPalette,
@@ -96,11 +97,11 @@ class QuickAskWindow(QWidget):
         self.quote_bar = QuoteBar(self)
         self.quote_bar.action_requested.connect(self.run_action)
         self.quote_bar.saved_prompt_requested.connect(self.run_saved_prompt)
-        self.quote_bar.removed.connect(lambda: self.input.setFocus(Qt.FocusReason.OtherFocusReason))
         layout.addWidget(self.quote_bar)
         layout.addWidget(self.shot)
 
-        self.input = QuestionEdit()
+        self.input: QuestionEdit = QuestionEdit()
+        self.quote_bar.removed.connect(lambda: self.input.setFocus(Qt.FocusReason.OtherFocusReason))
         self.input.setObjectName("QuickAskInput")
         self.input.setPlaceholderText(self.tr("Ask anything…"))
         self.input.setTabChangesFocus(True)
@@ -236,7 +237,7 @@ class QuickAskWindow(QWidget):
             self.hide()
 
     # ------------------------------------------------------------------ Qt events
-    def hideEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         super().hideEvent(event)
         self.hidden.emit()
 
