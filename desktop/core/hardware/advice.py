@@ -78,15 +78,11 @@ def judge_requirements(
 ) -> tuple[Requirement, ...]:
     cores = machine.cpu.cores
     parts = [
-        Requirement(
-            "cores", cores, _level(cores, MIN_CORES, RECOMMENDED_CORES) if cores else "unknown"
-        ),
+        Requirement("cores", cores, _level(cores, MIN_CORES, RECOMMENDED_CORES) if cores else "unknown"),
         Requirement(
             "memory",
             machine.memory.total,
-            _level(
-                machine.memory.total / SOLD_SIZE_TOLERANCE, MIN_RAM, RECOMMENDED_RAM
-            ),
+            _level(machine.memory.total / SOLD_SIZE_TOLERANCE, MIN_RAM, RECOMMENDED_RAM),
         ),
     ]
     b = machine_budget
