@@ -31,28 +31,6 @@ from desktop.engine.upstream import GenStats
 BuildPrompt = Callable[[Child], Awaitable[list[int]]]
 
 
-def chat_messages(raw: Any, system: str) -> list[dict[str, Any]]:
-    """Validate the request's messages; the model's SYSTEM applies when none is given."""
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise RequestError("messages must be an array")
-    messages: list[dict[str, Any]] = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise RequestError("each message must be an object")
-        role = item.get("role", "")
-        content = item.get("content", "")
-        if not isinstance(role, str) or not isinstance(content, str):
-            raise RequestError("message role and content must be strings")
-        if item.get("images"):
-            raise RequestError("this model does not support images")
-        messages.append({"role": role.lower(), "content": content})
-    if system and messages and not any(m["role"] == "system" for m in messages):
-        messages.insert(0, {"role": "system", "content": system})
-    return messages
-
-
 def metrics(stats: GenStats, total: int, load: int) -> dict[str, Any]:
     figures = {
         "total_duration": total,
