@@ -31,8 +31,14 @@ from desktop.core.ollama.errors import (
     UnsupportedEndpoint,
 )
 from desktop.core.ollama.host import is_loopback
-from desktop.core.ollama.replies import error_body, open_stream, status_message, transport_error
-from desktop.core.ollama.stream import DeadlineExpired, load_json, run_until
+from desktop.core.ollama.replies import (
+    error_body,
+    open_stream,
+    send_whole,
+    status_message,
+    transport_error,
+)
+from desktop.core.ollama.stream import load_json
 from desktop.core.ollama.types import ChatChunk, ChatMessage, ModelInfo
 from desktop.core.ollama.wire import floats
 
@@ -130,20 +136,16 @@ class OpenAIBackend:
         if self._bad_address:
             raise ServerUnavailable(self._bad_address)
         budget = self.timeouts.request if budget is None else budget
-        timeout = httpx.Timeout(
-            connect=self.timeouts.connect, read=budget, write=budget, pool=self.timeouts.connect
+        response = await send_whole(
+            self._http,
+            method,
+            path,
+            json=json,
+            connect=self.timeouts.connect,
+            budget=budget,
+            base_url=self.base_url,
+            transport=self._transport_error,
         )
-        loop = asyncio.get_running_loop()
-        try:
-            response = await run_until(
-                self._http.request(method, path, json=json, timeout=timeout), loop.time() + budget
-            )
-        except DeadlineExpired:
-            raise ServerUnavailable(
-                f"The model server at {self.base_url} did not answer within {budget:g} s."
-            ) from None
-        except httpx.HTTPError as err:
-            raise self._transport_error(err) from err
         if response.status_code >= 400:
             raise self._status_error(response.status_code, response.content, path)
         try:
@@ -298,6 +300,3 @@ def _index(item: dict[str, Any]) -> int:
     value = item.get("index")
     return value if isinstance(value, int) else 0
 
-
-async def _close(response: httpx.Response) -> None:
-    await response.aclose()

@@ -26,8 +26,14 @@ from desktop.core.ollama.errors import (
     UnsupportedEndpoint,
 )
 from desktop.core.ollama.host import default_host, is_loopback, parse_host
-from desktop.core.ollama.replies import error_body, open_stream, status_message, transport_error
-from desktop.core.ollama.stream import DeadlineExpired, load_json, run_until, watched_lines
+from desktop.core.ollama.replies import (
+    error_body,
+    open_stream,
+    send_whole,
+    status_message,
+    transport_error,
+)
+from desktop.core.ollama.stream import load_json, watched_lines
 
 T = TypeVar("T")
 
@@ -123,20 +129,16 @@ class ClientBase:
         """A whole request within ``budget`` seconds (default: timeouts.request)."""
         self._check_address()
         budget = self.timeouts.request if budget is None else budget
-        timeout = httpx.Timeout(
-            connect=self.timeouts.connect, read=budget, write=budget, pool=self.timeouts.connect
+        response = await send_whole(
+            self._http,
+            method,
+            path,
+            json=json,
+            connect=self.timeouts.connect,
+            budget=budget,
+            base_url=self.base_url,
+            transport=self._transport_error,
         )
-        loop = asyncio.get_running_loop()
-        try:
-            response = await run_until(
-                self._http.request(method, path, json=json, timeout=timeout), loop.time() + budget
-            )
-        except DeadlineExpired:
-            raise ServerUnavailable(
-                f"The model server at {self.base_url} did not answer within {budget:g} s."
-            ) from None
-        except httpx.HTTPError as err:
-            raise self._transport_error(err) from err
         if response.status_code >= 400 and response.status_code not in accept:
             raise self._status_error(response.status_code, response.content, path)
         return response
@@ -224,6 +226,3 @@ class ClientBase:
             message = status_message(status, text)
         return ServerError(message, status=status)
 
-
-async def _close_response(response: httpx.Response) -> None:
-    await response.aclose()

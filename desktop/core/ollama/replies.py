@@ -49,6 +49,30 @@ def status_message(status: int, text: str) -> str:
     return f"The model server answered HTTP {status} ({reason}){detail}"
 
 
+async def send_whole(
+    http: httpx.AsyncClient,
+    method: str,
+    path: str,
+    *,
+    json: Any,
+    connect: float,
+    budget: float,
+    base_url: str,
+    transport: Callable[[httpx.HTTPError], OllamaError],
+) -> httpx.Response:
+    """A whole (not streamed) request within ``budget`` seconds, whatever its status."""
+    timeout = httpx.Timeout(connect=connect, read=budget, write=budget, pool=connect)
+    loop = asyncio.get_running_loop()
+    try:
+        return await run_until(http.request(method, path, json=json, timeout=timeout), loop.time() + budget)
+    except DeadlineExpired:
+        raise ServerUnavailable(
+            f"The model server at {base_url} did not answer within {budget:g} s."
+        ) from None
+    except httpx.HTTPError as err:
+        raise transport(err) from err
+
+
 async def open_stream(
     http: httpx.AsyncClient,
     request: httpx.Request,
