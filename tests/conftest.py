@@ -18,7 +18,8 @@ _TESTS = Path(__file__).resolve().parent
 # the rest (most of tests/engine, the bundle test) until those are checked the same way.
 _NO_RESOURCE_WARNINGS = (
     _TESTS / "core",
-    _TESTS / "ui",
+    # Not tests/ui yet: it runs after tests/engine, whose unchecked tests leave sockets that the
+    # collector may close during a UI test (seen in a whole-suite run), failing an innocent test.
     _TESTS / "e2e" / "test_tray_quick_ask.py",
     # Checked clean with -W error::ResourceWarning.
     _TESTS / "engine" / "test_units.py",
