@@ -54,12 +54,44 @@ def fault_server() -> Iterator[object]:
         server.close()
 
 
+# The shared engine's address and the models it started with, once it runs.
+_SHARED_ENGINE: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def engine_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from tests.support.engine import start_engine
 
     engine = start_engine(tmp_path_factory.mktemp("engine-home"))
+    _SHARED_ENGINE.update(url=engine.url, baseline=frozenset(_model_names(engine.url)))
     try:
         yield engine.url
     finally:
+        _SHARED_ENGINE.clear()
         engine.stop()
+
+
+def _model_names(url: str) -> list[str]:
+    import httpx
+
+    return [m["name"] for m in httpx.get(url + "/api/tags", timeout=30).json()["models"]]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _shared_engine_as_started() -> Iterator[None]:
+    """Models a module created on the shared engine are deleted when the module ends.
+
+    The app picks the newest chat model when none is chosen (as Ollama lists them), so a
+    thinking model left behind by one module answered the next module's Quick Ask with
+    thinking only, and an empty reply (seen in CI, never in a file run alone).
+    """
+    yield
+    url = _SHARED_ENGINE.get("url")
+    if not isinstance(url, str):
+        return
+    import httpx
+
+    baseline = _SHARED_ENGINE["baseline"]
+    assert isinstance(baseline, frozenset)
+    for name in set(_model_names(url)) - baseline:
+        httpx.request("DELETE", url + "/api/delete", json={"model": name}, timeout=30)
