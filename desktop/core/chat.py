@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.attachments import history_text, image_payloads
+from desktop.core.chat_history import build_history as build_history  # callers import it here
+from desktop.core.chat_history import continued_history
 from desktop.core.chat_save import GrowingSave
 from desktop.core.chat_save import metrics_dict as metrics_dict  # re-exported: callers import it here
 from desktop.core.messages import Part, Role, Status
@@ -55,28 +56,6 @@ def title_from(text: str, limit: int = 60) -> str:
     """A conversation title from its first message: one line, at most `limit` characters."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def build_history(conversation: Conversation, messages: Sequence[Message]) -> list[ChatMessage]:
-    """What the model sees: the system prompt, then the turns worth sending.
-
-    Failed replies ("error"), replies still being written ("streaming") and empty turns
-    are left out: they carry nothing the model said. Interrupted or stopped replies are
-    kept with their partial text, since the user saw and may have answered them.
-    """
-    history: list[ChatMessage] = []
-    if conversation.system.strip():
-        history.append(ChatMessage(Role.SYSTEM, conversation.system))
-    for message in messages:
-        # Attached files go in as context before the typed text; thinking parts never go back.
-        content = history_text(message)
-        images = image_payloads(message)
-        if not content.strip() and not images:
-            continue
-        if message.role == Role.ASSISTANT and message.status in (Status.ERROR, Status.STREAMING):
-            continue
-        history.append(ChatMessage(message.role, content, images=images))
-    return history
 
 
 def _before(thread: Sequence[Message], message: Message) -> list[Message]:
@@ -140,10 +119,8 @@ class ChatService:
             )
         else:
             target = self._continuable(messages, continue_message_id)
-            history = build_history(conversation, messages[:-1])
-            if target.content:
-                # Sent last and unterminated, the partial reply is what the model extends.
-                history.append(ChatMessage(Role.ASSISTANT, target.content))
+            # Sent last and unterminated, the partial reply is what the model extends.
+            history = continued_history(conversation, messages[:-1], target)
             self._store.update_message(target.id, status=Status.STREAMING, error="")
         return await self._stream(conversation, history, target, on_delta, on_start, on_thinking)
 
