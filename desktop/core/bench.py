@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from desktop.core.hardware.sizing import parse_parameter_size
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError
 from desktop.core.ollama.types import ChatMessage, Metrics
@@ -53,6 +54,7 @@ class BenchRun:
     size: int = 0  # bytes in memory (/api/ps), GPU share included
     size_vram: int = 0
     weights: int = 0  # the model's file size (/api/tags): what decoding streams per token
+    params: int = 0  # its parameter count (/api/tags details): what reading a prompt computes over
     answer: str = ""
     error: str = ""
 
@@ -112,6 +114,7 @@ class BenchRun:
             size=num("size"),
             size_vram=num("size_vram"),
             weights=num("weights"),
+            params=num("params"),
             answer=text("answer"),
             error=text("error"),
         )
@@ -243,15 +246,22 @@ async def _memory_of(client: OllamaClient, model: str) -> tuple[int, int]:
     return 0, 0
 
 
-async def _weights(client: OllamaClient) -> dict[str, int]:
+async def _sizes(client: OllamaClient) -> dict[str, tuple[int, int]]:
+    """Per installed model: (file size in bytes, parameter count; 0 where not said)."""
     try:
-        return {m.name: m.size for m in await client.tags()}
+        return {m.name: (m.size, parse_parameter_size(m.details.parameter_size)) for m in await client.tags()}
     except OllamaError:
         return {}
 
 
 async def run_once(
-    client: OllamaClient, model: str, prompt: str, run: int, options: dict[str, Any], weights: int = 0
+    client: OllamaClient,
+    model: str,
+    prompt: str,
+    run: int,
+    options: dict[str, Any],
+    weights: int = 0,
+    params: int = 0,
 ) -> BenchRun:
     """One answer, streamed; the model stays loaded (keep_alive default) so /api/ps sees it."""
     started = time.perf_counter()
@@ -284,6 +294,7 @@ async def run_once(
         size=size,
         size_vram=size_vram,
         weights=weights,
+        params=params,
         answer="".join(parts),
     )
 
@@ -305,7 +316,7 @@ async def run_bench(
     opts = dict(DEFAULT_OPTIONS if options is None else options)
     result = BenchResult(models=list(models), prompts=list(prompts), options=opts, host=client.base_url)
     total = len(models) * len(prompts) * max(1, runs)
-    sizes = await _weights(client)
+    sizes = await _sizes(client)
     step = 0
     for model in models:
         await unload_all(client)
@@ -314,8 +325,8 @@ async def run_bench(
                 step += 1
                 if on_progress is not None:
                     on_progress(BenchProgress(step, total, model, index, runs))
-                weights = sizes.get(model) or sizes.get(f"{model}:latest", 0)
-                finished = await run_once(client, model, prompt, index, opts, weights)
+                weights, params = sizes.get(model) or sizes.get(f"{model}:latest", (0, 0))
+                finished = await run_once(client, model, prompt, index, opts, weights, params)
                 result.runs.append(finished)
                 if on_progress is not None:
                     on_progress(BenchProgress(step, total, model, index, runs, finished))

@@ -30,6 +30,9 @@ class Budget:
     cores: int = 4  # physical cores llama.cpp may use
     cpu_bandwidth: float = 0.0  # bytes/s decoding streams from RAM (speed.cpu_bandwidth)
     gpu_bandwidth: float = 0.0  # bytes/s on the GPU set (0: none)
+    # Fixed seconds per token measured here (calibrate.py); 0: speed.py's estimate.
+    cpu_fixed: float = 0.0
+    gpu_fixed: float = 0.0
 
     @property
     def has_gpu(self) -> bool:

@@ -8,26 +8,26 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from desktop.core.disk import required_bytes
-from desktop.core.hardware.machine import GIB, Machine, gb
+from desktop.core.hardware.loaded import LoadCheck as LoadCheck
+from desktop.core.hardware.loaded import check_loaded as check_loaded
+from desktop.core.hardware.loaded import spec_for_installed as spec_for_installed
+from desktop.core.hardware.machine import GIB, Machine
 from desktop.core.hardware.sizing import (
     BATTERY_CONTEXT,
     DEFAULT_CONTEXT,
     QUANT_ORDER,
     Budget,
-    Estimate,
     Fit,
     ModelSpec,
     Verdict,
     bits_per_weight,
     judge,
-    parse_parameter_size,
-    spec_from_show,
 )
 from desktop.core.hardware.speed import USABLE_TOKENS_PER_SECOND, shown_speed
 
 if TYPE_CHECKING:
     from desktop.core.catalog import Catalog, CatalogModel, CatalogTag
-    from desktop.core.ollama.types import ModelInfo, RunningModel, ShowInfo
+    from desktop.core.hardware.calibrate import Calibration
 
 
 @dataclass(frozen=True)
@@ -195,13 +195,34 @@ class Suggestion:
         }
 
 
+def judged(
+    spec: ModelSpec, machine_budget: Budget, num_ctx: int, calibration: Calibration | None = None
+) -> Verdict:
+    """judge(), with the speed measured here for that very model where there is one (on the device
+    the verdict puts it on): a measurement beats any prediction, the calibrated one included."""
+    return with_measured(judge(spec, machine_budget, num_ctx), spec.name, calibration)
+
+
+def with_measured(verdict: Verdict, model: str, calibration: Calibration | None) -> Verdict:
+    found = calibration.measured_for(model) if calibration is not None else None
+    if found is None or verdict.kind not in (Fit.GPU, Fit.CPU) or found.on_gpu != (verdict.kind is Fit.GPU):
+        return verdict
+    return replace(verdict, tokens_per_second=found.tokens_per_second)
+
+
 def context_for(machine: Machine, num_ctx: int | None = None) -> int:
     if num_ctx:
         return num_ctx
     return BATTERY_CONTEXT if machine.on_battery else DEFAULT_CONTEXT
 
 
-def choose_tier(catalog: Catalog, machine_budget: Budget, num_ctx: int, on_battery: bool) -> TierChoice:
+def choose_tier(
+    catalog: Catalog,
+    machine_budget: Budget,
+    num_ctx: int,
+    on_battery: bool,
+    calibration: Calibration | None = None,
+) -> TierChoice:
     """The class the seed's table gives (see table_class), one smaller on battery; "gpu" mode when
     the smallest class runs fully on the GPU."""
     b = machine_budget
@@ -210,7 +231,8 @@ def choose_tier(catalog: Catalog, machine_budget: Budget, num_ctx: int, on_batte
         tag = catalog.tag(tier.representative)
         if tag is None:
             raise LookupError(f"the catalog lacks {tier.representative}")
-        verdicts.append(judge(replace(tag.spec(), name=tier.label), b, num_ctx))
+        verdict = judge(replace(tag.spec(), name=tier.label), b, num_ctx)
+        verdicts.append(with_measured(verdict, tag.name, calibration))
     index, basis = table_class(b.ram_total, b.gpu_total, has_gpu=b.has_gpu, unified=b.unified)
     mode = "gpu" if verdicts[0].kind is Fit.GPU else "cpu"
     if on_battery:
@@ -226,7 +248,13 @@ def _acceptable(verdict: Verdict, mode: str, min_speed: float) -> bool:
 
 
 def _pick(
-    catalog: Catalog, use: Use, max_class: int, machine_budget: Budget, num_ctx: int, mode: str
+    catalog: Catalog,
+    use: Use,
+    max_class: int,
+    machine_budget: Budget,
+    num_ctx: int,
+    mode: str,
+    calibration: Calibration | None = None,
 ) -> tuple[tuple[CatalogTag, Verdict] | None, tuple[CatalogTag, Verdict] | None]:
     """(the largest candidate of the class that runs well, the largest of the class that only fits).
 
@@ -238,7 +266,7 @@ def _pick(
         tag = catalog.tag(name)
         if tag is None:
             continue
-        verdict = judge(tag.spec(), machine_budget, num_ctx)
+        verdict = judged(tag.spec(), machine_budget, num_ctx, calibration)
         if verdict.kind is not Fit.TOO_LARGE and (
             fastest is None or verdict.tokens_per_second > fastest[1].tokens_per_second
         ):
@@ -254,7 +282,12 @@ def _pick(
 
 
 def best_quant(
-    model: CatalogModel, tag: CatalogTag, machine_budget: Budget, num_ctx: int, min_speed: float
+    model: CatalogModel,
+    tag: CatalogTag,
+    machine_budget: Budget,
+    num_ctx: int,
+    min_speed: float,
+    calibration: Calibration | None = None,
 ) -> tuple[str, str, Verdict] | None:
     """The best quantization above the default that still fits the GPU with a 10% margin, as fast
     as the use needs."""
@@ -266,7 +299,7 @@ def best_quant(
         if variant is None:
             return None
         spec = replace(tag.spec().with_quant(quant), name=variant)
-        verdict = judge(spec, machine_budget, num_ctx)
+        verdict = judged(spec, machine_budget, num_ctx, calibration)
         if (
             verdict.kind is Fit.GPU
             and verdict.need <= machine_budget.gpu * 0.9
@@ -277,12 +310,18 @@ def best_quant(
 
 
 def suggest(
-    catalog: Catalog, machine_budget: Budget, choice: TierChoice, num_ctx: int
+    catalog: Catalog,
+    machine_budget: Budget,
+    choice: TierChoice,
+    num_ctx: int,
+    calibration: Calibration | None = None,
 ) -> tuple[Suggestion, ...]:
+    """Per use, the tag to pull. With a calibration, speeds are the ones measured here where that
+    tag was measured, else predicted from the measured line (Calibration.apply on the budget)."""
     suggestions: list[Suggestion] = []
     for use in USES:
         max_class = max(0, choice.index + use.class_offset)
-        picked, slower = _pick(catalog, use, max_class, machine_budget, num_ctx, choice.mode)
+        picked, slower = _pick(catalog, use, max_class, machine_budget, num_ctx, choice.mode, calibration)
         if picked is None:
             continue
         tag, verdict = picked
@@ -292,7 +331,7 @@ def suggest(
         pull, quant, size = tag.name, tag.quantization, tag.size
         # On a GPU a better quantization costs little speed; on a CPU or on battery it costs much.
         if choice.mode == "gpu" and not choice.on_battery and use.key not in ("embedding", "fast"):
-            better = best_quant(model, tag, machine_budget, num_ctx, use.min_speed)
+            better = best_quant(model, tag, machine_budget, num_ctx, use.min_speed, calibration)
             if better is not None:
                 pull, quant, verdict = better
                 size = verdict.estimate.weights
@@ -301,7 +340,7 @@ def suggest(
             alt = catalog.tag(name)
             if alt is None or alt.name == tag.name:
                 continue
-            alt_verdict = judge(alt.spec(), machine_budget, num_ctx)
+            alt_verdict = judged(alt.spec(), machine_budget, num_ctx, calibration)
             if size_class(alt.params) <= max_class and _acceptable(alt_verdict, choice.mode, use.min_speed):
                 alternatives[alt.model] = (alt.name, alt_verdict)  # the last (largest) per family
         suggestions.append(
@@ -321,59 +360,3 @@ def suggest(
             )
         )
     return tuple(suggestions)
-
-
-# -- installed models -----------------------------------------------------------------------
-
-
-def spec_for_installed(
-    model: ModelInfo, show: ShowInfo | None = None, catalog: Catalog | None = None
-) -> ModelSpec:
-    """An installed model's real numbers: /api/show's model_info first, then the catalog, then
-    /api/tags' details alone (parameter size and quantization; the KV cache is then a rule of thumb)."""
-    if show is not None and show.arch_int("block_count"):
-        return spec_from_show(model.name, show, model.size)
-    tag = catalog.tag(model.name) if catalog is not None else None
-    if tag is not None:
-        return replace(tag.spec(), name=model.name, file_size=model.size or tag.size)
-    details = model.details
-    return ModelSpec(
-        name=model.name,
-        params=parse_parameter_size(details.parameter_size),
-        quantization=details.quantization_level or "Q4_K_M",
-        file_size=model.size,
-        context_length=details.context_length,
-    )
-
-
-# -- after a load: what /api/ps says ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LoadCheck:
-    name: str
-    size: int
-    size_vram: int
-    spilled: bool  # part (or all) of the model is in system RAM
-    gpu_share: float
-    message: str
-
-
-def check_loaded(running: RunningModel, expected: Estimate | None = None) -> LoadCheck:
-    """Compare a loaded model's real split (size vs size_vram) with the estimate."""
-    size, vram = running.size, running.size_vram
-    share = vram / size if size > 0 else 0.0
-    spilled = vram < size
-    if not spilled:
-        message = f"{running.name} runs fully on the GPU ({gb(size)})."
-    elif vram == 0:
-        message = f"{running.name} runs on the CPU only ({gb(size)} in system memory)."
-    else:
-        message = (
-            f"{running.name} spilled to the CPU: {gb(vram)} of {gb(size)} is on the GPU and the rest "
-            f"({gb(size - vram)}) runs on the CPU, so replies are slower. A smaller model, a lower "
-            f"quantization or a shorter context would fit."
-        )
-    if expected is not None:
-        message += f" The estimate was about {gb(expected.total)}."
-    return LoadCheck(running.name, size, vram, spilled, share, message)

@@ -103,8 +103,18 @@ def _measured_dict(calibration: Calibration | None) -> dict[str, Any] | None:
     return {
         "cpu_bandwidth": round(calibration.cpu_bandwidth),
         "gpu_bandwidth": round(calibration.gpu_bandwidth),
+        "cpu_fixed_seconds": round(calibration.cpu.fixed, 5),
+        "gpu_fixed_seconds": round(calibration.gpu.fixed, 5),
+        "cpu_fit": calibration.cpu.method,
+        "gpu_fit": calibration.gpu.method,
+        "prompt_rate": round(calibration.prompt_rate),
         "models": [
-            {"model": m.model, "tokens_per_second": round(m.tokens_per_second, 2), "when": m.when}
+            {
+                "model": m.model,
+                "tokens_per_second": round(m.tokens_per_second, 2),
+                "prompt_tokens_per_second": round(m.prompt_tokens_per_second, 2),
+                "when": m.when,
+            }
             for m in calibration.measured
         ],
     }
@@ -143,8 +153,9 @@ def build_report(
     if calibration is not None and not calibration.empty:
         machine_budget = calibration.apply(machine_budget)  # measured speeds instead of the guess
     ctx = context_for(machine, num_ctx)
-    choice = choose_tier(catalog, machine_budget, ctx, machine.on_battery)
-    suggestions = suggest(catalog, machine_budget, choice, ctx)
+    measured = calibration if calibration is not None and not calibration.empty else None
+    choice = choose_tier(catalog, machine_budget, ctx, machine.on_battery, measured)
+    suggestions = suggest(catalog, machine_budget, choice, ctx, measured)
     lines = [describe_machine(machine, machine_budget)]
     if calibration is not None and calibration.cpu_points:
         models = ", ".join(

@@ -288,7 +288,13 @@ def judge(spec: ModelSpec, machine_budget: Budget, num_ctx: int = DEFAULT_CONTEX
 
     def speed(share: float, weights: int) -> float:
         return tokens_per_second(
-            weights, gpu_share=share, gpu_bw=b.gpu_bandwidth, cpu_bw=b.cpu_bandwidth, cores=b.cores
+            weights,
+            gpu_share=share,
+            gpu_bw=b.gpu_bandwidth,
+            cpu_bw=b.cpu_bandwidth,
+            cores=b.cores,
+            cpu_fixed=b.cpu_fixed,
+            gpu_fixed=b.gpu_fixed,
         )
 
     if b.has_gpu and gpu_est.total <= b.gpu:

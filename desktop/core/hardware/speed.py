@@ -61,15 +61,31 @@ def gpu_bandwidth(vram_total: int, *, unified: bool = False, ram_total: int = 0)
     return peak * EFFICIENCY
 
 
-def tokens_per_second(weights: int, *, gpu_share: float, gpu_bw: float, cpu_bw: float, cores: int) -> float:
-    """Decoding speed for `weights` bytes, `gpu_share` of them on the GPU, the rest on the CPU."""
+def cpu_token_seconds(cores: int) -> float:
+    """The estimated fixed cost of one token on the CPU, before anything was measured."""
+    return CPU_TOKEN_OVERHEAD_CORE_SECONDS / max(1, cores)
+
+
+def tokens_per_second(
+    weights: int,
+    *,
+    gpu_share: float,
+    gpu_bw: float,
+    cpu_bw: float,
+    cores: int,
+    cpu_fixed: float = 0.0,
+    gpu_fixed: float = 0.0,
+) -> float:
+    """Decoding speed for `weights` bytes, `gpu_share` of them on the GPU, the rest on the CPU.
+
+    `cpu_fixed` / `gpu_fixed`: the per-token fixed cost calibrate.py measured (0: the estimate)."""
     share = min(1.0, max(0.0, gpu_share)) if gpu_bw > 0 else 0.0
     seconds = 0.0
     if share > 0:
-        seconds += weights * share / gpu_bw + GPU_TOKEN_OVERHEAD_SECONDS
+        seconds += weights * share / gpu_bw + (gpu_fixed or GPU_TOKEN_OVERHEAD_SECONDS)
     if share < 1:
         seconds += weights * (1 - share) / max(1.0, cpu_bw)
-        seconds += CPU_TOKEN_OVERHEAD_CORE_SECONDS / max(1, cores)
+        seconds += cpu_fixed or cpu_token_seconds(cores)
     return 1.0 / seconds if seconds > 0 else 0.0
 
 
