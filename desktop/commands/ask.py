@@ -92,7 +92,15 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
     backend = ask_server.backend_from_args(args)
     if backend is not None:  # --server: a saved server or a URL, Ollama or OpenAI-compatible
         await ask_server.ask_on_server(
-            backend, model=args.model or "", system=args.system or "", prompt=prompt, write=out.write
+            backend,
+            model=args.model or "",
+            system=args.system or "",
+            prompt=prompt,
+            write=out.write,
+            tools=getattr(args, "tools", None) or "",
+            yes=bool(getattr(args, "yes", False)),
+            think=ask_media.think_value(getattr(args, "think", None)),
+            format=ask_media.read_format(getattr(args, "format", None)),
         )
         out.end_line()
         return 0

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from desktop.core.backends import BackendKind, ChatBackend
 from desktop.core.servers import SavedServer, ServerBook, check_url, make_backend
@@ -94,15 +95,28 @@ def backend_from_args(args: argparse.Namespace) -> ChatBackend | None:
 
 
 async def ask_on_server(
-    backend: ChatBackend, *, model: str, system: str, prompt: str, write: Callable[[str], None]
+    backend: ChatBackend,
+    *,
+    model: str,
+    system: str,
+    prompt: str,
+    write: Callable[[str], None],
+    tools: str = "",
+    yes: bool = False,
+    think: bool | str | None = None,
+    format: str | dict[str, Any] | None = None,
 ) -> str:
     """Stream one answer from `backend` through `write`; returns the model used ("" + a note on
-    stderr when the server lists none that can chat)."""
+    stderr when the server lists none that can chat). `tools` (--tools names) runs the app's
+    tool loop on that server, as on the local one: native calls where the server takes
+    `tools`, the prompted protocol where it refuses them."""
+    from desktop.commands.ask_tools import headless_loop
     from desktop.core.messages import Role
     from desktop.core.ollama.types import ChatMessage
     from desktop.core.session import pick_default_model
 
     try:
+        loop = headless_loop(backend, tools, yes) if tools else None  # unknown names fail first
         if not model:
             model = pick_default_model(await backend.list_models(), "")
             if not model:
@@ -112,7 +126,11 @@ async def ask_on_server(
             print(f"Using model {model} (choose another with --model).", file=sys.stderr, flush=True)
         messages = [ChatMessage(Role.SYSTEM, system)] if system else []
         messages.append(ChatMessage(Role.USER, prompt))
-        stream = backend.chat(model, messages)
+        stream = (
+            loop.stream(model, messages, think=think, format=format)
+            if loop is not None
+            else backend.chat(model, messages, think=think, format=format)
+        )
         try:
             async for chunk in stream:
                 write(chunk.content)

@@ -11,16 +11,17 @@ import sys
 from typing import Any
 
 from desktop.core.messages import Part, ToolCallPart, ToolResultPart
-from desktop.core.ollama.client import OllamaClient
 from desktop.core.tools import ApprovalPolicy, Decision, Tool, ToolLoop
 from desktop.core.tools.builtins import builtin_tools, resolve_names
+from desktop.core.tools.loop import ChatStreamer
 
 
 class ToolsUnknown(ValueError):
     """An unknown name in --tools: a plain sentence."""
 
 
-def headless_loop(client: OllamaClient, names: str, yes: bool) -> ToolLoop:
+def headless_loop(client: ChatStreamer, names: str, yes: bool) -> ToolLoop:
+    """The loop for --tools on any server: the local client or a --server backend."""
     try:
         chosen = resolve_names([n for n in names.split(",") if n.strip()])
     except ValueError as err:

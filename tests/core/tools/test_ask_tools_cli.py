@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.core.tools.test_tool_loop import call, line
 from tests.support.fault_server import FaultServer
+from tests.support.sse_server import DONE_EVENT, SSE, chunk, event, finish, reply
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -89,3 +90,56 @@ def test_ask_with_tools_sends_think_and_format_in_every_round(fault_server: Faul
     bodies = [request.json() for request in fault_server.requests]
     assert len(bodies) == 2
     assert all(body["think"] is True and body["format"] == "json" and "tools" in body for body in bodies)
+
+
+def test_tools_on_another_ollama_server(fault_server: FaultServer) -> None:
+    # OLLAMA_HOST points nowhere: the calls and results can only go through --server.
+    calc = [call("calculator", {"expression": "23*19"}, 0)]
+    fault_server.route("POST", "/api/chat", once=True, lines=[line(calls=calc), line(done=True)])
+    fault_server.route("POST", "/api/chat", once=True, lines=[line("It is 437."), line(done=True)])
+    done = ask("http://127.0.0.1:9", "--server", fault_server.url, "--tools", "calc", "What is 23*19?")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "It is 437.\n"
+    assert "[tool] calculator result: 437" in done.stderr
+    first, second = (request.json() for request in fault_server.requests)
+    assert [t["function"]["name"] for t in first["tools"]] == ["calculator"]
+    assert second["messages"][-1] == {"role": "tool", "content": "437", "tool_name": "calculator"}
+
+
+def test_tools_on_an_openai_compatible_server(fault_server: FaultServer) -> None:
+    path = "/v1/chat/completions"
+    wire = {
+        "index": 0,
+        "id": "call_7",
+        "type": "function",
+        "function": {"name": "calculator", "arguments": '{"expression": "23*19"}'},
+    }
+    first = [event(chunk({"tool_calls": [wire]})), finish("tool_calls"), DONE_EVENT]
+    fault_server.route("POST", path, once=True, raw=True, content_type=SSE, lines=first)
+    fault_server.route("POST", path, once=True, raw=True, content_type=SSE, lines=reply("It is ", "437."))
+    done = ask(
+        "http://127.0.0.1:9",
+        "--server",
+        fault_server.url,
+        "--openai",
+        "--tools",
+        "calculator",
+        "What is 23*19?",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "It is 437.\n"
+    assert "[tool] calculator result: 437" in done.stderr
+    first_body, second_body = (request.json() for request in fault_server.requests)
+    assert first_body["tools"][0]["function"]["name"] == "calculator"
+    tool_turn = second_body["messages"][-1]
+    assert (
+        tool_turn["role"] == "tool"
+        and tool_turn["tool_call_id"] == "call_7"
+        and tool_turn["content"] == "437"
+    )
+
+
+def test_an_unknown_tool_on_another_server_is_a_plain_error(fault_server: FaultServer) -> None:
+    done = ask("http://127.0.0.1:9", "--server", fault_server.url, "--tools", "shell", "hi")
+    assert done.returncode == 1 and done.stderr.startswith("Unknown tool 'shell'")
+    assert not fault_server.requests  # refused before anything is sent
