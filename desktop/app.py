@@ -70,7 +70,8 @@ class Desk:
         # The model manager of the saved Ollama servers (#15); the local one stays on "Models".
         self.server_models_page = ServerModelsPage(self.session)
         self.window.add_page(self.server_models_page, QCoreApplication.translate("Desk", "Server models"))
-        self.knowledge, self.knowledge_page = install_knowledge(store.path, self.session, self.chat)  # #17
+        self.knowledge, self.knowledge_page = install_knowledge(  # #17
+            store.path, self.session, self.chat, page=self.page)
         self.window.add_page(self.knowledge_page, QCoreApplication.translate("Desk", "Knowledge"))
         self.tray = TrayIntegration(self.window, self.session.client, store, settings=self.settings,
                                     session=self.session)

@@ -15,8 +15,9 @@ from pathlib import Path
 from desktop.core.documents.context import citations, gather, system_text
 from desktop.core.documents.kb import KnowledgeStore
 from desktop.core.documents.retrieve import EmbedFn, Retriever
-from desktop.core.messages import CitationPart, Conversation, Role
+from desktop.core.messages import CitationPart, Conversation, Message, Part, Role, ToolResultPart
 from desktop.core.ollama.types import ChatMessage
+from desktop.core.store import Store, StoreError
 
 _KEY = "documents.conversation.{}"
 
@@ -74,8 +75,31 @@ def with_sources(history: Sequence[ChatMessage], text: str) -> list[ChatMessage]
     return out
 
 
+def tool_citations(parts: Sequence[Part]) -> list[CitationPart]:
+    """The passages the search_documents tool gave the model in this reply, as CitationParts,
+    in the order the calls ran."""
+    from desktop.core.tools.documents_tool import SEARCH_DOCUMENTS, passages_for
+
+    found: list[CitationPart] = []
+    for part in parts:
+        if isinstance(part, ToolResultPart) and part.name == SEARCH_DOCUMENTS and not part.is_error:
+            found += citations(passages_for(part.content))
+    return found
+
+
+def _distinct(found: Sequence[CitationPart]) -> list[CitationPart]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in found:
+        if (c.source, c.quote) not in seen:
+            seen.add((c.source, c.quote))
+            out.append(c)
+    return out
+
+
 class DocumentsForChat:
-    """Called by ChatService before each reply; None when nothing is attached."""
+    """Called by ChatService before each reply; None when nothing is attached. When the reply
+    has ended, `cite_tools` gives it the sources the search_documents tool found too."""
 
     def __init__(
         self, store: KnowledgeStore, embed_for: Callable[[str], EmbedFn], context_tokens: int = 4096
@@ -84,8 +108,12 @@ class DocumentsForChat:
         self.retriever = Retriever(store)
         self.embed_for = embed_for
         self.context_tokens = context_tokens
+        # The sources each conversation's current reply started with: the tool loop's parts
+        # replace a reply's other parts as they change, so cite_tools puts these back.
+        self._started: dict[int, list[CitationPart]] = {}
 
     async def __call__(self, conversation: Conversation, history: list[ChatMessage]) -> DocumentTurn | None:
+        self._started.pop(conversation.id, None)
         attached = attachments(self.store, conversation.id)
         if attached.empty:
             return None
@@ -107,6 +135,22 @@ class DocumentsForChat:
         notes = [f"{Path(p).name}: {why}" for p, why in found.unreadable]
         if found.empty:
             return DocumentTurn(list(history), [], notes)
-        return DocumentTurn(
-            with_sources(history, system_text(found.passages)), citations(found.passages), notes
-        )
+        cited = citations(found.passages)
+        self._started[conversation.id] = cited
+        return DocumentTurn(with_sources(history, system_text(found.passages)), cited, notes)
+
+    def cite_tools(self, store: Store, message: Message) -> Message:
+        """The ended reply `message` with every source it used as CitationParts: the ones
+        retrieved before it (numbered first, as the model saw them), then the search_documents
+        results. Saved when that adds any; the message as it is otherwise."""
+        started = self._started.pop(message.conversation_id, [])
+        have = [p for p in message.parts if isinstance(p, CitationPart)]
+        wanted = _distinct([*started, *have, *tool_citations(message.parts)])
+        if wanted == have:
+            return message
+        parts = [*(p for p in message.parts if not isinstance(p, CitationPart)), *wanted]
+        try:
+            store.set_parts(message.id, parts)
+            return store.message(message.id)
+        except StoreError:  # the conversation went meanwhile: nothing to show it in
+            return message

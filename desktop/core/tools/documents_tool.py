@@ -3,13 +3,18 @@
 Hybrid retrieval (vectors + keywords, documents/retrieve.py) over the knowledge bases attached
 to the conversation, or every one when none is attached; keyword-only where no embedding
 function was given. The passages come back with their file and page.
+
+What a call found is kept (in memory, the last few results) under the exact text it returned:
+when the reply ends, documents/chat_hook.py turns each search_documents result of the answer
+into its CitationParts, so the answer lists the same sources as retrieval before the reply.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +22,30 @@ from desktop.core.ollama.errors import OllamaError
 from desktop.core.tools.spec import Tool, ToolError, clip, object_schema
 
 if TYPE_CHECKING:
+    from desktop.core.documents.kb import Passage
     from desktop.core.documents.retrieve import EmbedFn
 
 SEARCH_DOCUMENTS = "search_documents"
 PASSAGES = 5
+REMEMBERED = 64  # results whose passages are kept for the answer's sources
+
+_found: OrderedDict[str, tuple[Passage, ...]] = OrderedDict()
+_found_lock = threading.Lock()
+
+
+def _remember(result: str, passages: Sequence[Passage]) -> None:
+    with _found_lock:
+        _found[result] = tuple(passages)
+        _found.move_to_end(result)
+        while len(_found) > REMEMBERED:
+            _found.popitem(last=False)
+
+
+def passages_for(result: str) -> tuple[Passage, ...]:
+    """The passages behind a search_documents result text (empty if it is not one of the recent
+    ones: another process's, or older than the last REMEMBERED)."""
+    with _found_lock:
+        return _found.get(result, ())
 
 
 def documents_tool(
@@ -74,7 +99,9 @@ def documents_tool(
         for number, passage in enumerate(passages, 1):
             where = Path(passage.path).name + (f", page {passage.page}" if passage.page else "")
             lines.append(f"[{number}] {passage.collection} — {where}:\n{clip(passage.text, 800)}")
-        return clip("\n\n".join(lines), 6_000)
+        result = clip("\n\n".join(lines), 6_000)
+        _remember(result, passages)
+        return result
 
     return Tool(
         SEARCH_DOCUMENTS,

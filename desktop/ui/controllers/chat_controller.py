@@ -33,9 +33,7 @@ SIDEBAR_TITLE_LENGTH = 48
 
 class ChatController(QObject):
     conversations_changed = Signal(list)  # list[Conversation]
-    conversation_opened = Signal(
-        object, list, int
-    )  # Conversation, list[Message], message id to show (0: end)
+    conversation_opened = Signal(object, list, int)  # Conversation, list[Message], id to show (0: end)
     message_added = Signal(object)  # Message
     message_updated = Signal(object)  # Message
     messages_removed = Signal(int)  # this message id and every later one
@@ -390,6 +388,8 @@ class ChatController(QObject):
             message = self._store.message(message_id)
         except NotFound:
             return
+        if self.documents is not None:  # the search_documents tool's passages become sources too
+            message = self.documents.cite_tools(self._store, message)
         self.message_updated.emit(message)
         self.reply_finished.emit(message)
 

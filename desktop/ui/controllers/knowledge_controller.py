@@ -22,6 +22,7 @@ class KnowledgeController(QObject):
     progress_changed = Signal(object)  # Progress
     indexing_finished = Signal(object)  # Progress
     failed = Signal(str)
+    attachments_changed = Signal(int)  # the conversation whose documents changed
 
     def __init__(
         self,
@@ -130,6 +131,7 @@ class KnowledgeController(QObject):
             attach(self.store, conversation_id, Attachments(tuple(knowledge_bases), tuple(files)))
         except StoreError as err:
             self.failed.emit(str(err))
+        self.attachments_changed.emit(conversation_id)
 
     # --- watched folders ----------------------------------------------------------------
 

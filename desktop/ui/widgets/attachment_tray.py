@@ -33,7 +33,7 @@ DEFAULT_CONTEXT = 4096
 
 class AttachmentTray(QWidget):
     changed = Signal()
-    knowledge_requested = Signal(str)  # a file too large for the context: the path, to index instead
+    knowledge_requested = Signal(str)  # a file too large for the context: the path, as a document instead
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,7 +53,10 @@ class AttachmentTray(QWidget):
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.hide()
-        self.knowledge_button = QPushButton(self.tr("Add to a knowledge base"), self)
+        self.knowledge_button = QPushButton(self.tr("Use it as a document instead"), self)
+        self.knowledge_button.setToolTip(
+            self.tr("Attach it to the conversation: each answer then uses its most relevant passages")
+        )
         self.knowledge_button.setFlat(True)
         self.knowledge_button.hide()
         self.knowledge_button.clicked.connect(self._on_knowledge)
@@ -64,7 +67,7 @@ class AttachmentTray(QWidget):
         self._alive = True
         self._late_problems: list[str] = []  # from documents read meanwhile, shown once all are read
         self.destroyed.connect(self._on_destroyed)
-        # Set by the app once a Knowledge page exists to take files too large for a message.
+        # Set by the app where the conversation's documents take files too large for a message.
         self.knowledge_offered = False
         row = QHBoxLayout()
         self._row = row
@@ -228,7 +231,9 @@ class AttachmentTray(QWidget):
 
     def _on_knowledge(self) -> None:
         if self._too_large:
-            self.knowledge_requested.emit(self._too_large)
+            path = self._too_large
+            self._update()  # the note about it is answered
+            self.knowledge_requested.emit(path)
 
     def _update(self, problem: str = "") -> None:
         self.strip.set_items(self.images, self.files)

@@ -96,7 +96,12 @@ class ComposerBox(QWidget):
         layout.addLayout(queue_row)
         layout.addWidget(self.attachments)
         layout.addLayout(row)
+        self._layout = layout
         self._update()
+
+    def add_row(self, widget: QWidget) -> None:
+        """Another row above the attachments (the conversation's documents, #17)."""
+        self._layout.insertWidget(self._layout.indexOf(self.attachments), widget)
 
     def queued(self) -> list[str]:
         return list(self._queued)

@@ -1,0 +1,198 @@
+"""Documents in the chat (#17), through the whole app over real HTTP (the loopback fault server
+stands in for Ollama): files attached to a conversation from the composer (picker and drop) are
+chips the user can remove, and what the model gets from them (a file that fits goes in whole, a
+large one as its best passages); the search_documents tool's passages become the answer's
+numbered sources, listed under it as soon as it ends and again when it is reopened."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from desktop.core.documents.indexer import Indexer
+from desktop.core.documents.kb import KnowledgeStore
+from desktop.core.messages import CitationPart
+from desktop.core.tools.builtins import DOCUMENTS
+from tests.support.documents import HashEmbedder, hashed_vector
+from tests.support.fault_server import FaultServer
+from tests.ui.test_chat_window import FINAL, chunk, desk, last_message, reply_is, send  # noqa: F401
+from tests.ui.test_knowledge import sources_problems
+from tests.ui.test_tool_chat import calls_line, open_with_tools
+
+
+def drop_on(widget: Any, paths: list[Path]) -> None:
+    """A real drag-enter and drop of local files on `widget`, as the window system sends them."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = widget.rect().center()
+    how = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with warnings.catch_warnings():
+        # Qt 6 has no other constructor for a drag entering (PySide marks the QPoint one deprecated).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(QPoint(centre), *how)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(centre), *how)
+    QApplication.sendEvent(widget, drop)
+
+
+def chat_bodies(server: FaultServer) -> list[dict[str, Any]]:
+    return [r.json() for r in server.requests if r.route_path == "/api/chat"]
+
+
+def sources_text(body: dict[str, Any]) -> str:
+    """The system message with the numbered sources the model got ('' when there was none)."""
+    return next(
+        (m["content"] for m in body["messages"] if m["role"] == "system" and "[1]" in m["content"]), ""
+    )
+
+
+def test_files_attached_from_the_composer_reach_the_model_and_can_be_removed(
+    qtbot: Any, desk: Any, fault_server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    desk.window.resize(1000, 700)
+    desk.window.show()
+    desk.window.show_chat()
+    documents = desk.page.documents
+    small = tmp_path / "ferry.md"
+    small.write_text("# Ferry\n\nThe ferry to the island leaves at seven in the morning.\n")
+    # A long file: far more than the context (about 55,000 tokens), the lighthouse in its middle.
+    big = tmp_path / "guide.txt"
+    filler = [f"Paragraph {i} is about the weather and the markets of the old town." for i in range(2500)]
+    filler[2000] = "The lighthouse keeper rings the bronze bell at midnight."
+    big.write_text("\n\n".join(filler))
+    odd = tmp_path / "photo.xyz"
+    odd.write_bytes(b"\x00\x01")
+
+    assert documents.button.isVisible() and not documents.isVisible()  # nothing attached yet
+    # The picker (a new conversation: the files wait until its first message creates it).
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(small)], ""))
+    documents.choose_files()
+    # Drag and drop on the Documents button: the big file, and one that cannot be a document.
+    drop_on(documents.button, [big, odd])
+    assert documents.isVisible() and documents.chip_names() == ["ferry.md", "guide.txt"]
+    assert all(chip.isVisible() and chip.label.isVisible() for chip in documents.chips)
+    assert documents.note.isVisible() and "photo.xyz cannot be used as a document" in documents.note.text()
+    assert not documents.chips[0].grab().toImage().isNull()
+
+    send(desk, "When does the ferry leave, and when does the lighthouse bell ring?")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    conversation = desk.chat.current.id
+    assert desk.knowledge.attached(conversation).files == (str(small), str(big))  # saved with it
+    given = sources_text(chat_bodies(fault_server)[-1])
+    assert "leaves at seven in the morning" in given  # the small file, whole
+    assert "bronze bell at midnight" in given  # the big one: its best passage ...
+    assert len(given) < len(big.read_text()) // 20  # ... not the whole file
+    # The answer lists them as its sources, under it, right away.
+    reply = last_message(desk)
+    view = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: view.citations.isVisible(), timeout=3000)
+    labels = [b.text() for b in view.citations.buttons]
+    assert labels[0] == "[1] ferry.md" and any("guide.txt" in label for label in labels)
+    qtbot.waitUntil(lambda: not sources_problems(view), timeout=3000)
+
+    # Removing a chip detaches the file: the next answer gets only the other one.
+    documents.chips[1].remove_button.click()
+    qtbot.waitUntil(lambda: documents.chip_names() == ["ferry.md"], timeout=3000)
+    assert desk.knowledge.attached(conversation).files == (str(small),)
+    send(desk, "And the ferry?")
+    qtbot.waitUntil(lambda: len(chat_bodies(fault_server)) == 2 and reply_is(desk, "complete"), timeout=10000)
+    given = sources_text(chat_bodies(fault_server)[-1])
+    assert "leaves at seven" in given and "bronze bell" not in given
+
+    # Another conversation has its own documents; coming back shows these again.
+    desk.chat.new_conversation()
+    assert documents.chip_names() == [] and not documents.isVisible()
+    desk.chat.open(conversation)
+    assert documents.chip_names() == ["ferry.md"] and documents.isVisible()
+    documents.chips[0].remove_button.click()
+    qtbot.waitUntil(lambda: not documents.isVisible(), timeout=3000)
+    assert desk.knowledge.attached(conversation).empty
+
+
+def test_a_file_too_large_for_a_message_is_offered_as_a_document(
+    qtbot: Any, desk: Any, tmp_path: Path  # noqa: F811
+) -> None:
+    desk.window.show()
+    desk.window.show_chat()
+    big = tmp_path / "minutes.txt"
+    big.write_text("The committee met and discussed the harbour budget at length.\n" * 4000)
+    tray = desk.page.composer_box.attachments
+    tray.add_paths([big])
+    assert tray.note.isVisible() and "too large" in tray.note.text()
+    assert tray.knowledge_button.isVisible()
+    assert tray.knowledge_button.text() == "Use it as a document instead"
+    tray.knowledge_button.click()
+    assert not tray.knowledge_button.isVisible() and not tray.note.isVisible() and tray.files == []
+    assert desk.page.documents.chip_names() == ["minutes.txt"] and desk.page.documents.isVisible()
+
+
+def _index_in_thread(path: Path, folder: Path) -> None:
+    """Index `folder` into the app's database from another thread (the UI's loop is running)."""
+
+    def work() -> None:
+        kb = KnowledgeStore(path)
+        try:
+            asyncio.run(Indexer(kb, HashEmbedder(), "hash").add("Island", [folder]))
+        finally:
+            kb.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+
+
+def test_search_documents_results_are_the_answers_sources(
+    qtbot: Any, desk: Any, fault_server: FaultServer, tmp_path: Path  # noqa: F811
+) -> None:
+    folder = tmp_path / "island"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text("The ferry to the island leaves at nine from pier two.\n")
+    (folder / "garden.txt").write_text("Tomatoes need sun and water every day.\n")
+    _index_in_thread(desk.store.path, folder)
+    desk.knowledge.refresh()
+    query = "ferry island"
+    fault_server.route("POST", "/api/embed", body={"model": "hash", "embeddings": [hashed_vector(query)]})
+    call = calls_line((DOCUMENTS, {"query": query}))
+    fault_server.route("POST", "/api/chat", once=True, lines=[call, FINAL])
+    answer = ["The ferry leaves ", "at nine [1]."]
+    fault_server.route("POST", "/api/chat", once=True, lines=[*map(chunk, answer), FINAL], delay=0.02)
+    desk.window.resize(1000, 700)
+    desk.window.show()
+    desk.window.show_chat()
+    conversation = open_with_tools(desk, {DOCUMENTS})
+    send(desk, "When does the ferry leave?")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=15000)
+
+    tool_message = chat_bodies(fault_server)[-1]["messages"][-1]
+    assert tool_message["role"] == "tool" and "leaves at nine" in tool_message["content"]
+    reply = last_message(desk)
+    cited = [p for p in reply.parts if isinstance(p, CitationPart)]
+    assert [Path(c.source) for c in cited][0] == folder / "ferry.txt"
+    # On screen at once, without reopening: the numbered list under the answer, drawn whole.
+    view = desk.page.view_for(reply.id)
+    assert view is not None and view.text() == "".join(answer)
+    qtbot.waitUntil(lambda: view.citations.isVisible(), timeout=3000)
+    assert view.citations.buttons[0].text() == "[1] ferry.txt"
+    assert all(b.isVisible() for b in view.citations.buttons)
+    qtbot.waitUntil(lambda: not sources_problems(view), timeout=3000)
+    dialog = view.citations.show_passage(1)
+    assert "leaves at nine from pier two" in dialog.quote.toPlainText()
+    assert dialog.path.text() == str(folder / "ferry.txt") and dialog.open_button.isEnabled()
+    dialog.close()
+    labels = [b.text() for b in view.citations.buttons]
+    # The same from the store, as after a restart.
+    desk.chat.open(conversation)
+    qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None, timeout=3000)
+    reopened = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: reopened.citations.isVisible(), timeout=3000)
+    assert [b.text() for b in reopened.citations.buttons] == labels
