@@ -3,6 +3,7 @@ progress, watched folders kept in step, attaching to the current conversation.""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ class KnowledgeController(QObject):
     indexing_finished = Signal(object)  # Progress
     failed = Signal(str)
     attachments_changed = Signal(int)  # the conversation whose documents changed
+    _folder_changed = Signal(str)  # from watchdog's thread: a watched folder of this knowledge base
 
     def __init__(
         self,
@@ -40,11 +42,13 @@ class KnowledgeController(QObject):
         self.indexing = False
         self._queue: list[tuple[str, list[Path]]] = []
         self._watch: Any = None
+        self._watched: dict[str, str] = {}  # folder -> knowledge base, as the observer watches them
         self._changed: set[str] = set()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(1500)  # an editor's save is several events: index once
         self._debounce.timeout.connect(self._refresh_changed)
+        self._folder_changed.connect(self._on_folder_changed)
 
     def collections(self) -> list[Collection]:
         try:
@@ -135,6 +139,10 @@ class KnowledgeController(QObject):
 
     # --- watched folders ----------------------------------------------------------------
 
+    def watched_folders(self) -> dict[str, str]:
+        """The folders being watched now: path -> knowledge base."""
+        return dict(self._watched)
+
     def _watch_sources(self) -> None:
         try:
             from watchdog.events import FileSystemEventHandler
@@ -145,21 +153,24 @@ class KnowledgeController(QObject):
         for collection in self.collections():
             for path, watched in self.store.sources(collection.id):
                 if watched and Path(path).is_dir():
-                    folders[path] = collection.name
-        if self._watch is not None:
-            self._watch.stop()
-            self._watch = None
+                    folders[str(Path(path))] = collection.name
+        if folders == self._watched and (self._watch is not None or not folders):
+            return  # the same folders: the running observer keeps them
+        self._stop_watching()
+        self._watched = folders
         if not folders:
             return
-        controller = self
+        changed = self._folder_changed
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event: Any) -> None:
-                # On watchdog's thread: hand the name over to the Qt thread, nothing more.
+                # On watchdog's thread: a signal crosses to the Qt thread (queued), nothing more.
+                if getattr(event, "event_type", "") in ("opened", "closed_no_write"):
+                    return  # reading a file changes nothing (the indexer reads them too)
+                paths = (str(getattr(event, "src_path", "")), str(getattr(event, "dest_path", "") or ""))
                 for folder, name in folders.items():
-                    if str(getattr(event, "src_path", "")).startswith(folder):
-                        controller._changed.add(name)
-                QTimer.singleShot(0, controller, controller._debounce.start)
+                    if any(p == folder or p.startswith(folder + os.sep) for p in paths):
+                        changed.emit(name)
 
         observer = Observer()
         for folder in folders:
@@ -167,6 +178,17 @@ class KnowledgeController(QObject):
         observer.daemon = True
         observer.start()
         self._watch = observer
+
+    def _on_folder_changed(self, name: str) -> None:
+        self._changed.add(name)
+        self._debounce.start()
+
+    def _stop_watching(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch.join(timeout=2)
+            self._watch = None
+        self._watched = {}
 
     def _refresh_changed(self) -> None:
         names, self._changed = sorted(self._changed), set()
@@ -176,7 +198,5 @@ class KnowledgeController(QObject):
             self._next()
 
     def close(self) -> None:
-        if self._watch is not None:
-            self._watch.stop()
-            self._watch.join(timeout=2)
-            self._watch = None
+        self._debounce.stop()
+        self._stop_watching()
