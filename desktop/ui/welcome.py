@@ -28,7 +28,6 @@ from desktop import paths
 from desktop.core.hardware.machine import gb
 from desktop.core.hardware.recommend import Suggestion
 from desktop.core.hardware.report import HardwareReport
-from desktop.core.hardware.speed import format_speed
 from desktop.core.pulls import PullSnapshot, PullState, error_kind, format_bytes
 from desktop.core.settings import SettingsBackend
 from desktop.ui.widgets import hardware_text as words
@@ -214,14 +213,13 @@ class WelcomeDialog(QDialog):
             description = (suggestion.description_zh if chinese and suggestion.description_zh
                            else suggestion.description)
             self._recommended = (suggestion.tag, int(suggestion.download_size))
-            text = self.tr("{0} ({1} download, about {2} tokens/s here): {3}").format(
+            # Measured here, predicted from what was measured, or estimated and why: the same words
+            # as the hardware page's.
+            text = self.tr("{0} ({1} download, {2}): {3}").format(
                 suggestion.tag, format_bytes(suggestion.download_size),
-                format_speed(suggestion.verdict.tokens_per_second), description)
-            if suggestion.slower is not None:
-                slower = self.tr("{0} also fits, slow: about {1} tokens/s.").format(
-                    suggestion.slower[0], format_speed(suggestion.slower[1].tokens_per_second))
-                text = words.two_sentences(text, slower)
-            self.model_label.setText(text)
+                words.speed_here(report, suggestion.tag, suggestion.verdict), description)
+            slower = words.slower_sentence(report, suggestion)
+            self.model_label.setText(words.two_sentences(text, slower) if slower else text)
         self._update_pull_button()
 
     def follow_pulls(self, models: ModelsController) -> None:

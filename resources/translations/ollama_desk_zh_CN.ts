@@ -12,17 +12,17 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="283"/>
+        <location filename="../../desktop/app.py" line="284"/>
         <source>Ollama Desk started a new history</source>
         <translation>Ollama Desk 已开始新的历史记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="274"/>
+        <location filename="../../desktop/app.py" line="275"/>
         <source>Ollama Desk cannot open its data</source>
         <translation>Ollama Desk 无法打开其数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="275"/>
+        <location filename="../../desktop/app.py" line="276"/>
         <source>%1
 
 Your data folder is %2.</source>
@@ -88,76 +88,81 @@ Your data folder is %2.</source>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/attachment_tray.py" line="56"/>
-        <source>Add to a knowledge base</source>
-        <translation>加入知识库</translation>
+        <source>Use it as a document instead</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="58"/>
+        <source>Attach it to the conversation: each answer then uses its most relevant passages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="102"/>
         <source>Choose a model first.</source>
         <translation>请先选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="102"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="105"/>
         <source>%1 cannot read images. Choose a vision model to send pictures.</source>
         <translation>%1 无法读取图片。要发送图片，请选择一个视觉模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="106"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="109"/>
         <source>The server did not say whether %1 can read images.</source>
         <translation>服务器没有说明 %1 能否读取图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="107"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="110"/>
         <source>this model</source>
         <translation>此模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="115"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="118"/>
         <source>Text and code files (%1)</source>
         <translation>文本和代码文件 (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="121"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="124"/>
         <source>Images and text files (%1)</source>
         <translation>图片和文本文件 (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="122"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="125"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="123"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="126"/>
         <source>Attach files</source>
         <translation>附加文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="142"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="145"/>
         <source>%1 cannot be attached: only images (PNG, JPEG, WebP) and text files.</source>
         <translation>无法附加 %1：只能附加图片（PNG、JPEG、WebP）和文本文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="155"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="158"/>
         <source>pasted image.png</source>
         <translation>粘贴的图片.png</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="167"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="170"/>
         <source>%1 is too large for this conversation&apos;s context (about %2 tokens, room for %3).</source>
         <translation>%1 超出了此对话的上下文长度（约 %2 个词元，剩余空间 %3）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="236"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="241"/>
         <source>Attach images or text files</source>
         <translation>附加图片或文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="244"/>
         <source>Attach text files. %1</source>
         <translation>附加文本文件。%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="244"/>
+        <location filename="../../desktop/ui/widgets/attachment_tray.py" line="249"/>
         <source>Reading the attached documents…</source>
         <translation>正在读取附加的文档…</translation>
     </message>
@@ -377,17 +382,17 @@ Your data folder is %2.</source>
 <context>
     <name>ChatController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="102"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="100"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="301"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="299"/>
         <source>The server of this conversation was removed; choose a model in the list.</source>
         <translation>此对话的服务器已被移除；请在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/chat_controller.py" line="368"/>
+        <location filename="../../desktop/ui/controllers/chat_controller.py" line="366"/>
         <source>The reply failed: %1</source>
         <translation>回复失败：%1</translation>
     </message>
@@ -535,102 +540,129 @@ Your data folder is %2.</source>
 <context>
     <name>ComparePage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="49"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="36"/>
+        <source>d MMMM HH:mm</source>
+        <comment>when a comparison ran, a Qt date format</comment>
+        <translation>M月d日 HH:mm</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="48"/>
         <source>Tick the models to compare; they run in this order.</source>
         <translation>勾选要比较的模型；它们按此顺序运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="52"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="51"/>
         <source>One prompt per line</source>
         <translation>每行一个提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="60"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="59"/>
         <source>Run comparison</source>
         <translation>开始比较</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="61"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="60"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="63"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="62"/>
         <source>Refresh models</source>
         <translation>刷新模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="63"/>
+        <source>Run again</source>
+        <translation>再运行一次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="65"/>
+        <source>Run the comparison shown again: the same models, prompts and number of runs.</source>
+        <translation>再次运行当前显示的比较：相同的模型、提示和运行次数。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="70"/>
         <source>Each model answers alone: the others are unloaded first, so each gets the whole machine.</source>
         <translation>每个模型单独回答：先卸载其他模型，让每个模型独享整台机器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="74"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="78"/>
         <source>Runs per prompt</source>
         <translation>每个提示词运行次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="75"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="79"/>
         <source>Longest answer (tokens)</source>
         <translation>最长回答（词元）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="86"/>
         <source>Installed models</source>
         <translation>已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="84"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="89"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="89"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="94"/>
         <source>Saved comparisons</source>
         <translation>已保存的比较</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="97"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="100"/>
+        <source>Each figure is the median of its runs, with the lowest and highest in brackets where they differ.</source>
+        <translation>每个数字是各次运行的中位数；各次不同时，括号内为最低值和最高值。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="114"/>
         <source>Answers side by side</source>
         <translation>并排查看回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="98"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="115"/>
         <source>Every run</source>
         <translation>每次运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="118"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="136"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="119"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="137"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="152"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="170"/>
         <source>Tick at least one model to compare.</source>
         <translation>请至少勾选一个要比较的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="155"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="173"/>
         <source>Write a prompt first.</source>
         <translation>请先写一个提示词。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="167"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="199"/>
         <source>Run {0} of {1}: {2}, run {3} of {4}…</source>
         <translation>第 {0}/{1} 次：{2}，第 {3}/{4} 轮…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="184"/>
-        <source>Comparison of {0} from {1}.</source>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="216"/>
+        <source>Comparison of {0} models from {1}.</source>
         <translation>{1} 的 {0} 个模型比较。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_page.py" line="193"/>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="230"/>
+        <source>{0} — {1}</source>
+        <comment>a saved comparison: when it ran, its speeds</comment>
+        <translation>{0} — {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_page.py" line="226"/>
         <source>{0}: {1} tokens/s</source>
         <translation>{0}：{1} 词元/秒</translation>
     </message>
@@ -649,7 +681,7 @@ Your data folder is %2.</source>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/composer.py" line="73"/>
-        <location filename="../../desktop/ui/widgets/composer.py" line="177"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="182"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -664,37 +696,37 @@ Your data folder is %2.</source>
         <translation>把等待发送的消息放回输入框</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="129"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="134"/>
         <source>Wait for the reply to end to send attachments, or stop it.</source>
         <translation>请等回复结束后再发送附件，或先停止回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="131"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="136"/>
         <source>Type what you want to know about the attachments.</source>
         <translation>请输入你想就这些附件了解什么。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="177"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="182"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="184"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="184"/>
         <source>Send (Enter)</source>
         <translation>发送 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="189"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="194"/>
         <source>Sent when this reply ends: %1</source>
         <translation>这条回复结束后发送：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/composer.py" line="192"/>
+        <location filename="../../desktop/ui/widgets/composer.py" line="197"/>
         <source>%1 messages wait for this reply to end, the first: %2</source>
         <translation>%1 条消息等这条回复结束后发送，第一条：%2</translation>
     </message>
@@ -702,17 +734,17 @@ Your data folder is %2.</source>
 <context>
     <name>ComposerCapabilities</name>
     <message>
-        <location filename="../../desktop/ui/chat_capabilities.py" line="31"/>
+        <location filename="../../desktop/ui/chat_capabilities.py" line="30"/>
         <source>Think</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_capabilities.py" line="67"/>
+        <location filename="../../desktop/ui/chat_capabilities.py" line="66"/>
         <source>The model thinks before it answers; click to answer at once</source>
         <translation>模型会先思考再回答；点击后直接回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_capabilities.py" line="69"/>
+        <location filename="../../desktop/ui/chat_capabilities.py" line="68"/>
         <source>The model answers at once; click to let it think first</source>
         <translation>模型会直接回答；点击后让它先思考</translation>
     </message>
@@ -831,6 +863,65 @@ Your data folder is %2.</source>
         <location filename="../../desktop/ui/controllers/connection_controller.py" line="105"/>
         <source>Could not start a model server: %1</source>
         <translation>无法启动模型服务器：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationDocuments</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="65"/>
+        <source>Documents:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="122"/>
+        <source>%1 is a folder: add it to a knowledge base on the Knowledge page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="129"/>
+        <source>%1 cannot be used as a document: PDF, Word, text, Markdown and HTML files can.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="133"/>
+        <source>%1 was not found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="143"/>
+        <source>Attach documents to this conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="145"/>
+        <source>Documents (*.txt *.md *.pdf *.docx *.html *.htm)</source>
+        <translation type="unfinished">文档 (*.txt *.md *.pdf *.docx *.html *.htm)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="168"/>
+        <source>No knowledge bases yet: create one on the Knowledge page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="171"/>
+        <source>Attach files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="197"/>
+        <source>%1 (knowledge base)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="198"/>
+        <source>The answers in this conversation search %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="208"/>
+        <source>%1
+Used whole when it fits the context; otherwise its most relevant passages.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1009,7 +1100,7 @@ Your data folder is %2.</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="74"/>
+        <location filename="../../desktop/app.py" line="75"/>
         <source>Knowledge</source>
         <translation>知识库</translation>
     </message>
@@ -1094,12 +1185,12 @@ Your data folder is %2.</source>
 <context>
     <name>HardwareController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="105"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="112"/>
         <source>This computer&apos;s hardware could not be checked: {0}</source>
         <translation>无法检查本机硬件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="107"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="114"/>
         <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
         <translation>无法检查本机硬件，暂无法给出模型建议。</translation>
     </message>
@@ -1130,7 +1221,7 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="68"/>
         <location filename="../../desktop/ui/widgets/hardware_panel.py" line="88"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="212"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="313"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
@@ -1155,39 +1246,43 @@ Your data folder is %2.</source>
         <translation>在 GPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="66"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="70"/>
         <source>Partly on GPU</source>
         <translation>部分在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="69"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="88"/>
         <source>Too large</source>
         <translation>过大</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="67"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="75"/>
         <source>Runs on the CPU</source>
         <translation>在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="68"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="80"/>
         <source>Fits, slow</source>
         <translation>放得下，但慢</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="70"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="90"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="66"/>
         <source>Runs on your GPU, about {0} tokens/s</source>
         <translation>在 GPU 上运行，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="74"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="67"/>
+        <source>Runs on your GPU, measured {0} tokens/s on {1}</source>
+        <translation>在 GPU 上运行，{1}实测每秒 {0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="71"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="72"/>
         <source>Partly on GPU, about {0} tokens/s</source>
         <translation>部分在 GPU 上，每秒约 {0} 个词元</translation>
     </message>
@@ -1197,220 +1292,281 @@ Your data folder is %2.</source>
         <translation>在 CPU 上运行，每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="78"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="77"/>
+        <source>Runs on the CPU, measured {0} tokens/s on {1}</source>
+        <translation>在 CPU 上运行，{1}实测每秒 {0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="81"/>
         <source>Fits, slow: about {0} tokens/s</source>
         <translation>放得下，但慢：每秒约 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="94"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="82"/>
+        <source>Fits, slow: measured {0} tokens/s on {1}</source>
+        <translation>放得下，但慢：{1}实测每秒 {0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="110"/>
+        <source>d MMMM</source>
+        <comment>the day a speed was measured, as a Qt date format</comment>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="134"/>
+        <source>measured {0} tokens/s here on {1}</source>
+        <translation>{1}在本机实测每秒 {0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="140"/>
+        <source>about {0} tokens/s here, predicted from the speeds measured here on {1}</source>
+        <translation>本机每秒约 {0} 个词元，按{1}在本机实测的速度预测</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="144"/>
+        <source>about {0} tokens/s here, an estimate: nothing was measured on the GPU yet</source>
+        <translation>本机每秒约 {0} 个词元，这是估算：尚未在 GPU 上测量过</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="147"/>
+        <source>about {0} tokens/s here, an estimate: nothing was measured on the CPU yet</source>
+        <translation>本机每秒约 {0} 个词元，这是估算：尚未在 CPU 上测量过</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="150"/>
+        <source>about {0} tokens/s here, an estimate: nothing has been measured on this computer yet</source>
+        <translation>本机每秒约 {0} 个词元，这是估算：这台电脑尚未测量过</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="160"/>
+        <source>Speeds are estimates from the processor and memory: nothing has been measured on this computer yet.</source>
+        <translation>速度是按处理器和内存估算的：这台电脑尚未测量过。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="164"/>
+        <source>Speeds are measured here or predicted from the speeds measured here (latest on {0}).</source>
+        <translation>速度为本机实测，或按本机实测的速度预测（最近一次测量：{0}）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="177"/>
+        <source>{0} also fits, slow: measured {1} tokens/s here on {2}.</source>
+        <translation>{0} 也放得下，但慢：{2}在本机实测每秒 {1} 个词元。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="180"/>
+        <source>{0} also fits, slow: about {1} tokens/s.</source>
+        <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="189"/>
         <source>{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 Mac 允许 GPU 使用 {2}，因此可完全在 GPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="194"/>
         <source>{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 GPU 有 {2} 可用，因此可完全在 GPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="104"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="199"/>
         <source>{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；你的 GPU 只有 {2} 可用，因此一部分要在 CPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="110"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="205"/>
         <source>{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}，超出 GPU 可提供的 {2}，因此将在 CPU 上运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="115"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="210"/>
         <source>{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at about {3} tokens/s.</source>
         <translation>{0} 约需 {1}；没有可用的 GPU，将在 CPU 上使用可供模型的 {2} 内存运行，每秒约 {3} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="120"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="215"/>
         <source>{0} needs about {1}, more than this computer can give a model, so it will not load.</source>
         <translation>{0} 约需 {1}，超出本机可分配给模型的内存，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="125"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="220"/>
         <source>That is below the {0} tokens/s a chat needs: it fits, but answers slowly.</source>
         <translation>低于对话所需的每秒 {0} 个词元：放得下，但回复较慢。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="140"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="235"/>
         <source>This computer has {0} of memory shared by the CPU and GPU; the GPU may use {1}.</source>
         <translation>本机有 {0} 内存，由 CPU 和 GPU 共享；GPU 最多可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="144"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="239"/>
         <source>This computer has {0} of RAM ({1} usable for models) and {2} with {3} free.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），以及 {2}（{3} 可用）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="147"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="242"/>
         <source>This computer has {0} of RAM ({1} usable for models) and no GPU that Ollama can use, so models run on the CPU.</source>
         <translation>本机有 {0} 内存（{1} 可供模型使用），没有 Ollama 可用的 GPU，因此模型将在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="157"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="252"/>
         <source>It suits {0} models: its GPU has the {1} the table asks for.</source>
         <translation>适合 {0} 模型：它的 GPU 有对照表要求的 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="160"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="255"/>
         <source>It suits {0} models: it has the {1} of RAM the table asks for.</source>
         <translation>适合 {0} 模型：它有对照表要求的 {1} 内存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="170"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="265"/>
         <source>A {0} model would answer here at about {1} tokens/s, so the suggestions are smaller models that reach at least {2} tokens/s.</source>
         <translation>{0} 模型在本机每秒只能生成约 {1} 个词元，因此建议的是更小、每秒至少能生成 {2} 个词元的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="211"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="308"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="318"/>
         <source>Graphics</source>
         <translation>显卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="214"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="323"/>
         <source>Disk (models folder)</source>
         <translation>磁盘（模型文件夹）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="309"/>
         <source>4 cores</source>
         <translation>4 核</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="221"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="314"/>
         <source>8 GB</source>
         <translation>8 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="222"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="319"/>
         <source>none needed</source>
         <translation>不需要</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="223"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="324"/>
         <source>10 GB free</source>
         <translation>10 GB 可用空间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="229"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="310"/>
         <source>8 cores</source>
         <translation>8 核</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="230"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="315"/>
         <source>32 GB</source>
         <translation>32 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="231"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="320"/>
         <source>RTX 3060 (12 GB) or Apple M1 Pro</source>
         <translation>RTX 3060（12 GB）或 Apple M1 Pro</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="232"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="325"/>
         <source>50 GB free on an SSD</source>
         <translation>SSD 上 50 GB 可用空间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="345"/>
         <source>{0} cores</source>
         <translation>{0} 核</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="244"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="350"/>
         <source>{0}, sharing {1}</source>
         <translation>{0}，共享 {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="246"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="352"/>
         <source>{0}, {1}</source>
         <translation>{0}，{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="247"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="353"/>
         <source>none that models can use</source>
         <translation>没有模型可用的显卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="250"/>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="263"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="356"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="369"/>
         <source>not known</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="252"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="358"/>
         <source>{0} free on an SSD</source>
         <translation>SSD 上 {0} 可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="254"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="360"/>
         <source>{0} free on a spinning disk</source>
         <translation>机械硬盘上 {0} 可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="255"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="361"/>
         <source>{0} free</source>
         <translation>{0} 可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="260"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="366"/>
         <source>meets the recommendation</source>
         <translation>达到推荐配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="261"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="367"/>
         <source>meets the minimum</source>
         <translation>达到最低配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="262"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="368"/>
         <source>below the minimum</source>
         <translation>低于最低配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="267"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="373"/>
         <source>{0}: {1}</source>
         <comment>a part of this computer: its verdict</comment>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="279"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="385"/>
         <source>{0} is a {1} download and needs about {2} of disk space.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="283"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="387"/>
         <source>{0} is a {1} download and needs about {2} of disk space; {3} is free, enough.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间；当前可用 {3}，足够。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="291"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="391"/>
         <source>{0} is a {1} download and needs about {2} of disk space, but only {3} is free: free some space first.</source>
         <translation>{0} 需下载 {1}，约占 {2} 磁盘空间，但只有 {3} 可用：请先腾出空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="229"/>
         <source>{0} {1}</source>
         <comment>two sentences in a row</comment>
         <translation>{0}{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="189"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="284"/>
         <source>On battery: the suggestions are one size smaller, with a {0}-token context, to save power.</source>
         <translation>正在使用电池：为节省电量，建议的模型小一档，上下文为 {0} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_text.py" line="197"/>
+        <location filename="../../desktop/ui/widgets/hardware_text.py" line="292"/>
         <source>A container limit ({0}) caps memory at {1}; the computer itself has {2}.</source>
         <translation>容器限制（{0}）将内存限定为 {1}；本机实际有 {2}。</translation>
     </message>
@@ -1680,7 +1836,7 @@ Your data folder is %2.</source>
 <context>
     <name>KnowledgeController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/knowledge_controller.py" line="107"/>
+        <location filename="../../desktop/ui/controllers/knowledge_controller.py" line="112"/>
         <source>Indexing stopped: %1. Add the files again to continue where it stopped.</source>
         <translation>索引已停止：%1。再次添加这些文件即可从中断处继续。</translation>
     </message>
@@ -2065,102 +2221,163 @@ Your data folder is %2.</source>
 <context>
     <name>MeasuredSection</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="32"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="33"/>
         <source>Measured on this computer</source>
         <translation>在这台电脑上实测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="36"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="37"/>
         <source>Measure this computer</source>
         <translation>测量这台电脑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="38"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="39"/>
         <source>Two short answers from the smallest installed model (under a minute).</source>
         <translation>用已安装的最小模型做两次简短回答（不到一分钟）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="40"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="41"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="47"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="48"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="60"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="49"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="45"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="50"/>
         <source>Predicted for its size</source>
         <translation>按其大小预测</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="51"/>
+        <source>Reads the prompt</source>
+        <translation>读取提示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="60"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="60"/>
         <source>Speed here</source>
         <translation>本机速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="60"/>
         <source>Quality cost</source>
         <translation>质量代价</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="76"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="83"/>
         <source>Measuring… each answer runs alone, other models are unloaded.</source>
         <translation>正在测量…每次回答单独运行，其他模型已卸载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="87"/>
         <source>Not measured: {0}</source>
         <translation>未能测量：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="88"/>
-        <source>Speeds on this page are predicted from the memory bandwidth measured here: {0} GB/s (models measured: {1}). Chat needs about {2} tokens/s to read comfortably.</source>
-        <translation>本页的速度按在这台电脑上实测的内存带宽预测：{0} GB/s（已测模型：{1} 个）。聊天大约需要 {2} 词元/秒才能读得顺畅。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="98"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="95"/>
         <source>Nothing measured yet: speeds on this page are estimates from the number of cores. Measure this computer, or compare models on the Compare page, to learn its own speed.</source>
         <translation>尚未测量：本页的速度是按核心数估算的。测量这台电脑，或在“比较”页比较模型，即可了解它的实际速度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="110"/>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="141"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="107"/>
+        <source>Prompts are read at about {0} tokens/s for a model of a billion parameters (faster for smaller ones), from the prompts measured here.</source>
+        <translation>按本机实测的提示读取速度，十亿参数的模型每秒约读取 {0} 个提示词元（模型越小越快）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="112"/>
+        <source>Chat needs about {0} tokens/s to read comfortably.</source>
+        <translation>聊天大约需要 {0} 词元/秒才能读得顺畅。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="128"/>
+        <source>{0} tokens/s</source>
+        <translation>{0} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="130"/>
+        <source>not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="135"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="205"/>
         <source>measured {0} tokens/s on {1}</source>
         <translation>实测 {0} 词元/秒（{1}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="111"/>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="145"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="138"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="209"/>
         <source>about {0} tokens/s</source>
         <translation>约 {0} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="134"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="155"/>
+        <source>Speeds on the GPU are predicted from its line measured here: {0} GB/s of memory bandwidth and {1} ms per token besides (fitted to {2} models).</source>
+        <translation>GPU 上的速度按本机实测拟合的直线预测：内存带宽 {0} GB/s，另加每个词元 {1} 毫秒（由 {2} 个模型拟合）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="160"/>
+        <source>Speeds on the processor are predicted from its line measured here: {0} GB/s of memory bandwidth and {1} ms per token besides (fitted to {2} models).</source>
+        <translation>处理器上的速度按本机实测拟合的直线预测：内存带宽 {0} GB/s，另加每个词元 {1} 毫秒（由 {2} 个模型拟合）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="167"/>
+        <source>Speeds on the GPU are the estimate scaled to what was measured here: {0}% of the estimated speed, {1} GB/s and {2} ms per token besides (models measured: {3}).</source>
+        <translation>GPU 上的速度是按本机实测结果缩放后的估算：为估算速度的 {0}%，即 {1} GB/s，另加每个词元 {2} 毫秒（已测模型：{3} 个）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="172"/>
+        <source>Speeds on the processor are the estimate scaled to what was measured here: {0}% of the estimated speed, {1} GB/s and {2} ms per token besides (models measured: {3}).</source>
+        <translation>处理器上的速度是按本机实测结果缩放后的估算：为估算速度的 {0}%，即 {1} GB/s，另加每个词元 {2} 毫秒（已测模型：{3} 个）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="193"/>
         <source>Choosing a quantization of {0}: fewer bits are smaller and faster, at some cost in quality (perplexity increase over F16 from llama.cpp&apos;s measurements).</source>
         <translation>选择 {0} 的量化方式：位数越少，模型越小越快，但质量有所损失（相对 F16 的困惑度增加，来自 llama.cpp 的测量）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="147"/>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="199"/>
+        <source>small quality loss</source>
+        <translation>质量略有损失</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="200"/>
+        <source>very small quality loss</source>
+        <translation>质量损失很小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="201"/>
+        <source>practically none</source>
+        <translation>几乎没有损失</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="211"/>
         <source>does not fit</source>
         <translation>放不下</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/hardware_measured.py" line="212"/>
+        <source>+{0} ({1})</source>
+        <comment>perplexity increase (its meaning)</comment>
+        <translation>+{0}（{1}）</translation>
     </message>
 </context>
 <context>
@@ -3249,93 +3466,93 @@ Details: {1}</source>
 <context>
     <name>QuickAskWindow</name>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="98"/>
-        <location filename="../../desktop/ui/quick_ask.py" line="118"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="64"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="84"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="140"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="106"/>
         <source>Ask anything…</source>
         <translation>想问什么都可以…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="169"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="135"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="170"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="136"/>
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="171"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="137"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="173"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="139"/>
         <source>Put the answer on the clipboard (and the selection) to paste it over the original</source>
         <translation>把回答放到剪贴板（以及选区），以便粘贴替换原文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="174"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="140"/>
         <source>Continue in main window</source>
         <translation>在主窗口中继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="175"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="141"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
         <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="220"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="186"/>
         <source>no model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="239"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="205"/>
         <source>Type a question about the quote, or choose an action.</source>
         <translation>请输入关于引用内容的问题，或选择一个操作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="261"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="227"/>
         <source>Answer copied.</source>
         <translation>回答已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="266"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="232"/>
         <source>The answer is on the clipboard: paste it over the original.</source>
         <translation>回答已放到剪贴板：粘贴即可替换原文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="296"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="262"/>
         <source>Answering…  Esc stops.</source>
         <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="309"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="275"/>
         <source>Done · {0:.1f} tokens/s</source>
         <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="277"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="313"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="279"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="315"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="281"/>
         <source>The answer failed.</source>
         <translation>回答失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="325"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="291"/>
         <source>Open this address in your browser?
 
 {0}</source>
@@ -3344,22 +3561,22 @@ Details: {1}</source>
 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="326"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="292"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="334"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="300"/>
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="345"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="368"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="334"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
         <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
     </message>
@@ -4547,59 +4764,54 @@ Details: {1}</source>
         <translation>建议的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="201"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="200"/>
         <source>Each suggestion fits this computer and answers at {0} tokens/s or more, fast enough to read along in a chat.</source>
         <translation>每个建议都放得进本机，且每秒至少生成 {0} 个词元，对话时读得跟得上。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="204"/>
         <source>Chinese chat</source>
         <translation>中文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="205"/>
         <source>English chat</source>
         <translation>英文对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="206"/>
         <source>Code</source>
         <translation>编程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="207"/>
         <source>Fast replies</source>
         <translation>快速回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="209"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="208"/>
         <source>Embeddings (search, RAG)</source>
         <translation>嵌入（搜索、RAG）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="224"/>
         <source>Pull</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="226"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="225"/>
         <source>Download {0} with the model manager</source>
         <translation>用模型管理器下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="231"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="230"/>
         <source>Download {0}; needs {1} of disk and {2} of memory ({3} free for models).</source>
         <translation>下载 {0}；需要 {1} 磁盘空间和 {2} 内存（可供模型 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="239"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="238"/>
         <source>Also good: {0}</source>
         <translation>也不错：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="242"/>
-        <source>{0} also fits, slow: about {1} tokens/s.</source>
-        <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
     </message>
 </context>
 <context>
@@ -4762,47 +4974,47 @@ Details: {1}</source>
 <context>
     <name>TierSection</name>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="73"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="72"/>
         <source>Model sizes</source>
         <translation>模型规模</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="77"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="76"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="78"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="77"/>
         <source>Rule</source>
         <translation>对照表要求</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="79"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="78"/>
         <source>Example</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="79"/>
         <source>Needs here</source>
         <translation>本机需要</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="80"/>
         <source>On this computer</source>
         <translation>本机情况</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="98"/>
         <source>{0} ◀ this computer</source>
         <translation>{0} ◀ 本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="101"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="100"/>
         <source>{0} of RAM and a GPU, or {1} of GPU memory</source>
         <translation>{0} 内存加 GPU，或 {1} 显存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="105"/>
+        <location filename="../../desktop/ui/widgets/hardware_sections.py" line="104"/>
         <source>{0} of RAM, or {1} of GPU memory</source>
         <translation>{0} 内存，或 {1} 显存</translation>
     </message>
@@ -5070,165 +5282,173 @@ Details: {1}</source>
 <context>
     <name>WelcomeDialog</name>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="94"/>
-        <location filename="../../desktop/ui/welcome.py" line="111"/>
+        <location filename="../../desktop/ui/welcome.py" line="93"/>
+        <location filename="../../desktop/ui/welcome.py" line="110"/>
         <source>Welcome to Ollama Desk</source>
         <translation>欢迎使用 Ollama Desk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="117"/>
+        <location filename="../../desktop/ui/welcome.py" line="116"/>
         <source>Chat with language models that run on this computer. What you type stays here, and it works offline.</source>
         <translation>与在本机运行的语言模型对话。您输入的内容只留在本机，离线也能使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="125"/>
+        <location filename="../../desktop/ui/welcome.py" line="124"/>
         <source>Model server</source>
         <translation>模型服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="127"/>
+        <location filename="../../desktop/ui/welcome.py" line="126"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="130"/>
+        <location filename="../../desktop/ui/welcome.py" line="129"/>
         <source>A model to start with</source>
         <translation>推荐的入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="132"/>
+        <location filename="../../desktop/ui/welcome.py" line="131"/>
         <source>Download the recommended model</source>
         <translation>下载推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="151"/>
+        <location filename="../../desktop/ui/welcome.py" line="150"/>
         <source>Start chatting</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="166"/>
+        <location filename="../../desktop/ui/welcome.py" line="165"/>
         <source>No model server is running yet: {0} Your conversations are still here to read; start Ollama, or the built-in engine from the tray menu, to chat.</source>
         <translation>尚无模型服务器在运行：{0} 您仍可阅读已有的对话；启动 Ollama，或从托盘菜单启动内置引擎，即可对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="169"/>
+        <location filename="../../desktop/ui/welcome.py" line="168"/>
         <source>Looking for a model server…</source>
         <translation>正在查找模型服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="173"/>
+        <location filename="../../desktop/ui/welcome.py" line="172"/>
         <source>Ollama is not installed here, so Ollama Desk runs its built-in engine with the small starter model {0}: you can chat right away, even offline. Install Ollama for larger, faster models.</source>
         <translation>本机未安装 Ollama，因此 Ollama Desk 使用内置引擎和小型入门模型 {0}：您可以立即开始对话，离线也可以。安装 Ollama 可使用更大、更快的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="177"/>
+        <location filename="../../desktop/ui/welcome.py" line="176"/>
         <source>Using the Ollama server at {0}.</source>
         <translation>正在使用 {0} 上的 Ollama 服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="179"/>
+        <location filename="../../desktop/ui/welcome.py" line="178"/>
         <source>unknown version</source>
         <translation>未知版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="180"/>
+        <location filename="../../desktop/ui/welcome.py" line="179"/>
         <source>Ollama found on this computer ({0}) at {1}.</source>
         <translation>已在本机找到 Ollama（{0}），地址 {1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="187"/>
+        <location filename="../../desktop/ui/welcome.py" line="186"/>
         <source>Checking this computer…</source>
         <translation>正在检查本机…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="188"/>
+        <location filename="../../desktop/ui/welcome.py" line="187"/>
         <source>A suggestion follows once the check is done.</source>
         <translation>检查完成后将给出建议。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="195"/>
+        <location filename="../../desktop/ui/welcome.py" line="194"/>
         <source>{0} of memory, shared with the {1}.</source>
         <translation>{0} 内存，与 {1} 共享。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="197"/>
+        <location filename="../../desktop/ui/welcome.py" line="196"/>
         <source>{0} of RAM and {1} with {2} for models.</source>
         <translation>{0} 内存，{1} 有 {2} 可供模型使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="201"/>
+        <location filename="../../desktop/ui/welcome.py" line="200"/>
         <source>{0} of RAM and no GPU that models can use, so they run on the processor.</source>
         <translation>{0} 内存，没有模型可用的 GPU，因此模型在处理器上运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="217"/>
-        <source>{0} ({1} download, about {2} tokens/s here): {3}</source>
-        <translation>{0}（下载 {1}，本机每秒约 {2} 个词元）：{3}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/welcome.py" line="221"/>
-        <source>{0} also fits, slow: about {1} tokens/s.</source>
-        <translation>{0} 也放得下，但慢：每秒约 {1} 个词元。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/welcome.py" line="305"/>
+        <location filename="../../desktop/ui/welcome.py" line="303"/>
         <source>The download failed: this computer is offline. Connect to the internet, then press Retry. You can chat with the starter model meanwhile.</source>
         <translation>下载失败：本机未联网。请连接互联网后点击重试。在此期间您可以先用入门模型对话。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="307"/>
+        <location filename="../../desktop/ui/welcome.py" line="305"/>
         <source>The download failed: the model registry did not answer. Check the connection, then press Retry.</source>
         <translation>下载失败：模型仓库没有响应。请检查网络连接，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="309"/>
+        <location filename="../../desktop/ui/welcome.py" line="307"/>
         <source>The download failed: the disk is full. Free some space, then press Retry.</source>
         <translation>下载失败：磁盘已满。请腾出空间，然后点击重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="310"/>
+        <location filename="../../desktop/ui/welcome.py" line="308"/>
         <source>The download failed: {0}</source>
         <translation>下载失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="211"/>
+        <location filename="../../desktop/ui/welcome.py" line="210"/>
         <source>No model in the catalog fits this computer well.</source>
         <translation>目录中没有适合本机的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="240"/>
+        <location filename="../../desktop/ui/welcome.py" line="218"/>
+        <source>{0} ({1} download, {2}): {3}</source>
+        <translation>{0}（下载 {1}，{2}）：{3}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/welcome.py" line="238"/>
         <source>This computer could not be checked: {0}</source>
         <translation>无法检查本机：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="281"/>
+        <location filename="../../desktop/ui/welcome.py" line="279"/>
         <source>{0} is installed</source>
         <translation>{0} 已安装</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="284"/>
+        <location filename="../../desktop/ui/welcome.py" line="282"/>
         <source>Retry downloading {0}</source>
         <translation>重试下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="291"/>
+        <location filename="../../desktop/ui/welcome.py" line="289"/>
         <source>Downloading {0}: {1} %</source>
         <translation>正在下载 {0}：{1} %</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="293"/>
+        <location filename="../../desktop/ui/welcome.py" line="291"/>
         <source>Downloading {0}; see Models</source>
         <translation>正在下载 {0}；请查看“模型”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="296"/>
+        <location filename="../../desktop/ui/welcome.py" line="294"/>
         <source>Download {0}</source>
         <translation>下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/welcome.py" line="299"/>
+        <location filename="../../desktop/ui/welcome.py" line="297"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
+    </message>
+</context>
+<context>
+    <name>documents</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="33"/>
+        <source>Documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="38"/>
+        <source>Attach knowledge bases or files to this conversation (or drop files here)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

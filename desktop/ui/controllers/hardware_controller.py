@@ -58,6 +58,7 @@ class HardwareController(QObject):
         self.models_folder: Path | None = None
         # Measured speeds (#20): predictions use the bandwidth they calibrate, once there are any.
         self.calibration: Calibration | None = None
+        self._stale = False  # the running probe read an older calibration
         self._battery_timer = QTimer(self)
         self._battery_timer.setInterval(battery_poll_ms)
         self._battery_timer.timeout.connect(self._on_battery_timer)
@@ -97,12 +98,15 @@ class HardwareController(QObject):
     def set_calibration(self, calibration: Calibration) -> None:
         """New measurements: probe again so every verdict is predicted from them."""
         self.calibration = calibration
-        if self.busy:  # a probe already running read the old calibration: probe again after it
-            QTimer.singleShot(300, self, lambda: self.set_calibration(calibration))
+        if self.busy:
+            # The running probe read the old calibration: its report is dropped (the welcome and
+            # the page would say "nothing measured" for a moment) and the probe runs again.
+            self._stale = True
             return
         self.refresh()
 
     def _on_probe_error(self, error: BaseException) -> None:
+        self._stale = False  # the next probe reads the new calibration anyway
         log.error("hardware probe failed", exc_info=error)
         self.probe_failed.emit(
             self.tr("This computer's hardware could not be checked: {0}").format(error)
@@ -111,6 +115,10 @@ class HardwareController(QObject):
         )
 
     def _on_report(self, report: HardwareReport) -> None:
+        if self._stale:
+            self._stale = False
+            QTimer.singleShot(0, self, self.refresh)  # once this probe's task has finished
+            return
         self._report = report
         if report.machine.battery is not None:
             self._battery_timer.start()  # re-check when the laptop is plugged in or unplugged

@@ -4,9 +4,7 @@ Saved comparisons are listed and open again with a click."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -31,11 +29,12 @@ _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _when(created_at: str) -> str:
-    try:
-        moment = datetime.fromisoformat(created_at).astimezone()
-    except ValueError:
+    """When a comparison ran, local time, in the UI language ("1 December 11:02", "12月1日 11:02")."""
+    moment = QDateTime.fromString(created_at, Qt.DateFormat.ISODate)
+    if not moment.isValid():
         return created_at
-    return f"{moment.day} {moment:%B %H:%M}"
+    fmt = QCoreApplication.translate("ComparePage", "d MMMM HH:mm", "when a comparison ran, a Qt date format")
+    return QLocale().toString(moment.toLocalTime(), fmt)
 
 
 class ComparePage(QWidget):
@@ -61,6 +60,11 @@ class ComparePage(QWidget):
         self.stop_button = QPushButton(self.tr("Stop"), self)
         self.stop_button.setEnabled(False)
         self.refresh_button = QPushButton(self.tr("Refresh models"), self)
+        self.repeat_button = QPushButton(self.tr("Run again"), self)
+        self.repeat_button.setToolTip(
+            self.tr("Run the comparison shown again: the same models, prompts and number of runs.")
+        )
+        self.repeat_button.setEnabled(False)
         self.status = QLabel(
             self.tr(
                 "Each model answers alone: the others are unloaded first, so each gets the whole machine."
@@ -76,6 +80,7 @@ class ComparePage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.repeat_button)
         left = QWidget(self)
         side = QVBoxLayout(left)
         side.addWidget(QLabel(self.tr("Installed models"), left))
@@ -90,6 +95,18 @@ class ComparePage(QWidget):
         side.addWidget(self.saved, 1)
 
         self.summary = SummaryTable(self)
+        self.summary_note = QLabel(
+            self.tr(
+                "Each figure is the median of its runs, with the lowest and highest in brackets where they differ."  # noqa: E501
+            ),
+            self,
+        )
+        self.summary_note.setWordWrap(True)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.summary_note)
+        top_layout.addWidget(self.summary, 1)
         self.chart = CompareChart(self)
         self.answers = AnswersView(self)
         self.runs_table = RunsTable(self)
@@ -97,7 +114,7 @@ class ComparePage(QWidget):
         tabs.addTab(self.answers, self.tr("Answers side by side"))
         tabs.addTab(self.runs_table, self.tr("Every run"))
         right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.summary)
+        right.addWidget(top)
         right.addWidget(self.chart)
         right.addWidget(tabs)
         right.setSizes([140, 240, 260])
@@ -109,6 +126,7 @@ class ComparePage(QWidget):
         layout.addWidget(outer)
 
         self.run_button.clicked.connect(self.start)
+        self.repeat_button.clicked.connect(self.repeat)
         self.stop_button.clicked.connect(controller.stop)
         self.refresh_button.clicked.connect(controller.refresh_models)
         self.saved.currentItemChanged.connect(self._on_saved_picked)
@@ -157,9 +175,23 @@ class ComparePage(QWidget):
         self.runs_table.clear_runs()
         self.controller.run(models, prompts, self.runs.value(), self.num_predict.value())
 
+    def repeat(self) -> None:
+        """The comparison shown, again: its models, prompts, runs and answer length."""
+        shown = self.shown
+        if shown is None:
+            return
+        self.tick(shown.models)
+        self.prompt.setPlainText("\n".join(shown.prompts))
+        self.runs.setValue(max((r.run for r in shown.runs), default=1))
+        length = shown.options.get("num_predict")
+        if isinstance(length, int) and not isinstance(length, bool):
+            self.num_predict.setValue(length)
+        self.start()
+
     def _on_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
+        self.repeat_button.setEnabled(not busy and self.shown is not None)
 
     def _on_progress(self, p: BenchProgress) -> None:
         if p.finished is None:
@@ -181,8 +213,9 @@ class ComparePage(QWidget):
         for r in result.runs:
             self.runs_table.add_run(r)
         self.status.setText(
-            self.tr("Comparison of {0} from {1}.").format(len(result.models), _when(result.created_at))
+            self.tr("Comparison of {0} models from {1}.").format(len(result.models), _when(result.created_at))
         )
+        self.repeat_button.setEnabled(not self.controller.running)
 
     def set_saved(self, results: list[BenchResult]) -> None:
         self._saved = {r.id: r for r in results}
@@ -194,7 +227,10 @@ class ComparePage(QWidget):
                 for s in r.summaries()
                 if s.runs
             )
-            item = QListWidgetItem(f"{_when(r.created_at)} — {speeds}", self.saved)
+            line = self.tr("{0} — {1}", "a saved comparison: when it ran, its speeds").format(
+                _when(r.created_at), speeds
+            )
+            item = QListWidgetItem(line, self.saved)
             item.setToolTip(speeds)
             item.setData(_ID_ROLE, r.id)
             if self.shown is not None and r.id == self.shown.id:

@@ -26,7 +26,6 @@ from desktop.core.hardware.machine import gb
 from desktop.core.hardware.recommend import TIERS
 from desktop.core.hardware.report import HardwareReport
 from desktop.core.hardware.sizing import Fit
-from desktop.core.hardware.speed import format_speed
 from desktop.core.pulls import format_bytes
 from desktop.ui.widgets import hardware_text as words
 
@@ -105,7 +104,8 @@ class TierSection(QGroupBox):
                 rule = self.tr("{0} of RAM, or {1} of GPU memory").format(
                     words.nominal(tier.ram), words.nominal(tier.vram)
                 )
-            cells = [label, rule, tier.representative, gb(row.verdict.need), words.verdict_label(row.verdict)]
+            verdict = words.verdict_label(row.verdict, report, tier.representative)
+            cells = [label, rule, tier.representative, gb(row.verdict.need), verdict]
             background, foreground = words.highlight()
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -196,11 +196,10 @@ class SuggestionsSection(QGroupBox):
             if widget is not None:
                 widget.deleteLater()
         self.pull_buttons, self.details, self.verdicts = {}, {}, {}
-        self.intro.setText(
-            self.tr(
-                "Each suggestion fits this computer and answers at {0} tokens/s or more, fast enough to read along in a chat."  # noqa: E501
-            ).format(words.usable_speed())
-        )
+        intro = self.tr(
+            "Each suggestion fits this computer and answers at {0} tokens/s or more, fast enough to read along in a chat."  # noqa: E501
+        ).format(words.usable_speed())
+        self.intro.setText(words.two_sentences(intro, words.basis_sentence(report)))
         titles = {
             "chat_zh": self.tr("Chinese chat"),
             "chat_en": self.tr("English chat"),
@@ -217,7 +216,7 @@ class SuggestionsSection(QGroupBox):
             tag.setObjectName("suggestedTag")
             tag.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             tag.setToolTip(s.description_zh if chinese else s.description)
-            verdict = QLabel(words.verdict_label(s.verdict))
+            verdict = QLabel(words.verdict_label(s.verdict, report, s.tag))
             verdict.setWordWrap(True)
             verdict.setToolTip(words.verdict_sentence(s.verdict, s.tag))
             verdict.setStyleSheet(f"color: {words.colour(s.verdict.rating)}")
@@ -238,11 +237,7 @@ class SuggestionsSection(QGroupBox):
             if s.alternatives:
                 parts.append(self.tr("Also good: {0}").format(", ".join(t for t, _v in s.alternatives)))
             if s.slower is not None:
-                parts.append(
-                    self.tr("{0} also fits, slow: about {1} tokens/s.").format(
-                        s.slower[0], format_speed(s.slower[1].tokens_per_second)
-                    )
-                )
+                parts.append(words.slower_sentence(report, s))
             detail = QLabel("\n".join(parts))
             detail.setWordWrap(True)
             detail.setObjectName("pullFigures")

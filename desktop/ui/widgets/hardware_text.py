@@ -7,8 +7,9 @@ Strings use the "HardwarePanel" translation context, where most of them have alw
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
 
+from desktop.core.disk import required_bytes
 from desktop.core.hardware.advice import Requirement
 from desktop.core.hardware.machine import gb
 from desktop.core.hardware.recommend import Suggestion
@@ -57,32 +58,126 @@ def usable_speed() -> str:
     return format_speed(USABLE_TOKENS_PER_SECOND)
 
 
-def rating_label(rating: str, tps: float) -> str:
-    """The short verdict of a table cell or a catalog row (tps 0: speed not known)."""
-    speed = format_speed(tps)
+def _rating_texts(rating: str) -> tuple[str, str, str]:
+    """A rating's label: (speed not known, "about {0} tokens/s", "measured {0} tokens/s on {1}")."""
+    texts = {
+        "gpu": (
+            translate("HardwarePanel", "Runs on your GPU"),
+            translate("HardwarePanel", "Runs on your GPU, about {0} tokens/s"),
+            translate("HardwarePanel", "Runs on your GPU, measured {0} tokens/s on {1}"),
+        ),
+        "partial": (
+            translate("HardwarePanel", "Partly on GPU"),
+            translate("HardwarePanel", "Partly on GPU, about {0} tokens/s"),
+            translate("HardwarePanel", "Partly on GPU, about {0} tokens/s"),
+        ),
+        "cpu": (
+            translate("HardwarePanel", "Runs on the CPU"),
+            translate("HardwarePanel", "Runs on the CPU, about {0} tokens/s"),
+            translate("HardwarePanel", "Runs on the CPU, measured {0} tokens/s on {1}"),
+        ),
+        "slow": (
+            translate("HardwarePanel", "Fits, slow"),
+            translate("HardwarePanel", "Fits, slow: about {0} tokens/s"),
+            translate("HardwarePanel", "Fits, slow: measured {0} tokens/s on {1}"),
+        ),
+    }
+    if rating in texts:
+        return texts[rating]
+    label = (
+        translate("HardwarePanel", "Too large")
+        if rating == "too_large"
+        else translate("HardwarePanel", "Unknown")
+    )
+    return label, label, label
+
+
+def rating_label(rating: str, tps: float, measured_on: str = "") -> str:
+    """The short verdict of a table cell or a catalog row (tps 0: speed not known; measured_on: the
+    day that speed was measured here, '' when it is a prediction)."""
+    unknown, about, measured = _rating_texts(rating)
     if tps <= 0:
-        return {
-            "gpu": translate("HardwarePanel", "Runs on your GPU"),
-            "partial": translate("HardwarePanel", "Partly on GPU"),
-            "cpu": translate("HardwarePanel", "Runs on the CPU"),
-            "slow": translate("HardwarePanel", "Fits, slow"),
-            "too_large": translate("HardwarePanel", "Too large"),
-        }.get(rating, translate("HardwarePanel", "Unknown"))
-    if rating == "gpu":
-        return translate("HardwarePanel", "Runs on your GPU, about {0} tokens/s").format(speed)
-    if rating == "partial":
-        return translate("HardwarePanel", "Partly on GPU, about {0} tokens/s").format(speed)
-    if rating == "cpu":
-        return translate("HardwarePanel", "Runs on the CPU, about {0} tokens/s").format(speed)
-    if rating == "slow":
-        return translate("HardwarePanel", "Fits, slow: about {0} tokens/s").format(speed)
-    if rating == "too_large":
-        return translate("HardwarePanel", "Too large")
-    return translate("HardwarePanel", "Unknown")
+        return unknown
+    return measured.format(format_speed(tps), measured_on) if measured_on else about.format(format_speed(tps))
 
 
-def verdict_label(verdict: Verdict) -> str:
-    return rating_label(verdict.rating, verdict.tokens_per_second)
+def day_text(when: str) -> str:
+    """A measurement's day in the UI language ("1 December", "12月1日")."""
+    moment = QDateTime.fromString(when, Qt.DateFormat.ISODate)
+    if not moment.isValid():
+        return when[:10]
+    # The format is the translator's: day and month in the order the language writes them.
+    fmt = translate("HardwarePanel", "d MMMM", "the day a speed was measured, as a Qt date format")
+    return QLocale().toString(moment.toLocalTime().date(), fmt)
+
+
+def measured_day(report: HardwareReport, model: str, verdict: Verdict) -> str:
+    """The day `model` was measured here, when `verdict`'s speed is that measurement ('' if not)."""
+    cal = report.calibration
+    found = cal.measured_for(model) if cal is not None else None
+    if found is None or found.tokens_per_second != verdict.tokens_per_second:
+        return ""
+    return day_text(found.when)
+
+
+def verdict_label(verdict: Verdict, report: HardwareReport | None = None, model: str = "") -> str:
+    day = measured_day(report, model or verdict.name, verdict) if report is not None else ""
+    return rating_label(verdict.rating, verdict.tokens_per_second, day)
+
+
+def speed_here(report: HardwareReport, model: str, verdict: Verdict) -> str:
+    """How fast `model` answers here and where the figure comes from: measured, predicted from
+    what was measured, or estimated (with why nothing measured applies)."""
+    speed = format_speed(verdict.tokens_per_second)
+    day = measured_day(report, model, verdict)
+    if day:
+        return translate("HardwarePanel", "measured {0} tokens/s here on {1}").format(speed, day)
+    cal = report.calibration
+    if cal is not None:
+        on_gpu = verdict.kind in (Fit.GPU, Fit.PARTIAL)
+        on_cpu = verdict.kind in (Fit.CPU, Fit.PARTIAL)
+        if (on_gpu and cal.gpu_points) or (on_cpu and cal.cpu_points):
+            return translate(
+                "HardwarePanel", "about {0} tokens/s here, predicted from the speeds measured here on {1}"
+            ).format(speed, day_text(max(m.when for m in cal.measured)))
+        if on_gpu:
+            return translate(
+                "HardwarePanel", "about {0} tokens/s here, an estimate: nothing was measured on the GPU yet"
+            ).format(speed)
+        return translate(
+            "HardwarePanel", "about {0} tokens/s here, an estimate: nothing was measured on the CPU yet"
+        ).format(speed)
+    return translate(
+        "HardwarePanel",
+        "about {0} tokens/s here, an estimate: nothing has been measured on this computer yet",
+    ).format(speed)
+
+
+def basis_sentence(report: HardwareReport) -> str:
+    """Where the page's speeds come from, in one sentence."""
+    cal = report.calibration
+    if cal is None:
+        return translate(
+            "HardwarePanel",
+            "Speeds are estimates from the processor and memory: nothing has been measured on this computer yet.",  # noqa: E501
+        )
+    return translate(
+        "HardwarePanel",
+        "Speeds are measured here or predicted from the speeds measured here (latest on {0}).",
+    ).format(day_text(max(m.when for m in cal.measured)))
+
+
+def slower_sentence(report: HardwareReport, suggestion: Suggestion) -> str:
+    """The larger model that fits but is slow ('' when there is none)."""
+    if suggestion.slower is None:
+        return ""
+    tag, verdict = suggestion.slower
+    speed, day = format_speed(verdict.tokens_per_second), measured_day(report, tag, verdict)
+    if day:
+        return translate("HardwarePanel", "{0} also fits, slow: measured {1} tokens/s here on {2}.").format(
+            tag, speed, day
+        )
+    return translate("HardwarePanel", "{0} also fits, slow: about {1} tokens/s.").format(tag, speed)
 
 
 def verdict_sentence(verdict: Verdict, name: str | None = None) -> str:
@@ -206,31 +301,42 @@ def explain(report: HardwareReport) -> list[str]:
 PARTS = ("cores", "memory", "gpu", "disk")
 
 
-def part_name(part: str) -> str:
+def _part_texts(part: str) -> tuple[str, str, str]:
+    """(name, the seed's minimum, its recommendation) of one part of the computer."""
     return {
-        "cores": translate("HardwarePanel", "Processor"),
-        "memory": translate("HardwarePanel", "Memory"),
-        "gpu": translate("HardwarePanel", "Graphics"),
-        "disk": translate("HardwarePanel", "Disk (models folder)"),
+        "cores": (
+            translate("HardwarePanel", "Processor"),
+            translate("HardwarePanel", "4 cores"),
+            translate("HardwarePanel", "8 cores"),
+        ),
+        "memory": (
+            translate("HardwarePanel", "Memory"),
+            translate("HardwarePanel", "8 GB"),
+            translate("HardwarePanel", "32 GB"),
+        ),
+        "gpu": (
+            translate("HardwarePanel", "Graphics"),
+            translate("HardwarePanel", "none needed"),
+            translate("HardwarePanel", "RTX 3060 (12 GB) or Apple M1 Pro"),
+        ),
+        "disk": (
+            translate("HardwarePanel", "Disk (models folder)"),
+            translate("HardwarePanel", "10 GB free"),
+            translate("HardwarePanel", "50 GB free on an SSD"),
+        ),
     }[part]
+
+
+def part_name(part: str) -> str:
+    return _part_texts(part)[0]
 
 
 def part_minimum(part: str) -> str:
-    return {
-        "cores": translate("HardwarePanel", "4 cores"),
-        "memory": translate("HardwarePanel", "8 GB"),
-        "gpu": translate("HardwarePanel", "none needed"),
-        "disk": translate("HardwarePanel", "10 GB free"),
-    }[part]
+    return _part_texts(part)[1]
 
 
 def part_recommended(part: str) -> str:
-    return {
-        "cores": translate("HardwarePanel", "8 cores"),
-        "memory": translate("HardwarePanel", "32 GB"),
-        "gpu": translate("HardwarePanel", "RTX 3060 (12 GB) or Apple M1 Pro"),
-        "disk": translate("HardwarePanel", "50 GB free on an SSD"),
-    }[part]
+    return _part_texts(part)[2]
 
 
 def part_have(requirement: Requirement, report: HardwareReport) -> str:
@@ -271,26 +377,19 @@ def part_judged(have: str, verdict: str) -> str:
 
 def disk_need_sentence(report: HardwareReport, suggestion: Suggestion) -> str:
     """The disk space a suggested model needs, against what the models folder has free."""
-    from desktop.core.disk import required_bytes
-
     need = required_bytes(int(suggestion.download_size))
     disk = report.disk
-    if disk is None or disk.free is None:
-        return translate("HardwarePanel", "{0} is a {1} download and needs about {2} of disk space.").format(
-            suggestion.tag, format_bytes(suggestion.download_size), format_bytes(need)
-        )
-    if disk.free >= need:
-        return translate(
+    free = disk.free if disk is not None else None
+    figures = (suggestion.tag, format_bytes(suggestion.download_size), format_bytes(need))
+    if free is None:
+        text = translate("HardwarePanel", "{0} is a {1} download and needs about {2} of disk space.")
+    elif free >= need:
+        text = translate(
             "HardwarePanel", "{0} is a {1} download and needs about {2} of disk space; {3} is free, enough."
-        ).format(
-            suggestion.tag,
-            format_bytes(suggestion.download_size),
-            format_bytes(need),
-            format_bytes(disk.free),
         )
-    return translate(
-        "HardwarePanel",
-        "{0} is a {1} download and needs about {2} of disk space, but only {3} is free: free some space first.",  # noqa: E501
-    ).format(
-        suggestion.tag, format_bytes(suggestion.download_size), format_bytes(need), format_bytes(disk.free)
-    )
+    else:
+        text = translate(
+            "HardwarePanel",
+            "{0} is a {1} download and needs about {2} of disk space, but only {3} is free: free some space first.",  # noqa: E501
+        )
+    return text.format(*figures, format_bytes(free or 0))
