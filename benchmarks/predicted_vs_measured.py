@@ -31,7 +31,7 @@ from desktop.core.bench import BenchResult, run_bench  # noqa: E402
 from desktop.core.hardware.budget import budget  # noqa: E402
 from desktop.core.hardware.calibrate import calibrate  # noqa: E402
 from desktop.core.hardware.probe import probe  # noqa: E402
-from desktop.core.hardware.speed import tokens_per_second  # noqa: E402
+from desktop.core.hardware.speed import cpu_token_seconds, tokens_per_second  # noqa: E402
 from desktop.core.ollama import OllamaClient, Timeouts  # noqa: E402
 from tests.support.engine import start_engine  # noqa: E402
 
@@ -50,6 +50,14 @@ async def measure(url: str, runs: int, tokens: int) -> BenchResult:
     return result
 
 
+def _predict(weights: int, cores: int, bandwidth: float, fixed: float = 0.0) -> float:
+    return tokens_per_second(weights, gpu_share=0, gpu_bw=0, cpu_bw=bandwidth, cores=cores, cpu_fixed=fixed)
+
+
+def _pct(value: float, measured: float) -> str:
+    return f"{100 * (value / measured - 1):+.0f}%" if measured > 0 and value > 0 else "n/a"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -63,15 +71,18 @@ def main() -> None:
     finally:
         engine.stop()
     load_after = os.getloadavg()
-    both = calibrate([result], b.cores)
+    both = calibrate([result], b.cores, b)
     print(
-        f"{b.cores} cores; estimated CPU bandwidth {b.cpu_bandwidth / 1e9:.1f} GB/s, "
-        f"calibrated on both models {both.cpu_bandwidth / 1e9:.1f} GB/s"
+        f"{b.cores} cores; estimate {b.cpu_bandwidth / 1e9:.1f} GB/s + "
+        f"{cpu_token_seconds(b.cores) * 1000:.0f} ms/token; calibrated on both ({both.cpu.method}) "
+        f"{both.cpu_bandwidth / 1e9:.2f} GB/s + "
+        f"{both.cpu.fixed * 1000:.1f} ms/token, {both.cpu.efficiency * 100:.0f}% of the estimate"
     )
     before, after = (f"{a[0]:.2f} {a[1]:.2f}" for a in (load_before, load_after))
     print(f"load average (1, 5 min) before {before}, after {after}")
     print(
         f"{'model':18} {'MB':>5} {'measured':>9} {'min-max':>12} {'estimate':>9} {'calib.':>7} {'other':>7}"
+        f"   {'prompt':>7} {'other':>7}"
     )
     for model in MODELS:
         s = result.summary(model).figures["tokens_per_second"]
@@ -83,18 +94,22 @@ def main() -> None:
             options={},
             runs=[r for r in result.runs if r.model != model],
         )
-        loo = calibrate([other], b.cores)
-
-        def predict(bw: float, weights: int = m.weights) -> float:
-            return tokens_per_second(weights, gpu_share=0, gpu_bw=0, cpu_bw=bw, cores=b.cores)
-
-        est, cal, left = predict(b.cpu_bandwidth), predict(both.cpu_bandwidth), predict(loo.cpu_bandwidth)
+        loo = calibrate([other], b.cores, b)
+        est = _predict(m.weights, b.cores, b.cpu_bandwidth)
+        cal = _predict(m.weights, b.cores, both.cpu_bandwidth, both.cpu.fixed)
+        left = _predict(m.weights, b.cores, loo.cpu_bandwidth, loo.cpu.fixed)
+        prompt, prompt_left = m.prompt_tokens_per_second, loo.prompt_speed(m.params)
         print(
             f"{model:18} {m.weights / 1e6:5.0f} {s.median:9.1f} {s.low:5.1f}-{s.high:<6.1f} "
-            f"{est:9.1f} {cal:7.1f} {left:7.1f}"
+            f"{est:9.1f} {cal:7.1f} {left:7.1f}   {prompt:7.1f} {prompt_left:7.1f}"
         )
-        for name, value in (("estimate", est), ("calibrated", cal), ("leave-one-out", left)):
-            print(f"    {name}: {100 * (value / s.median - 1):+.0f}% of measured")
+        for name, value, measured in (
+            ("estimate", est, s.median),
+            ("calibrated", cal, s.median),
+            ("leave-one-out", left, s.median),
+            ("prompt, leave-one-out", prompt_left, prompt),
+        ):
+            print(f"    {name}: {_pct(value, measured)} of measured")
 
 
 if __name__ == "__main__":

@@ -247,12 +247,13 @@ def load_catalog(path: Path | None = None) -> Catalog:
     return catalog
 
 
-def set_machine(machine: Machine | None) -> None:
-    """Called by whoever probed the hardware (off the UI thread); verdicts use it from then on."""
+def set_machine(machine: Machine | None, machine_budget: Budget | None = None) -> None:
+    """Called by whoever probed the hardware (off the UI thread); verdicts use it from then on.
+    `machine_budget`: the budget calibrated from this machine's measured speeds, where there is one."""
     global _machine, _budget_cache
     with _lock:
         _machine = machine
-        _budget_cache = budget(machine) if machine is not None else None
+        _budget_cache = None if machine is None else machine_budget or budget(machine)
 
 
 _budget_cache: Budget | None = None

@@ -8,8 +8,10 @@ import asyncio
 import threading
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
+from desktop.core import catalog as catalog_module
 from desktop.core.catalog import load_catalog
 from desktop.core.hardware.report import HardwareReport, build_report
 from desktop.paths import resource_path
@@ -116,7 +118,14 @@ def test_a_report_computed_before_the_measurements_is_never_shown(
         qtbot.wait(100)
         assert len(probes) == 2
         assert [r.calibration is not None for r in seen] == [True]
+        # The catalog browser's verdicts are predicted from the same measurements.
+        eight_b = catalog_module.verdict_for(None, "llama3.1:8b")
+        assert eight_b is not None
+        assert eight_b.tokens_per_second == pytest.approx(seen[0].tier.rows[1].verdict.tokens_per_second)
+        uncalibrated = build_report(TWO_CORES, load_catalog(), num_ctx=4096).tier.rows[1].verdict
+        assert eight_b.tokens_per_second != pytest.approx(uncalibrated.tokens_per_second)
     finally:
+        catalog_module.set_machine(None)
         release.set()
         task = asyncio.ensure_future(controller.aclose(), loop=qloop)
         qtbot.waitUntil(task.done, timeout=10000)

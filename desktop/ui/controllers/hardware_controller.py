@@ -92,7 +92,8 @@ class HardwareController(QObject):
         report = build_report(
             machine, cat, num_ctx=self._num_ctx, models_folder=folder, calibration=self.calibration
         )
-        catalog_module.set_machine(machine)  # the catalog browser's verdicts follow this machine
+        # The catalog browser's verdicts follow this machine, at its measured speed once calibrated.
+        catalog_module.set_machine(machine, report.budget)
         return report
 
     def set_calibration(self, calibration: Calibration) -> None:
