@@ -196,3 +196,43 @@ def test_search_documents_results_are_the_answers_sources(
     reopened = desk.page.view_for(reply.id)
     qtbot.waitUntil(lambda: reopened.citations.isVisible(), timeout=3000)
     assert [b.text() for b in reopened.citations.buttons] == labels
+
+
+def test_knowledge_bases_from_the_documents_menu_follow_a_rename_and_a_delete(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    from desktop.ui.controllers.knowledge_controller import KnowledgeController
+    from desktop.ui.widgets.conversation_documents import ConversationDocuments
+
+    store = KnowledgeStore(tmp_path / "desk.sqlite3")
+    controller = KnowledgeController(store, lambda model: HashEmbedder(), "hash")
+    documents = ConversationDocuments(controller)
+    qtbot.addWidget(documents)
+    documents.show()
+    try:
+        controller.create("Travel")
+        controller.create("Recipes")
+        documents.set_conversation(7)
+        documents.menu.aboutToShow.emit()
+        entries = {a.text(): a for a in documents.menu.actions() if a.text()}
+        assert list(entries) == ["Recipes", "Travel", "Attach files…"]
+        assert not entries["Travel"].isChecked()
+        entries["Travel"].trigger()
+        assert documents.chip_names() == ["Travel (knowledge base)"] and documents.isVisible()
+        assert controller.attached(7).knowledge_bases == ("Travel",)
+        documents.menu.aboutToShow.emit()
+        assert {a.text(): a.isChecked() for a in documents.menu.actions() if a.isCheckable()} == {
+            "Recipes": False,
+            "Travel": True,
+        }
+
+        controller.rename("Travel", "Trips")  # the chat keeps it, under its new name
+        assert controller.attached(7).knowledge_bases == ("Trips",)
+        assert documents.chip_names() == ["Trips (knowledge base)"]
+        controller.delete("Trips")
+        assert controller.attached(7).empty and documents.chip_names() == [] and not documents.isVisible()
+        controller.create("Trips")  # a later namesake is not attached by itself
+        assert controller.attached(7).empty
+    finally:
+        controller.close()
+        store.close()

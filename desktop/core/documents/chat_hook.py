@@ -66,6 +66,29 @@ def attach(store: KnowledgeStore, conversation_id: int, value: Attachments) -> N
             )
 
 
+def rename_attached(store: KnowledgeStore, name: str, new_name: str | None) -> None:
+    """A knowledge base renamed (or deleted: None) is renamed (or dropped) in every
+    conversation's attachments, so a chat keeps the one it had, and never a later namesake."""
+    pattern = _KEY.format("%")
+    with store._write() as conn:
+        rows = conn.execute("SELECT key, value FROM settings WHERE key LIKE ?", (pattern,)).fetchall()
+        for key, value in rows:
+            try:
+                data = json.loads(str(value))
+                names = [str(n) for n in data.get("knowledge_bases", [])]
+            except (ValueError, AttributeError, TypeError):
+                continue  # a damaged value attaches nothing anyway
+            if name not in names:
+                continue
+            if new_name is None:
+                kept = [n for n in names if n != name]
+            else:
+                kept = [new_name if n == name else n for n in names]
+            data["knowledge_bases"] = list(dict.fromkeys(kept))
+            text = json.dumps(data, ensure_ascii=False)
+            conn.execute("UPDATE settings SET value = ? WHERE key = ?", (text, key))
+
+
 def with_sources(history: Sequence[ChatMessage], text: str) -> list[ChatMessage]:
     """The history with the sources as a system message just before the last user turn, so a
     conversation's own system prompt stays first."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.documents.chat_hook import Attachments, attach, attachments
+from desktop.core.documents.chat_hook import Attachments, attach, attachments, rename_attached
 from desktop.core.documents.indexer import Indexer, Progress
 from desktop.core.documents.kb import Collection, FileInfo, KnowledgeStore
 from desktop.core.documents.retrieve import EmbedFn
@@ -23,7 +23,7 @@ class KnowledgeController(QObject):
     progress_changed = Signal(object)  # Progress
     indexing_finished = Signal(object)  # Progress
     failed = Signal(str)
-    attachments_changed = Signal(int)  # the conversation whose documents changed
+    attachments_changed = Signal(int)  # the conversation whose documents changed (0: any of them)
     _folder_changed = Signal(str)  # from watchdog's thread: a watched folder of this knowledge base
 
     def __init__(
@@ -68,10 +68,20 @@ class KnowledgeController(QObject):
         self._do(lambda: self.store.create(name, self.default_model))
 
     def rename(self, name: str, new_name: str) -> None:
-        self._do(lambda: self.store.rename(name, new_name))
+        def both() -> None:
+            self.store.rename(name, new_name)
+            rename_attached(self.store, name, new_name)  # the chats keep it under its new name
+
+        self._do(both)
+        self.attachments_changed.emit(0)  # every conversation: the chips show the new name
 
     def delete(self, name: str) -> None:
-        self._do(lambda: self.store.delete(name))
+        def both() -> None:
+            self.store.delete(name)
+            rename_attached(self.store, name, None)
+
+        self._do(both)
+        self.attachments_changed.emit(0)
 
     def _do(self, action: Callable[[], object]) -> None:
         try:

@@ -107,7 +107,7 @@ class ConversationDocuments(QWidget):
             self.refresh()
 
     def _on_attachments_changed(self, conversation_id: int) -> None:
-        if conversation_id == self._conversation:
+        if conversation_id in (0, self._conversation):
             self.refresh()
 
     # ----- attaching and removing -----
