@@ -37,6 +37,8 @@ from desktop.ui.quick_ask_parts import AnswerBrowser, QuestionEdit, render_answe
 from desktop.ui.quick_ask_quote import QuoteBar, put_back, read_quote
 from desktop.ui.quick_ask_servers import ServerPicker
 from desktop.ui.quick_ask_shot import ShotControl
+from desktop.ui.quick_ask_thought import AnswerNotice, show_finished_thought
+from desktop.ui.widgets.thinking_block import ThinkingBlock
 
 WIDTH = 680
 RENDER_INTERVAL_MS = 33
@@ -120,6 +122,8 @@ class QuickAskWindow(QWidget):
         self._rule.setFrameShape(QFrame.Shape.HLine)
         layout.addWidget(self._rule)
 
+        self.thinking = ThinkingBlock()  # a reasoning model's thought, folded above the answer
+        layout.addWidget(self.thinking)
         self.answer_view = AnswerBrowser()
         self.answer_view.setObjectName("QuickAskAnswer")
         self.answer_view.highlighted.connect(self._on_answer_link_hovered)
@@ -127,6 +131,9 @@ class QuickAskWindow(QWidget):
         self.answer_view.copy_code_requested.connect(self._on_answer_copy_code_requested)
         self.answer_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.answer_view)
+        self.notice = AnswerNotice()  # an answer that is only thinking, or nothing: what now
+        self.notice.retry_requested.connect(lambda think_off: self.controller.retry(think_off))
+        layout.addWidget(self.notice)
 
         footer = QHBoxLayout()
         self.hint = QLabel()
@@ -166,6 +173,7 @@ class QuickAskWindow(QWidget):
 
         controller.answer_started.connect(self._on_controller_answer_started)
         controller.answer_delta.connect(self._on_controller_answer_delta)
+        controller.thinking_delta.connect(self.thinking.append)
         controller.answer_finished.connect(self._on_controller_answer_finished)
         controller.ask_refused.connect(self._on_controller_ask_refused)
         controller.busy_changed.connect(self._update_buttons)
@@ -262,12 +270,18 @@ class QuickAskWindow(QWidget):
         self.hint.setText(self.tr("Answering…  Esc stops."))
         self._render()
 
-    def _on_controller_answer_delta(self, _text: str) -> None:
+    def _on_controller_answer_delta(self, text: str) -> None:
+        if len(text) == len(self.controller.answer):
+            self.thinking.answer_started()  # the first words: the thought is over
         if not self._render_timer.isActive():
             self._render_timer.start()
 
     def _on_controller_answer_finished(self, status: str, message: str) -> None:
         self._render_timer.stop()
+        c = self.controller
+        show_finished_thought(self.thinking, c.thinking, c.thinking_seconds, c.answer)
+        # Nothing to read: the notice says why instead of an empty box.
+        self.answer_view.setVisible(not self.notice.show_for(status, c.answer, c.thinking))
         self._render()
         metrics = self.controller.metrics
         if status == Status.COMPLETE:
@@ -326,6 +340,8 @@ class QuickAskWindow(QWidget):
 
     def _clear_answer(self) -> None:
         self.answer_view.clear()
+        show_finished_thought(self.thinking, "", 0.0, "")
+        self.notice.hide()
         has_answer = bool(self.controller.answer) or self.controller.busy
         self.answer_view.setVisible(has_answer)
         self._rule.setVisible(has_answer)

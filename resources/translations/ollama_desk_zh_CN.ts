@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnswerNotice</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_thought.py" line="50"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_thought.py" line="51"/>
+        <source>Ask the same question again</source>
+        <translation>再问一次同样的问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_thought.py" line="52"/>
+        <source>Retry without thinking</source>
+        <translation>关闭思考后重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_thought.py" line="53"/>
+        <source>Ask again with the model&apos;s thinking turned off</source>
+        <translation>关闭模型的思考后再问一次</translation>
+    </message>
+</context>
+<context>
     <name>AnswersView</name>
     <message>
         <location filename="../../desktop/ui/widgets/compare_tables.py" line="176"/>
@@ -1185,12 +1208,12 @@ Used whole when it fits the context; otherwise its most relevant passages.</sour
 <context>
     <name>HardwareController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="112"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="113"/>
         <source>This computer&apos;s hardware could not be checked: {0}</source>
         <translation>无法检查本机硬件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="114"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="115"/>
         <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
         <translation>无法检查本机硬件，暂无法给出模型建议。</translation>
     </message>
@@ -1836,7 +1859,7 @@ Used whole when it fits the context; otherwise its most relevant passages.</sour
 <context>
     <name>KnowledgeController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/knowledge_controller.py" line="112"/>
+        <location filename="../../desktop/ui/controllers/knowledge_controller.py" line="122"/>
         <source>Indexing stopped: %1. Add the files again to continue where it stopped.</source>
         <translation>索引已停止：%1。再次添加这些文件即可从中断处继续。</translation>
     </message>
@@ -2467,92 +2490,102 @@ Used whole when it fits the context; otherwise its most relevant passages.</sour
         <translation>发送编辑后的消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="254"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="256"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="254"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="256"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="265"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="267"/>
         <source>Stopped. The text so far is kept.</source>
         <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="267"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
         <source>No reply: %1</source>
         <translation>没有回复：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="267"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
         <source>the request failed</source>
         <translation>请求失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="271"/>
         <source>Interrupted: %1</source>
         <translation>已中断：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="269"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="271"/>
         <source>the connection was lost</source>
         <translation>连接已断开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="273"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="275"/>
         <source>Writing…</source>
         <translation>正在输入…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="273"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="275"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="293"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="294"/>
+        <source>The model only thought and gave no answer. Try again with more tokens or thinking off.</source>
+        <translation>模型只思考了，没有给出回答。请增加令牌数或关闭思考后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="295"/>
+        <source>The model gave an empty answer.</source>
+        <translation>模型给出了空回答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="305"/>
         <source>%1 tokens/s · %2 tokens</source>
         <translation>%1 词元/秒 · %2 词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="295"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="307"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="337"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="349"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="340"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="352"/>
         <source>Save and send</source>
         <translation>保存并发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="342"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="354"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="343"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="355"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保留原来的消息 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="373"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="385"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="379"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="391"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="380"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="392"/>
         <source>Open this address in your browser?
 
 %1</source>
@@ -3326,43 +3359,43 @@ Details: {1}</source>
 <context>
     <name>QuickAskController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="83"/>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="117"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="94"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="134"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="86"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="97"/>
         <source>Wait for the answer, or press Esc to stop it.</source>
         <translation>请等待回答完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="122"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="139"/>
         <source>No model is chosen yet. Open Ollama Desk and download or choose a model.</source>
         <translation>尚未选择模型。请打开 Ollama Desk，下载或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="146"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="163"/>
         <source>No model is installed yet. Open Ollama Desk to download one.</source>
         <translation>尚未安装任何模型。请打开 Ollama Desk 下载一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="177"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="200"/>
         <source>The answer ended before the model finished.</source>
         <translation>模型还没说完，回答就中断了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="195"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="230"/>
         <source>The answer failed: {0}</source>
         <translation>回答失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="209"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="245"/>
         <source>The history is not available, so the chat cannot be opened.</source>
         <translation>历史记录不可用，因此无法在对话中打开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="223"/>
+        <location filename="../../desktop/ui/controllers/quick_ask_controller.py" line="262"/>
         <source>The exchange could not be saved: {0}</source>
         <translation>无法保存这次问答：{0}</translation>
     </message>
@@ -3464,95 +3497,108 @@ Details: {1}</source>
     </message>
 </context>
 <context>
+    <name>QuickAskThought</name>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_thought.py" line="23"/>
+        <source>The model only thought and gave no answer. Try again with more tokens or thinking off.</source>
+        <translation>模型只思考了，没有给出回答。请增加令牌数或关闭思考后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/quick_ask_thought.py" line="26"/>
+        <source>The model gave an empty answer.</source>
+        <translation>模型给出了空回答。</translation>
+    </message>
+</context>
+<context>
     <name>QuickAskWindow</name>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="64"/>
-        <location filename="../../desktop/ui/quick_ask.py" line="84"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="66"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="86"/>
         <source>Quick Ask</source>
         <translation>快速提问</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="106"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="108"/>
         <source>Ask anything…</source>
         <translation>想问什么都可以…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="135"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="142"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="136"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="143"/>
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="137"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="144"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="139"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="146"/>
         <source>Put the answer on the clipboard (and the selection) to paste it over the original</source>
         <translation>把回答放到剪贴板（以及选区），以便粘贴替换原文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="140"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="147"/>
         <source>Continue in main window</source>
         <translation>在主窗口中继续</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="141"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="148"/>
         <source>Continue this exchange in the main window (Ctrl+Enter)</source>
         <translation>在主窗口中继续这次问答（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="186"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="194"/>
         <source>no model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="205"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="213"/>
         <source>Type a question about the quote, or choose an action.</source>
         <translation>请输入关于引用内容的问题，或选择一个操作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="227"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="235"/>
         <source>Answer copied.</source>
         <translation>回答已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="232"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="240"/>
         <source>The answer is on the clipboard: paste it over the original.</source>
         <translation>回答已放到剪贴板：粘贴即可替换原文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="262"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="270"/>
         <source>Answering…  Esc stops.</source>
         <translation>正在回答…  按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="275"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="289"/>
         <source>Done · {0:.1f} tokens/s</source>
         <translation>完成 · {0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="277"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="291"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="279"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="293"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="281"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="295"/>
         <source>The answer failed.</source>
         <translation>回答失败。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="291"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="305"/>
         <source>Open this address in your browser?
 
 {0}</source>
@@ -3561,22 +3607,22 @@ Details: {1}</source>
 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="292"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="306"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="300"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="314"/>
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="311"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="325"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/quick_ask.py" line="334"/>
+        <location filename="../../desktop/ui/quick_ask.py" line="350"/>
         <source>Enter asks · Shift+Enter new line · Ctrl+Enter main window · Esc closes</source>
         <translation>Enter 提问 · Shift+Enter 换行 · Ctrl+Enter 主窗口 · Esc 关闭</translation>
     </message>

@@ -1,5 +1,7 @@
 """The UI tests' one qasync loop, shared by every module (ARCHITECTURE.md: create it once with
-`already_running=True`, never stop it in teardown: that would quit the QApplication)."""
+`already_running=True`, never stop it in teardown: that would quit the QApplication); a store, a
+client on the loopback fault server and Quick Ask popups on them (a module's own fixture of the
+same name wins)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,20 @@ import asyncio
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui import pyside_fix
+
+if TYPE_CHECKING:
+    from desktop.core.ollama.client import OllamaClient
+    from desktop.core.store import Store
+    from tests.support.fault_server import FaultServer
+    from tests.ui.quick_ask_support import PopupFactory
 
 # This test session is an entry point: before any signal (PySide6 6.12 on Python < 3.12 loses a
 # reference to True per signal; see desktop/ui/pyside_fix.py).
@@ -43,6 +52,61 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 @pytest.fixture(scope="session")
 def event_loop_qt(qloop: asyncio.AbstractEventLoop) -> asyncio.AbstractEventLoop:
     return qloop
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    from desktop.core.store import Store
+
+    s = Store(tmp_path / "desk.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def client(fault_server: FaultServer, event_loop_qt: Any, qtbot: Any) -> Iterator[OllamaClient]:
+    """A client on the fault server that waits 10 s for a token, closed on the loop."""
+    from tests.ui.quick_ask_support import closing_client
+
+    yield from closing_client(fault_server.url, qtbot)
+
+
+@pytest.fixture
+def make_popup(client: OllamaClient, store: Store, qtbot: Any) -> Iterator[PopupFactory]:
+    """Quick Ask popups on `client` and `store` (keywords go to the controller: default_model,
+    save_history...); an answer still running when the test ends is stopped."""
+    from desktop.ui.controllers.quick_ask_controller import QuickAskController
+    from desktop.ui.quick_ask import QuickAskWindow
+    from tests.ui.quick_ask_support import MODEL
+
+    made: list[QuickAskController] = []
+
+    def make(**controller_args: Any) -> QuickAskWindow:
+        controller = QuickAskController(client, store, **{"default_model": MODEL, **controller_args})
+        window = QuickAskWindow(controller)
+        qtbot.addWidget(window)
+        made.append(controller)
+        return window
+
+    yield make
+    for controller in made:
+        if controller.busy:
+            controller.stop()
+            qtbot.waitUntil(lambda c=controller: not c.busy)
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    """The app's Simplified Chinese catalogue installed for this test (build widgets after it)."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from desktop.paths import resource_path
+
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "ollama_desk_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    yield
+    QCoreApplication.removeTranslator(translator)
 
 
 def _active_timers() -> list[QTimer]:

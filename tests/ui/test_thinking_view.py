@@ -20,6 +20,7 @@ from tests.ui.test_chat_window import FINAL, MODEL, last_message, reply_is, send
 
 THOUGHT = ["The user greets me. ", "I should greet back ", "politely."]
 ANSWER = ["Hello", " there", "! 你好"]
+EMPTY = "The model gave an empty answer."
 
 
 def line(content: str = "", thinking: str = "") -> dict[str, Any]:
@@ -142,3 +143,69 @@ def test_the_think_button_turns_thinking_off_for_this_conversation(
     chats = [r.json() for r in fault_server.requests if r.path == "/api/chat"]
     assert chats[-1]["think"] is False
     assert desk.chat.current.options["think"] is False
+
+
+def test_a_reply_that_only_thought_says_so_under_its_thinking(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    desk.window.resize(900, 700)
+    desk.window.show()
+    fault_server.route("POST", "/api/chat", lines=[*(line(thinking=t) for t in THOUGHT), FINAL], delay=0.25)
+    send(desk, "Hi")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=20000)
+    reply = last_message(desk)
+    assert reply.content == ""
+    view = desk.page.view_for(reply.id)
+    qtbot.waitUntil(lambda: "only thought" in view.status_label.text(), timeout=5000)
+    assert view.status_label.isVisible() and view.status_label.text().startswith(
+        "The model only thought and gave no answer. Try again with more tokens or thinking off."
+    )
+    assert view.thinking.isVisibleTo(view) and view.thinking.toggle.text().startswith("Thought for")
+    assert view.shown_text() == ""
+    # The way out stays in view, not only on hover.
+    view.set_latest(False)
+    assert view.regenerate_button.isVisible()
+    qtbot.mouseClick(view.thinking.toggle, Qt.MouseButton.LeftButton)
+    assert "I should greet back politely." in view.thinking.shown_text()
+
+    fault_server.route("POST", "/api/chat", lines=[*(line(a) for a in ANSWER), FINAL])
+    qtbot.mouseClick(view.regenerate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reply_is(desk, "complete") and last_message(desk).content == "Hello there! 你好",
+                    timeout=20000)
+    answered = desk.page.view_for(last_message(desk).id)
+    qtbot.waitUntil(lambda: answered.shown_text() == "Hello there! 你好", timeout=5000)
+    assert "only thought" not in answered.status_label.text()
+
+
+def test_an_empty_reply_says_so_and_offers_regenerate(
+    qtbot: Any, desk: Any, fault_server: FaultServer
+) -> None:
+    desk.window.show()
+    fault_server.route("POST", "/api/chat", lines=[FINAL])
+    send(desk, "Hi")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=20000)
+    view = desk.page.view_for(last_message(desk).id)
+    qtbot.waitUntil(lambda: view.status_label.text().startswith(EMPTY), timeout=5000)
+    assert not view.thinking.isVisibleTo(view)
+    view.set_latest(False)
+    assert view.regenerate_button.isVisible() and view.regenerate_button.text() == "Regenerate"
+    # Opened again from the store, it says the same.
+    desk.chat.open(desk.chat.current.id)
+    qtbot.waitUntil(lambda: desk.page.view_for(view.message.id) not in (None, view), timeout=5000)
+    assert desk.page.view_for(view.message.id).status_label.text().startswith(EMPTY)
+
+
+def test_the_empty_reply_notes_in_chinese(qtbot: Any, chinese: None) -> None:
+    from desktop.core.store import Message
+    from desktop.ui.widgets.message_view import MessageView
+
+    def reply(parts: tuple[ThinkingPart, ...]) -> MessageView:
+        message = Message(id=1, conversation_id=1, role="assistant", content="", status="complete",  # type: ignore[arg-type]
+                          model=MODEL, created_at=0.0, metrics={}, error="", parts=parts)
+        view = MessageView(message)
+        qtbot.addWidget(view)
+        return view
+
+    thought_only = "模型只思考了，没有给出回答。请增加令牌数或关闭思考后重试。"
+    assert reply((ThinkingPart("想一想"),)).status_label.text() == thought_only
+    assert reply(()).status_label.text() == "模型给出了空回答。"

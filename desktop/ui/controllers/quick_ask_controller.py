@@ -19,12 +19,13 @@ from typing import Any, cast
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.chat import ChatService, metrics_dict, title_from
-from desktop.core.messages import ImagePart, Role, Status
+from desktop.core.messages import ImagePart, Part, Role, Status, ThinkingPart
 from desktop.core.ollama.client import OllamaClient
 from desktop.core.ollama.errors import OllamaError, StreamInterrupted
 from desktop.core.ollama.types import ChatChunk, ChatMessage, Metrics
 from desktop.core.session import pick_default_model
 from desktop.core.store import Store, StoreError
+from desktop.core.thinking import Split, ThinkingClock, ThinkSplitter
 from desktop.ui.quick_ask_servers import Backend, QuickAskRoute
 from desktop.ui.tasks import TaskRunner
 
@@ -40,6 +41,7 @@ def title_for(question: str) -> str:
 class QuickAskController(QObject):
     answer_started = Signal(str)  # model name
     answer_delta = Signal(str)  # text that just arrived
+    thinking_delta = Signal(str)  # a reasoning model's thinking that just arrived (before its answer)
     answer_finished = Signal(str, str)  # status: complete | stopped | interrupted | error; plain message
     busy_changed = Signal(bool)
     ask_refused = Signal(str)  # plain message: nothing was sent (no model, empty question)
@@ -63,6 +65,10 @@ class QuickAskController(QObject):
         self.title = ""  # the conversation's title, when the question alone would make a poor one
         self.images: tuple[bytes, ...] = ()  # PNG screenshots sent with the question
         self.answer = ""
+        self.thinking = ""  # kept apart from the answer: never copied, replaced or sent back
+        self._clock = ThinkingClock()
+        self.think: bool | None = None  # this exchange's think (None: the model's default)
+        self.options: dict[str, Any] = {}  # reply options of every exchange (num_predict, seed...)
         self.model = ""
         self.status = ""
         self.conversation_id: int | None = None
@@ -77,7 +83,12 @@ class QuickAskController(QObject):
     def busy(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def ask(self, question: str, *, title: str = "", images: Sequence[bytes] = ()) -> bool:
+    @property
+    def thinking_seconds(self) -> float:
+        return self._clock.seconds()
+
+    def ask(self, question: str, *, title: str = "", images: Sequence[bytes] = (),
+            think: bool | None = None) -> bool:
         question = question.strip()
         if not question:
             self.ask_refused.emit(self.tr("Type a question first."))
@@ -87,13 +98,19 @@ class QuickAskController(QObject):
             return False
         self.server, self._backend, model = self.route.pick(self._client, self.default_model)
         self.question, self.answer, self.model, self.status = question, "", model, Status.STREAMING
-        self.title, self.images = title, tuple(images)
+        self.title, self.images, self.think = title, tuple(images), think
+        self.thinking, self._clock = "", ThinkingClock()
         self.conversation_id = None
         self.metrics = None
         self._continue_after_stop = False
         self._task = self._tasks.start(self._run(question, model), on_finished=self._on_task_done)
         self.busy_changed.emit(True)
         return True
+
+    def retry(self, think_off: bool = False) -> bool:
+        """Ask the same question again (after an empty answer), with thinking off if asked."""
+        think = False if think_off else self.think
+        return self.ask(self.question, title=self.title, images=self.images, think=think)
 
     def stop(self) -> None:
         if self.busy:
@@ -152,33 +169,51 @@ class QuickAskController(QObject):
 
     async def _ask_saved(self, question: str, model: str) -> tuple[str, str]:
         assert self._store is not None
+        options = dict(self.options) if self.think is None else {**self.options, "think": self.think}
         conversation = self._store.create_conversation(title_for(self.title or question), model=model,
-                                                       server=self.server)
+                                                       server=self.server, options=options or None)
         self.conversation_id = conversation.id
         self._store.add_message(conversation.id, Role.USER, question, model=model, parts=self._parts())
         service = ChatService(self._backend, self._store)  # type: ignore[arg-type]  # a ChatBackend streams alike
-        outcome = await service.reply(conversation.id, on_delta=self._on_delta)
+        outcome = await service.reply(conversation.id, on_delta=self._on_delta, on_thinking=self._on_thinking)
         self.metrics = outcome.metrics
         return outcome.status, str(outcome.error) if outcome.error else ""
 
     async def _ask_unsaved(self, question: str, model: str) -> tuple[str, str]:
         images = tuple(base64.b64encode(png).decode("ascii") for png in self.images)
         # Every backend's chat is an async generator (the Protocol only promises an iterator).
-        stream = cast("AsyncGenerator[ChatChunk, None]",
-                      self._backend.chat(model, [ChatMessage(Role.USER, question, images=images)]))
+        stream = cast("AsyncGenerator[ChatChunk, None]", self._backend.chat(
+            model, [ChatMessage(Role.USER, question, images=images)],
+            options=self.options or None, think=self.think))
+        # Models the server does not split write <think>…</think> in the content itself.
+        splitter = ThinkSplitter()
         try:
             async with contextlib.aclosing(stream) as chunks:
                 async for chunk in chunks:
-                    if chunk.content:
-                        self._on_delta(chunk.content)
+                    split = splitter.feed(chunk.content) if chunk.content else Split()
+                    self._take(chunk.thinking + split.thinking, split.answer)
                     if chunk.done:
+                        rest = splitter.finish()
+                        self._take(rest.thinking, rest.answer)
                         self.metrics = chunk.metrics
                         return Status.COMPLETE, ""
             raise StreamInterrupted(self.tr("The answer ended before the model finished."))
         except OllamaError as err:
             return (Status.INTERRUPTED if self.answer else Status.ERROR), str(err)
 
+    def _take(self, thinking: str, answer: str) -> None:
+        if thinking:
+            self._on_thinking(thinking)
+        if answer:
+            self._on_delta(answer)
+
+    def _on_thinking(self, text: str) -> None:
+        self._clock.saw_thinking()
+        self.thinking += text
+        self.thinking_delta.emit(text)
+
     def _on_delta(self, text: str) -> None:
+        self._clock.saw_answer()
         self.answer += text
         self.answer_delta.emit(text)
 
@@ -196,6 +231,7 @@ class QuickAskController(QObject):
         else:
             status, message = task.result()
         self.status = status
+        self._clock.saw_answer()  # the thought is over, answered or not
         self.busy_changed.emit(False)
         self.answer_finished.emit(status, message)
         if self._continue_after_stop:
@@ -209,14 +245,17 @@ class QuickAskController(QObject):
             self.ask_refused.emit(self.tr("The history is not available, so the chat cannot be opened."))
             return None
         try:
+            think = {} if self.think is None else {"think": self.think}
             conversation = self._store.create_conversation(title_for(self.title or self.question),
-                                                           model=self.model, server=self.server)
+                                                           model=self.model, server=self.server,
+                                                           options={**self.options, **think} or None)
             self._store.add_message(conversation.id, Role.USER, self.question, model=self.model,
                                     parts=self._parts())
             if self.answer:
                 status = self.status if self.status in _KEPT else Status.STOPPED
-                message = self._store.add_message(
-                    conversation.id, Role.ASSISTANT, self.answer, status=status, model=self.model)
+                thought: list[Part] = [ThinkingPart(self.thinking)] if self.thinking else []
+                message = self._store.add_message(conversation.id, Role.ASSISTANT, self.answer,
+                                                  status=status, model=self.model, parts=thought)
                 if self.metrics is not None:
                     self._store.update_message(message.id, metrics=metrics_dict(self.metrics))
         except StoreError as err:

@@ -245,7 +245,9 @@ class MessageView(QFrame):
     def _update_actions(self) -> None:
         editing = self._edit_box is not None and not self._edit_box.isHidden()
         streaming = self._message.status == Status.STREAMING
-        wanted = (self._hovered or self._focused or self._latest) and not streaming and not editing
+        # An empty reply keeps Regenerate in view: it is the way out.
+        shown = self._hovered or self._focused or self._latest or bool(self._empty_note())
+        wanted = shown and not streaming and not editing
         self.action_bar.setVisible(wanted)
 
     def _update_chrome(self) -> None:
@@ -272,7 +274,7 @@ class MessageView(QFrame):
             # Nothing written yet: the server is loading the model or reading the prompt.
             self.status_label.setText(self.tr("Writing…") if self._text else self.tr("Loading the model…"))
         else:
-            figures = " · ".join(x for x in (structured_note(m), self._figures()) if x)
+            figures = " · ".join(x for x in (self._empty_note(), structured_note(m), self._figures()) if x)
             self.status_label.setText(figures)
         several = int(getattr(m, "version_count", 1) or 1) > 1
         self.footer.setVisible(not user or several or bool(self.status_label.text()))
@@ -281,6 +283,16 @@ class MessageView(QFrame):
             self.setProperty("unfinished", unfinished)
             self.style().unpolish(self)
             self.style().polish(self)
+
+    def _empty_note(self) -> str:
+        """A finished reply with no text says why (a reasoning model that only thought, or nothing)."""
+        m = self._message
+        if m.role == Role.USER or m.status != Status.COMPLETE or m.content.strip():
+            return ""
+        if self.thinking.text().strip():
+            return self.tr(
+                "The model only thought and gave no answer. Try again with more tokens or thinking off.")
+        return self.tr("The model gave an empty answer.")
 
     def _figures(self) -> str:
         metrics = self._message.metrics or {}
