@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         from desktop.core.hardware.budget import budget
         from desktop.core.hardware.calibrate import calibrate
 
-        calibration = calibrate(BenchStore().list(), budget(machine).cores)
+        estimate = budget(machine)
+        calibration = calibrate(BenchStore().list(), estimate.cores, estimate)
     report = build_report(machine, catalog, num_ctx=args.ctx, models_folder=folder, calibration=calibration)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.json else format_text(report)
     try:

@@ -33,7 +33,9 @@ class Measurements:
         self.compare = CompareController(lambda: session.client)
         self.compare_page = ComparePage(self.compare)
         window.add_page(self.compare_page, QCoreApplication.translate("Desk", "Compare"))
-        self.calibration = CalibrationController(lambda: session.client, lambda: _cores(hardware))
+        self.calibration = CalibrationController(
+            lambda: session.client, lambda: _cores(hardware), estimate_fn=lambda: hardware.estimate
+        )
         self.hardware = hardware
         section = panel.measured_box
         section.probe_requested.connect(self.calibration.start_probe)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.core.bench import BenchResult, run_bench
 from desktop.core.bench_store import BenchStore
+from desktop.core.hardware.budget import Budget
 from desktop.core.hardware.calibrate import Calibration, calibrate
 from desktop.core.ollama.client import OllamaClient
 from desktop.ui.tasks import TaskRunner, plain
@@ -28,10 +29,13 @@ class CalibrationController(QObject):
         cores_fn: Callable[[], int],
         store: BenchStore | None = None,
         parent: QObject | None = None,
+        estimate_fn: Callable[[], Budget | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._client_fn = client_fn
         self._cores_fn = cores_fn
+        # The probe's budget before any calibration: what the scaled fit starts from (GPU included).
+        self._estimate_fn = estimate_fn or (lambda: None)
         self._store = store
         self._server = TaskRunner(self, server_work=True)
         self._files = TaskRunner(self)
@@ -43,8 +47,10 @@ class CalibrationController(QObject):
         return self._store
 
     def reload(self) -> None:
-        store, cores = self.store(), self._cores_fn()
-        self._files.run_blocking(lambda: calibrate(store.list(), cores), on_result=self._on_calibration)
+        store, cores, estimate = self.store(), self._cores_fn(), self._estimate_fn()
+        self._files.run_blocking(
+            lambda: calibrate(store.list(), cores, estimate), on_result=self._on_calibration
+        )
 
     def start_probe(self) -> None:
         if self._server.busy:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import catalog as catalog_module
 from desktop.core import disk
+from desktop.core.hardware.budget import Budget, budget
 from desktop.core.hardware.calibrate import Calibration
 from desktop.core.hardware.machine import Machine
 from desktop.core.hardware.probe import probe
@@ -59,6 +60,7 @@ class HardwareController(QObject):
         # Measured speeds (#20): predictions use the bandwidth they calibrate, once there are any.
         self.calibration: Calibration | None = None
         self._stale = False  # the running probe read an older calibration
+        self.estimate: Budget | None = None  # the last probe's budget before any calibration
         self._battery_timer = QTimer(self)
         self._battery_timer.setInterval(battery_poll_ms)
         self._battery_timer.timeout.connect(self._on_battery_timer)
@@ -121,6 +123,7 @@ class HardwareController(QObject):
             QTimer.singleShot(0, self, self.refresh)  # once this probe's task has finished
             return
         self._report = report
+        self.estimate = budget(report.machine)
         if report.machine.battery is not None:
             self._battery_timer.start()  # re-check when the laptop is plugged in or unplugged
         self.report_ready.emit(report)
