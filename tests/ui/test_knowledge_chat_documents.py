@@ -21,6 +21,7 @@ from desktop.core.documents.indexer import Indexer
 from desktop.core.documents.kb import KnowledgeStore
 from desktop.core.messages import CitationPart
 from desktop.core.tools.builtins import DOCUMENTS
+from desktop.ui.widgets.image_strip import FileChip
 from tests.support.documents import HashEmbedder, hashed_vector
 from tests.support.fault_server import FaultServer
 from tests.ui.test_chat_window import FINAL, chunk, desk, last_message, reply_is, send  # noqa: F401
@@ -102,6 +103,7 @@ def test_files_attached_from_the_composer_reach_the_model_and_can_be_removed(
     # Removing a chip detaches the file: the next answer gets only the other one.
     documents.chips[1].remove_button.click()
     qtbot.waitUntil(lambda: documents.chip_names() == ["ferry.md"], timeout=3000)
+    assert [c for c in documents.findChildren(FileChip) if c.isVisible()] == documents.chips  # no stale one
     assert desk.knowledge.attached(conversation).files == (str(small),)
     send(desk, "And the ferry?")
     qtbot.waitUntil(lambda: len(chat_bodies(fault_server)) == 2 and reply_is(desk, "complete"), timeout=10000)
@@ -225,6 +227,27 @@ def test_knowledge_bases_from_the_documents_menu_follow_a_rename_and_a_delete(
             "Recipes": False,
             "Travel": True,
         }
+
+        # Many files: three chips, the rest behind "+N more", whose menu removes them too; the
+        # row never asks for more width than the composer has.
+        files = []
+        for i in range(4):
+            files.append(tmp_path / f"the minutes of the harbour committee, meeting number {i}.md")
+            files[-1].write_text(f"Meeting {i}.")
+        documents.attach_files(files)
+        shown = [chip for chip in documents.chips if chip.isVisible()]
+        assert len(shown) == 3 and documents.more.isVisible() and documents.more.text() == "+2 more"
+        assert shown[1].label.text() != files[0].name and "…" in shown[1].label.text()  # shortened
+        assert documents.chip_names()[1] == files[0].name and len(documents.chip_names()) == 5
+        assert documents.sizePolicy().horizontalPolicy().name == "Ignored"
+        removing = documents.more_menu.actions()[0]
+        assert removing.text() == f"Remove {files[2].name}"
+        removing.trigger()
+        assert controller.attached(7).files == tuple(str(f) for f in (files[0], files[1], files[3]))
+        assert documents.more.text() == "+1 more"
+        for path in controller.attached(7).files:
+            documents.remove_file(path)
+        assert not documents.more.isVisible()
 
         controller.rename("Travel", "Trips")  # the chat keeps it, under its new name
         assert controller.attached(7).knowledge_bases == ("Trips",)

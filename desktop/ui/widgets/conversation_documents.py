@@ -14,12 +14,25 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.documents.chat_hook import Attachments
 from desktop.core.documents.parse import supported
 from desktop.ui.controllers.knowledge_controller import KnowledgeController
 from desktop.ui.widgets.image_strip import FileChip
+
+SHOWN_CHIPS = 3
+CHIP_TEXT_PX = 160  # a longer name is shortened in the middle (the tooltip has it whole)
 
 
 def _local_files(event: QDropEvent | QDragEnterEvent) -> list[Path]:
@@ -49,7 +62,8 @@ class DocumentsButton(QPushButton):
 
 
 class ConversationDocuments(QWidget):
-    """The chips row (hidden while nothing is attached) and its `button` for the composer's row."""
+    """The chips row and a line under it saying what could not be attached (hidden while both are
+    empty), and its `button` for the composer's row."""
 
     def __init__(self, controller: KnowledgeController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,18 +76,35 @@ class ConversationDocuments(QWidget):
         self.menu = QMenu(self.button)
         self.menu.aboutToShow.connect(self._fill_menu)
         self.button.setMenu(self.menu)
-        self.heading = QLabel(self.tr("Documents:"), self)
+        self.heading = QLabel(self.tr("Answers here use:"), self)
         self.chips: list[FileChip] = []
+        self._names: list[str] = []  # the chips' names in full (a long one is shortened on screen)
         self.note = QLabel(self)
         self.note.setObjectName("documentsNote")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.hide()
-        self._row = QHBoxLayout(self)
+        self._row = QHBoxLayout()
         self._row.setContentsMargins(0, 0, 0, 0)
         self._row.setSpacing(4)
+        # Past a few chips the rest wait behind "+N more" (a menu to remove them): a long row
+        # would widen the composer and with it the window.
+        self.more = QPushButton(self)
+        self.more.setFlat(True)
+        self.more_menu = QMenu(self.more)
+        self.more.setMenu(self.more_menu)
+        self.more.hide()
         self._row.addWidget(self.heading)
-        self._row.addWidget(self.note, 1)
+        self._row.addWidget(self.more)
+        self._row.addStretch(1)  # the chips keep their own width, at the left
+        layout = QVBoxLayout(self)
+        # Never wider than the composer: what does not fit is cut, the window keeps its width.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self._row)
+        layout.addWidget(self.note)
         controller.attachments_changed.connect(self._on_attachments_changed)
         controller.collections_changed.connect(lambda _collections: self.refresh())
         self.refresh()
@@ -181,40 +212,53 @@ class ConversationDocuments(QWidget):
         self.setVisible(bool(self.chips) or self.note.isVisibleTo(self))
 
     def chip_names(self) -> list[str]:
-        return [chip.label.text() for chip in self.chips]
+        """Every attached document's chip, shown or behind "+N more", in full."""
+        return list(self._names)
+
+    def _chip(self, name: str, detail: str) -> FileChip:
+        chip = FileChip(name, detail, removable=True, parent=self)
+        metrics = chip.label.fontMetrics()
+        chip.label.setText(metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, CHIP_TEXT_PX))
+        self._names.append(name)
+        return chip
 
     def refresh(self) -> None:
         for chip in self.chips:
             self._row.removeWidget(chip)
+            chip.hide()  # not drawn until its deletion runs
             chip.deleteLater()
         self.chips = []
+        self._names = []
         attached = self.attached()
         known = {c.name for c in self.controller.collections()}
         for name in attached.knowledge_bases:
             if name not in known:
                 continue  # deleted meanwhile: the answers no longer use it either
-            chip = FileChip(
+            chip = self._chip(
                 self.tr("%1 (knowledge base)").replace("%1", name),
                 self.tr("The answers in this conversation search %1.").replace("%1", name),
-                removable=True,
-                parent=self,
             )
             chip.removed.connect(lambda n=name: self.set_knowledge_base(n, False))
             self.chips.append(chip)
         for path in attached.files:
-            chip = FileChip(
+            chip = self._chip(
                 Path(path).name,
                 self.tr(
                     "%1\nUsed whole when it fits the context; otherwise its most relevant passages."
                 ).replace("%1", path),
-                removable=True,
-                parent=self,
             )
             chip.removed.connect(lambda p=path: self.remove_file(p))
             self.chips.append(chip)
         for index, chip in enumerate(self.chips, start=1):
             self._row.insertWidget(index, chip)
-            chip.show()  # now, not when the layout's queued show runs
+            chip.setVisible(index <= SHOWN_CHIPS)  # now, not when the layout's queued show runs
+        hidden = self.chips[SHOWN_CHIPS:]
+        self.more.setVisible(bool(hidden))
+        self.more.setText(self.tr("+%1 more").replace("%1", str(len(hidden))))
+        self.more_menu.clear()
+        for chip, name in zip(hidden, self._names[SHOWN_CHIPS:], strict=True):
+            action = self.more_menu.addAction(self.tr("Remove %1").replace("%1", name))
+            action.triggered.connect(chip.removed)
         self._update_visibility()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
