@@ -111,18 +111,27 @@ class ToolLoop:
     ) -> AsyncGenerator[ChatChunk, None]:
         asked = _Asked(options, think, format)
         messages = list(history)
+        answered: set[str] = set()
+        repeated = False
         for round_number in range(1, self.max_rounds + 2):
-            offer = bool(self.tools) and round_number <= self.max_rounds
-            if not offer and self.tools:
+            offer = bool(self.tools) and round_number <= self.max_rounds and not repeated
+            if not offer and self.tools and not repeated:
                 messages.append(ChatMessage("user", LIMIT_NOTE))
             result = _Round()
             async for piece in self._one_round(model, messages, asked, offer, result):
                 yield piece
-            if not result.calls:
+            if not result.calls or not offer:  # calls from a round offered no tools are not run
                 yield ChatChunk("", done=True, done_reason=result.done_reason, metrics=result.metrics)
                 return
+            if all(_key(call) in answered for call in result.calls):
+                # The same calls again, their results already above: a small model does this
+                # after every result (the starter model called calculator(23*19) in each of the
+                # 6 rounds, measured), so the next round offers no tools and it answers.
+                repeated = True
+                continue
             messages.append(ChatMessage("assistant", result.text, tool_calls=result.calls))
             messages.extend(await self._run_calls(result.calls))
+            answered.update(_key(call) for call in result.calls)
         raise AssertionError("unreachable: the last round offers no tools")  # pragma: no cover
 
     async def _one_round(
@@ -138,9 +147,10 @@ class ToolLoop:
                 yield delta
             return
         wire = [tool.to_wire() for tool in self.tools.values()] if offer else None
+        sent = messages if self.native or offer else _tool_turns_as_text(messages, list(self.tools.values()))
         calls: list[ToolCall] = []
         stream = self._client.chat(
-            model, messages, options=asked.options, format=asked.format, think=asked.think, tools=wire
+            model, sent, options=asked.options, format=asked.format, think=asked.think, tools=wire
         )
         started = False
         try:
@@ -255,6 +265,17 @@ class ToolLoop:
             self.running.pop(call.id, None)
         duration = int((time.monotonic() - start) * 1000)
         return ToolResultPart(call.id, call.name, content, error, duration_ms=duration)
+
+
+def _tool_turns_as_text(messages: Sequence[ChatMessage], tools: Sequence[Tool]) -> list[ChatMessage]:
+    """The answer round of a server without tool support: the tool turns as plain text (it may
+    refuse `role: tool`), the conversation's own system prompt kept, no tools described."""
+    head = [messages[0]] if messages and messages[0].role == "system" else []
+    return head + prompted_history(messages, tools)[1:]
+
+
+def _key(call: ToolCall) -> str:
+    return call.name + json.dumps(dict(call.arguments), sort_keys=True, ensure_ascii=False, default=str)
 
 
 def describe_arguments(arguments: Mapping[str, Any]) -> str:

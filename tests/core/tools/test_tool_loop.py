@@ -246,12 +246,12 @@ def test_the_round_limit_ends_with_an_answer_without_tools(fault_server: FaultSe
     fault_server.route(
         "POST", "/api/chat", lines=[line(calls=[call("calculator", {"expression": "1+1"})]), line(done=True)]
     )
-    for _ in range(2):
+    for expression in ("1+1", "2+2"):  # different calls each round: only the limit ends it
         fault_server.route(
             "POST",
             "/api/chat",
             once=True,
-            lines=[line(calls=[call("calculator", {"expression": "1+1"})]), line(done=True)],
+            lines=[line(calls=[call("calculator", {"expression": expression})]), line(done=True)],
         )
     fault_server.route("POST", "/api/chat", once=True, lines=[line("2"), line(done=True)])
     chunks, loop = run(
@@ -406,3 +406,37 @@ def test_a_llama_server_without_jinja_gets_the_prompted_protocol(fault_server: F
         collect(fault_server.url, lambda c: ToolLoop(c, [calculator_tool()]), [ChatMessage("user", "hi")])
     )
     assert text_of(chunks) == "Hi!" and not loop.native and loop.parts == []
+
+
+def test_the_same_call_again_is_not_run_and_the_model_answers_without_tools(
+    fault_server: FaultServer,
+) -> None:
+    # What the starter model does after each result: the very same call (measured: all 6 rounds).
+    same = [line(calls=[call("calculator", {"expression": "23*19"})]), line(done=True)]
+    fault_server.route("POST", "/api/chat", once=True, lines=same)
+    fault_server.route("POST", "/api/chat", once=True, lines=same)
+    fault_server.route("POST", "/api/chat", once=True, lines=[line("It is 437."), line(done=True)])
+    chunks, loop = run(collect(fault_server.url, lambda c: ToolLoop(c, [calculator_tool()]), QUESTION))
+    assert text_of(chunks) == "It is 437." and chunks[-1].done
+    assert [p.kind for p in loop.parts] == ["tool_call", "tool_result"]  # run once
+    bodies = [r.json() for r in fault_server.requests]
+    assert len(bodies) == 3 and "tools" in bodies[1] and "tools" not in bodies[2]
+    assert bodies[2]["messages"][-1] == {"role": "tool", "content": "437", "tool_name": "calculator"}
+
+
+def test_the_prompted_protocol_calls_again_after_a_result_then_answers(fault_server: FaultServer) -> None:
+    # A server without tools: each prompted round may call again (up to the round limit); the
+    # answer round then gets the tool turns as plain text, never `role: tool`.
+    fault_server.route("POST", "/api/chat", once=True, status=400, body={"error": "does not support tools"})
+    for expression in ("23*19", "437+1", "437+1"):
+        reply = json.dumps({"tool": "calculator", "arguments": {"expression": expression}})
+        fault_server.route("POST", "/api/chat", once=True, lines=[line(reply), line(done=True)])
+    fault_server.route("POST", "/api/chat", once=True, lines=[line("438."), line(done=True)])
+    chunks, loop = run(collect(fault_server.url, lambda c: ToolLoop(c, [calculator_tool()]), QUESTION))
+    assert text_of(chunks) == "438."
+    results = [p.content for p in loop.parts if isinstance(p, ToolResultPart)]
+    assert results == ["437", "438"]
+    last = fault_server.requests[-1].json()
+    assert "tools" not in last and "format" not in last
+    assert all(m["role"] in ("user", "assistant") for m in last["messages"])
+    assert last["messages"][-1] == {"role": "user", "content": "The tool calculator returned: 438"}
