@@ -112,12 +112,12 @@ Your data folder is %2.</source>
     <message>
         <location filename="../../desktop/ui/widgets/attachment_tray.py" line="56"/>
         <source>Use it as a document instead</source>
-        <translation type="unfinished"></translation>
+        <translation>改为作为文档使用</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/attachment_tray.py" line="58"/>
         <source>Attach it to the conversation: each answer then uses its most relevant passages</source>
-        <translation type="unfinished"></translation>
+        <translation>将其附加到此对话：之后每次回答都会使用其中最相关的段落</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/widgets/attachment_tray.py" line="102"/>
@@ -201,12 +201,12 @@ Your data folder is %2.</source>
 <context>
     <name>CalibrationController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/calibration_controller.py" line="57"/>
+        <location filename="../../desktop/ui/controllers/calibration_controller.py" line="63"/>
         <source>No model is installed to measure with.</source>
         <translation>没有已安装的模型可用于测量。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/calibration_controller.py" line="68"/>
+        <location filename="../../desktop/ui/controllers/calibration_controller.py" line="74"/>
         <source>Measuring was cancelled.</source>
         <translation>测量已取消。</translation>
     </message>
@@ -891,60 +891,71 @@ Your data folder is %2.</source>
 <context>
     <name>ConversationDocuments</name>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="65"/>
-        <source>Documents:</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="80"/>
+        <source>Answers here use:</source>
+        <translation>此对话的回答使用：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="122"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="154"/>
         <source>%1 is a folder: add it to a knowledge base on the Knowledge page.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是文件夹：请在“知识库”页面将其添加到知识库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="129"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="161"/>
         <source>%1 cannot be used as a document: PDF, Word, text, Markdown and HTML files can.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不能用作文档：仅支持 PDF、Word、纯文本、Markdown 和 HTML 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="133"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="165"/>
         <source>%1 was not found.</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="143"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="175"/>
         <source>Attach documents to this conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>将文档附加到此对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="145"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="177"/>
         <source>Documents (*.txt *.md *.pdf *.docx *.html *.htm)</source>
-        <translation type="unfinished">文档 (*.txt *.md *.pdf *.docx *.html *.htm)</translation>
+        <translation>文档 (*.txt *.md *.pdf *.docx *.html *.htm)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="168"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="200"/>
         <source>No knowledge bases yet: create one on the Knowledge page</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有知识库：请在“知识库”页面创建</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="171"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="203"/>
         <source>Attach files…</source>
-        <translation type="unfinished"></translation>
+        <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="197"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="239"/>
         <source>%1 (knowledge base)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（知识库）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="198"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="240"/>
         <source>The answers in this conversation search %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>此对话的回答会检索 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="208"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="248"/>
         <source>%1
 Used whole when it fits the context; otherwise its most relevant passages.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+放得进上下文时整篇使用；否则使用其中最相关的段落。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="258"/>
+        <source>+%1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="261"/>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
     </message>
 </context>
 <context>
@@ -1159,6 +1170,19 @@ Used whole when it fits the context; otherwise its most relevant passages.</sour
     </message>
 </context>
 <context>
+    <name>DocumentsButton</name>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="48"/>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="52"/>
+        <source>Attach knowledge bases or files to this conversation (or drop files here)</source>
+        <translation>将知识库或文件附加到此对话（也可将文件拖放到这里）</translation>
+    </message>
+</context>
+<context>
     <name>FileChip</name>
     <message>
         <location filename="../../desktop/ui/widgets/image_strip.py" line="109"/>
@@ -1208,12 +1232,12 @@ Used whole when it fits the context; otherwise its most relevant passages.</sour
 <context>
     <name>HardwareController</name>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="113"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="115"/>
         <source>This computer&apos;s hardware could not be checked: {0}</source>
         <translation>无法检查本机硬件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="115"/>
+        <location filename="../../desktop/ui/controllers/hardware_controller.py" line="117"/>
         <source>This computer&apos;s hardware could not be checked. The suggestions are unavailable.</source>
         <translation>无法检查本机硬件，暂无法给出模型建议。</translation>
     </message>
@@ -5482,19 +5506,6 @@ Details: {1}</source>
         <location filename="../../desktop/ui/welcome.py" line="297"/>
         <source>The download starts once a model server runs.</source>
         <translation>模型服务器运行后将开始下载。</translation>
-    </message>
-</context>
-<context>
-    <name>documents</name>
-    <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="33"/>
-        <source>Documents</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="38"/>
-        <source>Attach knowledge bases or files to this conversation (or drop files here)</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

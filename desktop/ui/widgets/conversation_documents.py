@@ -43,12 +43,13 @@ class DocumentsButton(QPushButton):
     """Documents ▾ on the composer's row; files dropped on it are attached as documents."""
 
     def __init__(self, documents: ConversationDocuments, parent: QWidget | None = None) -> None:
-        super().__init__(documents.tr("Documents"), parent)
+        super().__init__(parent)
         self.documents = documents
+        self.setText(self.tr("Documents"))
         self.setObjectName("documentsButton")
         self.setFlat(True)
         self.setAcceptDrops(True)
-        tip = documents.tr("Attach knowledge bases or files to this conversation (or drop files here)")
+        tip = self.tr("Attach knowledge bases or files to this conversation (or drop files here)")
         self.setToolTip(tip)
         self.setAccessibleName(tip)
 
