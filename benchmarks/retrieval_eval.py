@@ -158,14 +158,14 @@ async def evaluate(url: str, model: str, work: Path) -> dict[str, object]:
     from desktop.core.ollama.client import OllamaClient
 
     corpus = work / "corpus"
-    corpus.mkdir()
+    corpus.mkdir(exist_ok=True)
     files = build_corpus(corpus)
     async with OllamaClient(url) as client:
         async def embed(texts: list[str]) -> list[list[float]]:
             return await client.embed(model, texts)
 
         with KnowledgeStore(work / "eval.sqlite3") as store:
-            progress = await Indexer(store, embed, model).add("eval", [corpus])
+            await Indexer(store, embed, model).add("eval", [corpus])
             [collection] = store.collections()
             texts = store._query("SELECT text FROM kb_chunks")
             retriever = Retriever(store)
@@ -190,7 +190,7 @@ async def evaluate(url: str, model: str, work: Path) -> dict[str, object]:
                     recall = sum(1 for r in rows if r[mode]) / len(rows) if rows else 0.0
                     mrr = sum(1 / r[mode] for r in rows if r[mode]) / len(rows) if rows else 0.0
                     results[group][mode] = [round(recall, 3), round(mrr, 3)]
-    return {"model": model, "files": files, "chunks": progress.chunks_done, "dimension": collection.dimension,
+    return {"model": model, "files": files, "chunks": collection.chunks, "dimension": collection.dimension,
             "questions": len(QUESTIONS), "chinese": sum(1 for r in details if r["zh"]),
             "no_shared_word": sum(1 for r in details if r["no_overlap"]),
             "missing_gold": [r["q"] for r in details if not r["found_gold"]],
@@ -202,9 +202,13 @@ def main() -> None:
     parser.add_argument("--model", default="all-minilm:l6-v2")
     parser.add_argument("--host", default=None)
     parser.add_argument("--out", type=Path, default=None, help="write the full JSON report here")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="keep the corpus, index and engine home here: a second run with the same folder "
+                             "skips the unchanged files (no re-embedding) and measures retrieval alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+        work = Path(tmp) if args.work is None else args.work.resolve()
+        work.mkdir(parents=True, exist_ok=True)
         process = None
         url = args.host
         if url is None:

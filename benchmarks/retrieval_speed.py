@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import os
 import random
@@ -22,17 +23,20 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 from desktop.core.documents.chunk import Chunk  # noqa: E402
 from desktop.core.documents.indexer import Indexer  # noqa: E402
-from desktop.core.documents.kb import KnowledgeStore  # noqa: E402
-from desktop.core.documents.retrieve import Retriever  # noqa: E402
+from desktop.core.documents.kb import KnowledgeStore, Passage  # noqa: E402
+from desktop.core.documents.retrieve import INDEXES, Retriever  # noqa: E402
 
 DIM = 384
 _SYLLABLES = "ka ri to ne mo la shi vu en or al de pa qu ix so".split()
@@ -97,17 +101,77 @@ def fill_store(store: KnowledgeStore, n: int, vectors: np.ndarray) -> None:
         store.write_chunks(file_id, 0, chunks, vectors[f : f + len(chunks)].tolist(), last=True)
 
 
-def timed(fn, repeat: int = 30) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    times = []
+def timed(fn: Callable[[], object], repeat: int = 30) -> dict[str, float]:
+    """Wall-clock median and p95, and the median CPU time of this process (all its threads):
+    on a machine shared with other work the wall clock also counts the time spent waiting for a
+    core, which the CPU time does not."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return round(statistics.median(times), 2), round(times[int(len(times) * 0.95) - 1], 2)
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    walls.sort()
+    return {"median": round(statistics.median(walls), 2), "p95": round(walls[int(len(walls) * 0.95) - 1], 2),
+            "cpu_median": round(statistics.median(cpus), 2)}
+
+
+def ratio(old: dict[str, float], new: dict[str, float]) -> float:
+    return round(old["median"] / new["median"], 1) if new["median"] else 0.0
+
+
+def load_peak_rss(db: Path, legacy: bool) -> dict[str, float]:
+    """The index loaded in a fresh process (this script with --measure-load): how much its peak
+    RSS grows over the process with the database open (the kernel's high-water mark, numpy and
+    SQLite's page cache included)."""
+    command = [sys.executable, __file__, "--measure-load", str(db)] + (["--legacy"] if legacy else [])
+    figures: dict[str, float] = json.loads(subprocess.run(command, check=True, capture_output=True).stdout)
+    return figures
+
+
+def measure_load(db: Path, legacy: bool) -> None:
+    import resource
+
+    import retrieval_legacy
+
+    with KnowledgeStore(db) as store:
+        [collection] = store.collections()
+        store.signature(collection.id)
+        before = high_water_kib() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        if legacy:
+            retrieval_legacy.load(store, collection.id, collection.dimension)
+        else:
+            Retriever(store).index_for(collection)
+        seconds = time.perf_counter() - started
+        after = high_water_kib() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_rss_growth_MiB": round((after - before) / 1024, 1), "load_s": round(seconds, 2)}))
+
+
+def high_water_kib() -> int:
+    """VmHWM, this process's peak RSS (Linux): ru_maxrss would carry the parent's peak over
+    exec, hiding the load's growth; 0 where /proc is missing."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
+def traced_load(load: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
+    tracemalloc.start()
+    started = time.perf_counter()
+    index = load()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return index, {"load_s_traced": round(seconds, 2), "index_MiB": round(index.nbytes / 2**20, 1),
+                   "load_peak_MiB_tracemalloc": round(peak / 2**20, 1)}
 
 
 def query_figures(work: Path, n: int) -> dict[str, object]:
+    import retrieval_legacy as legacy
+
     rng = np.random.default_rng(1)
     # Clustered vectors, as real embeddings are, rather than uniform noise.
     centres = rng.standard_normal((256, DIM)).astype(np.float32)
@@ -120,39 +184,72 @@ def query_figures(work: Path, n: int) -> dict[str, object]:
         started = time.perf_counter()
         fill_store(store, n, vectors)
         out["fill_s"] = round(time.perf_counter() - started, 1)
-        retriever = Retriever(store)
+    out["db_MiB"] = round(db.stat().st_size / 2**20, 1)
+    out["load_new"] = load_peak_rss(db, legacy=False)
+    out["load_old"] = load_peak_rss(db, legacy=True)
+    with KnowledgeStore(db) as store:
         [collection] = store.collections()
+        INDEXES.clear()
+        index, out["load_new_traced"] = traced_load(lambda: Retriever(store).index_for(collection))
+        old_index, out["load_old_traced"] = traced_load(lambda: legacy.load(store, collection.id, DIM))
+        out["signature_ms"] = {"new": timed(lambda: store.signature(collection.id)),
+                               "old": timed(lambda: legacy.signature(store, collection.id))}
+
+        def each(search: Callable[[Any, int], object]) -> Callable[[], object]:
+            qi = iter(list(queries) * 10)
+            return lambda: search(next(qi), 50)
+
+        exact_int8 = copy.copy(index)
+        exact_int8._basis = None  # the int8 rows scored one by one, no projection first
+        vector: dict[str, Any] = {"new": timed(each(index.search)), "old": timed(each(old_index.search)),
+                  "int8_all_rows": timed(each(exact_int8.search)),
+                  "numpy_float32_exact": timed(each(lambda q, k: np.argpartition(-(vectors @ q), k)[:k]))}
         tracemalloc.start()
-        started = time.perf_counter()
-        index = retriever.index_for(collection)
-        out["index_load_from_db_s"] = round(time.perf_counter() - started, 2)
-        out["index_MiB"] = round(index.nbytes / 2**20, 1)
-        out["index_load_peak_MiB"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
-        tracemalloc.reset_peak()
-        qi = iter(list(queries) * 10)
-        out["vector_ms_median_p95"] = timed(lambda: index.search(next(qi), 50))
-        out["vector_search_peak_MiB"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 2)
+        index.search(queries[0], 50)
+        vector["search_peak_MiB"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 2)
         tracemalloc.stop()
+        out["vector_ms"] = vector
+        out["vector_speedup_old_over_new"] = ratio(vector["old"], vector["new"])
         ids = index.ids
-        unit = vectors  # row i is chunk ids[i] (filled in order)
         recall = []
         for q in queries[:10]:
-            exact = set(ids[np.argsort(-(unit @ (q / np.linalg.norm(q))))[:10]].tolist())
+            exact = set(ids[np.argsort(-(vectors[ids - 1] @ (q / np.linalg.norm(q))))[:10]].tolist())
             recall.append(len(exact & {i for i, _ in index.search(q, 10)}) / 10)
         out["vector_recall_at_10_vs_exact_float32"] = round(float(np.mean(recall)), 3)
+
+        # Words of the long tail, as a question's useful words are, with common ones around them.
+        question = f"what is the {WORDS[700]} of the {WORDS[2500]} and {WORDS[3900]}"
+        # and one of words found in most chunks: FTS5 must score every chunk that has one
+        common = f"the {WORDS[7]} and the {WORDS[8]}"
+        out["keyword_ms"] = {
+            "new": timed(lambda: store.keyword([collection.id], question, 50)),
+            "old": timed(lambda: legacy.keyword(store, [collection.id], question, 50)),
+        }
+        out["keyword_speedup_old_over_new"] = ratio(
+            out["keyword_ms"]["old"], out["keyword_ms"]["new"])  # type: ignore[index]
+        out["keyword_common_words_ms"] = {
+            "new": timed(lambda: store.keyword([collection.id], common, 50), repeat=5),
+            "old": timed(lambda: legacy.keyword(store, [collection.id], common, 50), repeat=5),
+        }
         qi = iter(list(queries) * 10)
 
         async def fixed(texts: list[str]) -> list[list[float]]:
             return [next(qi).tolist()]  # the query embedding, excluded from the timing
 
-        # Words of the long tail, as a question's useful words are, with common ones around them.
-        question = f"what is the {WORDS[700]} of the {WORDS[2500]} and {WORDS[3900]}"
-        out["keyword_ms_median_p95"] = timed(lambda: store.keyword([collection.id], question, 50))
-        out["hybrid_ms_median_p95"] = timed(
-            lambda: asyncio.run(retriever.search(["bench"], question, fixed, k=5)))
-    out["db_MiB"] = round(db.stat().st_size / 2**20, 1)
-    qi = iter(list(queries) * 10)
-    out["float32_exact_ms_median_p95"] = timed(lambda: np.argpartition(-(vectors @ next(qi)), 50)[:50])
+        qo = iter(list(queries) * 10)
+        cache: dict[int, object] = {}
+        asyncio.run(legacy.search(store, cache, collection.id, DIM, question, next(qo)))  # type: ignore[arg-type]
+        new_top = [p.chunk_id for p in asyncio.run(retriever_search(store, question, queries[3]))]
+        old_top = [p.chunk_id for p in asyncio.run(
+            legacy.search(store, cache, collection.id, DIM, question, queries[3]))]  # type: ignore[arg-type]
+        out["hybrid_same_top5_as_old"] = new_top == old_top
+        out["hybrid_ms"] = {
+            "new": timed(lambda: asyncio.run(Retriever(store).search(["bench"], question, fixed, k=5))),
+            "old": timed(lambda: asyncio.run(legacy.search(
+                store, cache, collection.id, DIM, question, next(qo)))),  # type: ignore[arg-type]
+        }
+        out["hybrid_speedup_old_over_new"] = ratio(
+            out["hybrid_ms"]["old"], out["hybrid_ms"]["new"])  # type: ignore[index]
     out["float32_MiB"] = round(vectors.nbytes / 2**20, 1)
     try:
         from usearch.index import Index
@@ -162,7 +259,7 @@ def query_figures(work: Path, n: int) -> dict[str, object]:
         hnsw.add(np.arange(n), vectors)
         out["usearch_build_s"] = round(time.perf_counter() - started, 2)
         qi = iter(list(queries) * 10)
-        out["usearch_i8_ms_median_p95"] = timed(lambda: hnsw.search(next(qi), 50))
+        out["usearch_i8_ms"] = timed(lambda: hnsw.search(next(qi), 50))
         out["usearch_MiB"] = round(hnsw.memory_usage / 2**20, 1)
         recall = []
         for q in queries[:10]:
@@ -174,11 +271,23 @@ def query_figures(work: Path, n: int) -> dict[str, object]:
     return out
 
 
+async def retriever_search(store: KnowledgeStore, question: str, vector: np.ndarray) -> list[Passage]:
+    async def embed(texts: list[str]) -> list[list[float]]:
+        return [vector.tolist()]
+
+    return await Retriever(store).search(["bench"], question, embed, k=5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--skip-embed", action="store_true")
+    parser.add_argument("--measure-load", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--legacy", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_load:
+        measure_load(args.measure_load, args.legacy)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         results: dict[str, object] = {}

@@ -8,14 +8,14 @@ questions against an English-only embedder are answered by the keyword half.
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
-import numpy as np
-
 from desktop.core.documents.kb import Collection, KnowledgeStore, Passage
-from desktop.core.documents.vectors import VectorIndex, from_blob
+from desktop.core.documents.vectors import VectorIndex
 
 EmbedFn = Callable[[list[str]], Awaitable[list[list[float]]]]
 Mode = Literal["hybrid", "vector", "keyword"]
@@ -23,33 +23,61 @@ RRF_K = 60
 CANDIDATES = 50
 
 
+class _IndexCache:
+    """The vector index of each collection, shared by every Retriever of the process (the
+    search tool makes one per call), keyed by database file and collection, and reloaded when
+    the collection's signature changes. Indexes beyond MAX_BYTES are dropped, least recently
+    used first (the one just used always stays)."""
+
+    MAX_BYTES = 256 * 2**20
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loading: dict[tuple[str, int], threading.Lock] = {}
+        self._entries: OrderedDict[tuple[str, int], tuple[object, VectorIndex]] = OrderedDict()
+
+    def get(self, store: KnowledgeStore, collection: Collection) -> VectorIndex:
+        key = (str(store.path.resolve()), collection.id)
+        with self._lock:
+            loading = self._loading.setdefault(key, threading.Lock())
+        # One load per collection at a time: two searches arriving together must not build
+        # two copies (twice the memory) of the same index.
+        with loading:
+            signature = (collection.dimension, *store.signature(collection.id))
+            with self._lock:
+                cached = self._entries.get(key)
+                if cached is not None and cached[0] == signature:
+                    self._entries.move_to_end(key)
+                    return cached[1]
+                self._entries.pop(key, None)  # the stale copy goes before the new one is built
+            index = VectorIndex.load(
+                collection.dimension, store.vector_pages(collection.id), store.vector_capacity(collection.id)
+            )
+            with self._lock:
+                self._entries[key] = (signature, index)
+                total = sum(entry[1].nbytes for entry in self._entries.values())
+                while total > self.MAX_BYTES and len(self._entries) > 1:
+                    _, (_, dropped) = self._entries.popitem(last=False)
+                    total -= dropped.nbytes
+            return index
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+INDEXES = _IndexCache()
+
+
 class Retriever:
-    """Keeps one in-memory vector index per collection, reloaded when its chunks change."""
+    """Hybrid search over the named knowledge bases of one store; vector indexes are cached in
+    INDEXES across Retrievers."""
 
     def __init__(self, store: KnowledgeStore) -> None:
         self.store = store
-        self._indexes: dict[int, tuple[tuple[int, int], VectorIndex]] = {}
 
     def index_for(self, collection: Collection) -> VectorIndex:
-        signature = self.store.signature(collection.id)
-        cached = self._indexes.get(collection.id)
-        if cached is not None and cached[0] == signature:
-            return cached[1]
-        index = VectorIndex(collection.dimension)
-        after = 0
-        while page := self.store.vector_rows(collection.id, after):
-            ids: list[int] = []
-            rows: list[np.ndarray] = []
-            for chunk_id, blob in page:
-                vector = from_blob(blob, collection.dimension)
-                if vector is not None:
-                    ids.append(chunk_id)
-                    rows.append(vector)
-            if rows:
-                index.add(ids, np.stack(rows))
-            after = page[-1][0]
-        self._indexes[collection.id] = (signature, index)
-        return index
+        return INDEXES.get(self.store, collection)
 
     def vector_ranked(
         self, collections: Sequence[Collection], query_vector: Sequence[float], limit: int
@@ -78,13 +106,26 @@ class Retriever:
         collections = [c for c in self.store.collections() if c.name in names]
         if not collections or not query.strip():
             return []
-        vector_hits: list[tuple[int, float]] = []
-        if mode != "keyword" and embed is not None and any(c.dimension for c in collections):
-            [query_vector] = await embed([query])
-            vector_hits = await asyncio.to_thread(self.vector_ranked, collections, query_vector, CANDIDATES)
-        keyword_hits: list[tuple[int, float]] = []
+        keyword_task: asyncio.Future[list[tuple[int, float]]] | None = None
         if mode != "vector":
-            keyword_hits = await asyncio.to_thread(self.keyword_ranked, collections, query, CANDIDATES)
+            # Started first, in its own thread: it runs while the query is embedded and while
+            # the vector half scores (SQLite and numpy both release the GIL).
+            keyword_task = asyncio.ensure_future(
+                asyncio.to_thread(self.keyword_ranked, collections, query, CANDIDATES)
+            )
+        vector_hits: list[tuple[int, float]] = []
+        try:
+            if mode != "keyword" and embed is not None and any(c.dimension for c in collections):
+                [query_vector] = await embed([query])
+                vector_hits = await asyncio.to_thread(
+                    self.vector_ranked, collections, query_vector, CANDIDATES
+                )
+        except BaseException:
+            if keyword_task is not None:
+                keyword_task.cancel()
+                await asyncio.gather(keyword_task, return_exceptions=True)
+            raise
+        keyword_hits = await keyword_task if keyword_task is not None else []
         ranked = fuse([vector_hits, keyword_hits]) if mode == "hybrid" else (vector_hits or keyword_hits)
         top = ranked[:k]
         passages = self.store.passages([chunk_id for chunk_id, _ in top])
