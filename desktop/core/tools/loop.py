@@ -142,15 +142,16 @@ class ToolLoop:
         offer: bool,
         result: _Round,
     ) -> AsyncGenerator[ChatChunk, None]:
-        if offer and not self.native:
-            async for delta in self._prompted_round(model, messages, asked, result):
+        if self.tools and not self.native:
+            # The answer round too: the protocol's answer-only form, or the model, seeing its
+            # earlier calls written as JSON, writes one more as its answer (the starter model did).
+            async for delta in self._prompted_round(model, messages, asked, result, answer_only=not offer):
                 yield delta
             return
         wire = [tool.to_wire() for tool in self.tools.values()] if offer else None
-        sent = messages if self.native or offer else _tool_turns_as_text(messages, list(self.tools.values()))
         calls: list[ToolCall] = []
         stream = self._client.chat(
-            model, sent, options=asked.options, format=asked.format, think=asked.think, tools=wire
+            model, messages, options=asked.options, format=asked.format, think=asked.think, tools=wire
         )
         started = False
         try:
@@ -186,7 +187,13 @@ class ToolLoop:
         result.calls = self._numbered(calls)
 
     async def _prompted_round(
-        self, model: str, messages: list[ChatMessage], asked: _Asked, result: _Round
+        self,
+        model: str,
+        messages: list[ChatMessage],
+        asked: _Asked,
+        result: _Round,
+        *,
+        answer_only: bool = False,
     ) -> AsyncGenerator[ChatChunk, None]:
         tools = list(self.tools.values())
         # The protocol's own schema is the format here: the conversation's cannot apply too.
@@ -194,7 +201,7 @@ class ToolLoop:
             model,
             prompted_history(messages, tools),
             options=asked.options,
-            format=format_schema(tools),
+            format=format_schema([] if answer_only else tools),
             think=asked.think,
         )
         text = ""
@@ -207,7 +214,7 @@ class ToolLoop:
         finally:
             with contextlib.suppress(Exception):
                 await stream.aclose()  # type: ignore[attr-defined]
-        calls, answer = read_prompted(text, self.tools)
+        calls, answer = read_prompted(text, () if answer_only else self.tools)
         result.calls = self._numbered(calls)
         if answer:
             result.text = answer
@@ -265,13 +272,6 @@ class ToolLoop:
             self.running.pop(call.id, None)
         duration = int((time.monotonic() - start) * 1000)
         return ToolResultPart(call.id, call.name, content, error, duration_ms=duration)
-
-
-def _tool_turns_as_text(messages: Sequence[ChatMessage], tools: Sequence[Tool]) -> list[ChatMessage]:
-    """The answer round of a server without tool support: the tool turns as plain text (it may
-    refuse `role: tool`), the conversation's own system prompt kept, no tools described."""
-    head = [messages[0]] if messages and messages[0].role == "system" else []
-    return head + prompted_history(messages, tools)[1:]
 
 
 def _key(call: ToolCall) -> str:

@@ -426,17 +426,21 @@ def test_the_same_call_again_is_not_run_and_the_model_answers_without_tools(
 
 def test_the_prompted_protocol_calls_again_after_a_result_then_answers(fault_server: FaultServer) -> None:
     # A server without tools: each prompted round may call again (up to the round limit); the
-    # answer round then gets the tool turns as plain text, never `role: tool`.
+    # answer round keeps the protocol with an answer-only format (tool turns as text, never
+    # `role: tool`), so the model cannot write one more call as its answer.
     fault_server.route("POST", "/api/chat", once=True, status=400, body={"error": "does not support tools"})
     for expression in ("23*19", "437+1", "437+1"):
         reply = json.dumps({"tool": "calculator", "arguments": {"expression": expression}})
         fault_server.route("POST", "/api/chat", once=True, lines=[line(reply), line(done=True)])
-    fault_server.route("POST", "/api/chat", once=True, lines=[line("438."), line(done=True)])
+    answer = json.dumps({"answer": "438."})
+    fault_server.route("POST", "/api/chat", once=True, lines=[line(answer), line(done=True)])
     chunks, loop = run(collect(fault_server.url, lambda c: ToolLoop(c, [calculator_tool()]), QUESTION))
     assert text_of(chunks) == "438."
     results = [p.content for p in loop.parts if isinstance(p, ToolResultPart)]
     assert results == ["437", "438"]
+    assert len(fault_server.requests) == 5  # refused, 3 prompted rounds (the last a repeat), answer
     last = fault_server.requests[-1].json()
-    assert "tools" not in last and "format" not in last
-    assert all(m["role"] in ("user", "assistant") for m in last["messages"])
+    assert "tools" not in last
+    assert [variant["required"] for variant in last["format"]["anyOf"]] == [["answer"]]
+    assert all(m["role"] in ("system", "user", "assistant") for m in last["messages"])
     assert last["messages"][-1] == {"role": "user", "content": "The tool calculator returned: 438"}
