@@ -40,7 +40,8 @@ def install_knowledge(
 
     knowledge_page = KnowledgePage(controller, current_conversation)
     if page is not None:
-        install_conversation_documents(controller, chat, page)
+        documents = install_conversation_documents(controller, chat, page)
+        knowledge_page.use_in_chat = lambda name: documents.set_knowledge_base(name, True)
     controller.resume_all()
     return controller, knowledge_page
 

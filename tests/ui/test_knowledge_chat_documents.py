@@ -119,6 +119,17 @@ def test_files_attached_from_the_composer_reach_the_model_and_can_be_removed(
     qtbot.waitUntil(lambda: not documents.isVisible(), timeout=3000)
     assert desk.knowledge.attached(conversation).empty
 
+    # The Knowledge page's "Use in this chat" on a new chat: its chip, kept for the first message.
+    desk.chat.new_conversation()
+    desk.knowledge.create("Island")
+    assert desk.knowledge_page.selected() == "Island"
+    desk.knowledge_page.use_button.click()
+    assert documents.chip_names() == ["Island (knowledge base)"] and documents.isVisible()
+    assert "use Island" in desk.knowledge_page.status.text()
+    send(desk, "Anything about the island?")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    assert desk.knowledge.attached(desk.chat.current.id).knowledge_bases == ("Island",)
+
 
 def test_a_file_too_large_for_a_message_is_offered_as_a_document(
     qtbot: Any, desk: Any, tmp_path: Path  # noqa: F811

@@ -39,6 +39,8 @@ class KnowledgePage(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.current_conversation = current_conversation
+        # Set by the app: attaches a knowledge base to the conversation on screen, new or not.
+        self.use_in_chat: Callable[[str], None] | None = None
         self.setAcceptDrops(True)
         self._files_shown = -1
         root = QHBoxLayout(self)
@@ -236,6 +238,12 @@ class KnowledgePage(QWidget):
         self.controller.add_paths(name, paths)
 
     def _use(self) -> None:
+        if self.use_in_chat is not None:  # the chat's documents row: a new chat takes it too
+            self.use_in_chat(self.selected())
+            self.status.setText(
+                self.tr("The next answers in this conversation use %1.").replace("%1", self.selected())
+            )
+            return
         conversation = self.current_conversation()
         if conversation is None:
             self.status.setText(self.tr("Open a conversation first, then attach the knowledge base to it."))
