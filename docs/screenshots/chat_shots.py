@@ -8,24 +8,17 @@ SHOT_STREAMING=1 also leaves a reply streaming with a message waiting its turn. 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
-import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["OLLAMA_DESK_HOME"] = tempfile.mkdtemp(prefix="chat-shots-")
-os.environ["PATH"] = "/nonexistent"  # no `ollama` binary may be started
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import shot_desk
 
-import qasync  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+shot_desk.prepare("chat-shots-")
 
-from desktop.ui import i18n, pyside_fix, theme  # noqa: E402
-from tests.support.fault_server import FaultServer  # noqa: E402
-from tests.ui.test_chat_window import FINAL, MODEL, chunk, serve_basics  # noqa: E402
+from shot_desk import send, wait_for  # noqa: E402
+
+from tests.ui.desk_support import FINAL, chunk  # noqa: E402
 
 CODE = "```python\ndef total(values: list[float]) -> float:\n"
 EN = [
@@ -54,37 +47,8 @@ ZH = [
 ]
 
 
-async def wait_for(check: object, seconds: float = 5.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if check():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-
-
-def send(desk: object, text: str) -> None:
-    desk.page.composer.setPlainText(text)  # type: ignore[attr-defined]
-    desk.page._on_send()  # type: ignore[attr-defined]
-
-
 async def main(mode: str, lang: str, out: Path) -> None:
-    loop = asyncio.get_running_loop()
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
-    from desktop.app import Desk
-    from desktop.core.store import Store
-
-    app = QApplication.instance()
-    server = FaultServer()
-    serve_basics(server)
-    os.environ["OLLAMA_HOST"] = server.url
-    store = Store.open_default()
-    store.set_setting("welcome.shown", True)
-    desk = Desk(app, store, [])  # type: ignore[arg-type]
-    desk.start(argparse.Namespace(quick_ask=None))
-    theme.apply(app, mode)  # type: ignore[arg-type]
-    await wait_for(lambda: desk.page.model_picker.findData(MODEL) >= 0)
+    desk, server = await shot_desk.start_desk(mode)
     for prompt, pieces in ZH if lang == "zh_CN" else EN:
         server.route("POST", "/api/chat", lines=[*map(chunk, pieces), FINAL], delay=0.02)
         send(desk, prompt)
@@ -107,15 +71,8 @@ async def main(mode: str, lang: str, out: Path) -> None:
         await asyncio.sleep(0.2)
         desk.window.grab().save(str(out / f"chat-{tag}{lang}-{mode}-{width}x{height}.png"))
     desk.chat.stop()
-    await desk.aclose()
-    server.close()
-    await asyncio.sleep(0.2)
-    app.quit()  # type: ignore[union-attr]
+    await shot_desk.finish(desk, server)
 
 
 if __name__ == "__main__":
-    mode_arg, lang_arg, out_arg = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    pyside_fix.apply()
-    qt_app = QApplication(sys.argv[:1])
-    i18n.install(qt_app, lang_arg)
-    qasync.run(main(mode_arg, lang_arg, out_arg))
+    shot_desk.run(main)

@@ -6,26 +6,19 @@ with attachments. The real app (Desk) against a loopback Ollama (the fault serve
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
-import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["OLLAMA_DESK_HOME"] = tempfile.mkdtemp(prefix="media-shots-")
-os.environ["PATH"] = "/nonexistent"  # no `ollama` binary may be started
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import shot_desk
 
-import qasync  # noqa: E402
+shot_desk.prepare("media-shots-")
+
 from PySide6.QtCore import QPointF, QRectF, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from shot_desk import send, wait_for  # noqa: E402
 
-from desktop.ui import i18n, pyside_fix, theme  # noqa: E402
-from tests.support.fault_server import FaultServer  # noqa: E402
-from tests.ui.test_chat_window import FINAL, MODEL, chunk, serve_basics  # noqa: E402
+from tests.ui.desk_support import FINAL, MODEL, chunk  # noqa: E402
 
 THOUGHT = [
     'The user asks how many r\'s are in "strawberry". ',
@@ -56,18 +49,6 @@ def picture(path: Path) -> Path:
     return path
 
 
-async def wait_for(check: object, seconds: float = 5.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if check():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-
-
-def send(desk: object, text: str) -> None:
-    desk.page.composer.setPlainText(text)  # type: ignore[attr-defined]
-    desk.page._on_send()  # type: ignore[attr-defined]
-
-
 async def shoot(desk: object, out: Path, name: str) -> None:
     desk.window.resize(1280, 800)  # type: ignore[attr-defined]
     await asyncio.sleep(0.4)
@@ -77,27 +58,8 @@ async def shoot(desk: object, out: Path, name: str) -> None:
 
 
 async def main(mode: str, lang: str, out: Path) -> None:
-    loop = asyncio.get_running_loop()
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
-    from desktop.app import Desk
-    from desktop.core.store import Store
-
-    app = QApplication.instance()
-    server = FaultServer()
-    serve_basics(server)
-    server.route(
-        "POST", "/api/show", body={"capabilities": ["completion", "vision", "thinking"], "model_info": {}}
-    )
-    os.environ["OLLAMA_HOST"] = server.url
-    store = Store.open_default()
-    store.set_setting("welcome.shown", True)
-    desk = Desk(app, store, [])  # type: ignore[arg-type]
-    desk.start(argparse.Namespace(quick_ask=None))
-    theme.apply(app, mode)  # type: ignore[arg-type]
-    await wait_for(lambda: desk.page.model_picker.findData(MODEL) >= 0)
+    show = {"capabilities": ["completion", "vision", "thinking"], "model_info": {}}
+    desk, server = await shot_desk.start_desk(mode, show)
     await wait_for(desk.page.composer_box.attachments.images_allowed)
     desk.window.show()
     suffix = f"{lang}-{mode}"
@@ -142,15 +104,8 @@ async def main(mode: str, lang: str, out: Path) -> None:
     await wait_for(lambda: not desk.chat.generating, 10)
     await shoot(desk, out, f"image-chat-{suffix}.png")
 
-    await desk.aclose()
-    server.close()
-    await asyncio.sleep(0.2)
-    app.quit()  # type: ignore[union-attr]
+    await shot_desk.finish(desk, server)
 
 
 if __name__ == "__main__":
-    mode_arg, lang_arg, out_arg = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    pyside_fix.apply()
-    qt_app = QApplication(sys.argv[:1])
-    i18n.install(qt_app, lang_arg)
-    qasync.run(main(mode_arg, lang_arg, out_arg))
+    shot_desk.run(main)

@@ -9,21 +9,23 @@ format.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import re
+import time
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QTextBlock, QTextDocument, QTextFormat, QTextList
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
+from desktop.core.store import Message
 from desktop.ui.widgets.message_body import CodeView, ProseView
 from desktop.ui.widgets.message_view import MessageView
 from tests.support.fault_server import FaultServer
-from tests.ui.test_chat_window import FINAL, chunk, desk, last_message, reply_is, send
+from tests.ui.desk_support import FINAL, chunk, last_message, reply_is, running_desk, send
+from tests.ui.test_chat_window import desk
 
 __all__ = ["desk"]  # the fixture, shared with the window tests
 
@@ -120,19 +122,38 @@ def stream_reply(qtbot: Any, desk: Any, server: FaultServer, pieces: list[str], 
     return reply, view
 
 
-def check_path(qtbot: Any, desk: Any, server: FaultServer, pieces: list[str], expected: str) -> None:
-    reply, view = stream_reply(qtbot, desk, server, pieces)
-    assert_on_screen(view, expected)
-    streamed = signature(view)
+def reopened(qtbot: Any, desk: Any, message_id: int) -> MessageView:
+    """The message's view once its conversation is left and opened again (read from the store)."""
     conv_id = desk.chat.current.id
     desk.chat.new_conversation()
     desk.chat.open(conv_id)
-    qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None)
-    reloaded = desk.page.view_for(reply.id)
-    qtbot.waitUntil(lambda: reloaded.isVisible())
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: desk.page.view_for(message_id) is not None)
+    reloaded = desk.page.view_for(message_id)
+    qtbot.waitUntil(reloaded.isVisible)
+    qtbot.wait(50)  # layouts settle
+    return reloaded
+
+
+def check_reload(qtbot: Any, desk: Any, view: MessageView, expected: str) -> None:
+    """The reply reopened shows `expected` on screen, in the same documents as it was streamed."""
+    streamed = signature(view)
+    reloaded = reopened(qtbot, desk, view.message.id)
     assert_on_screen(reloaded, expected)
     assert signature(reloaded) == streamed
+
+
+def stored(content: str, status: str) -> Message:
+    """A reply as the database gives it back."""
+    return Message(
+        id=1, conversation_id=1, role="assistant", content=content, status=status,  # type: ignore[arg-type]
+        model="m", created_at=time.time(), metrics={}, error="",
+    )
+
+
+def check_path(qtbot: Any, desk: Any, server: FaultServer, pieces: list[str], expected: str) -> None:
+    _reply, view = stream_reply(qtbot, desk, server, pieces)
+    assert_on_screen(view, expected)
+    check_reload(qtbot, desk, view, expected)
 
 
 def test_a_short_reply_stays_on_screen_and_matches_its_reload(
@@ -206,16 +227,7 @@ def test_an_interrupted_reply_keeps_its_text_and_matches_its_reload(
     qtbot.waitUntil(lambda: view.message.status == "interrupted")
     qtbot.wait(50)
     assert_on_screen(view, "First part.\nSecond")
-    streamed = signature(view)
-    conv_id = desk.chat.current.id
-    desk.chat.new_conversation()
-    desk.chat.open(conv_id)
-    qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None)
-    reloaded = desk.page.view_for(reply.id)
-    qtbot.waitUntil(lambda: reloaded.isVisible())
-    qtbot.wait(50)
-    assert_on_screen(reloaded, "First part.\nSecond")
-    assert signature(reloaded) == streamed
+    check_reload(qtbot, desk, view, "First part.\nSecond")
 
 
 def test_a_regenerated_reply_is_shown_in_place_of_the_old_one(
@@ -237,15 +249,6 @@ def test_any_chunking_of_a_stream_gives_the_reloaded_documents(qtbot: Any) -> No
     """However the deltas are cut and whenever the view renders, the finished reply's documents
     equal those of the same text opened from the database."""
     import random
-    import time
-
-    from desktop.core.store import Message
-
-    def message(content: str, status: str) -> Message:
-        return Message(
-            id=1, conversation_id=1, role="assistant", content=content, status=status,  # type: ignore[arg-type]
-            model="m", created_at=time.time(), metrics={}, error="",
-        )
 
     texts = [
         "The ocean's clear,\nthe sky is wide.\n\nA token at the end.\n\n- one\n- two",
@@ -257,11 +260,11 @@ def test_any_chunking_of_a_stream_gives_the_reloaded_documents(qtbot: Any) -> No
     ]
     rng = random.Random(7)
     for text in texts:
-        reloaded = MessageView(message(text, "complete"))
+        reloaded = MessageView(stored(text, "complete"))
         qtbot.addWidget(reloaded)
         expected = signature(reloaded)
         for _ in range(8):
-            view = MessageView(message("", "streaming"))
+            view = MessageView(stored("", "streaming"))
             qtbot.addWidget(view)
             at = 0
             while at < len(text):
@@ -270,7 +273,7 @@ def test_any_chunking_of_a_stream_gives_the_reloaded_documents(qtbot: Any) -> No
                 at += size
                 if rng.random() < 0.7:
                     view.flush()
-            view.set_message(message(text, "complete"))
+            view.set_message(stored(text, "complete"))
             assert signature(view) == expected, text
 
 
@@ -293,16 +296,7 @@ def test_an_edited_question_and_its_answer_are_shown_and_match_their_reload(
     assert_on_screen(user_view, "Second question,\non two lines")
     assert_on_screen(reply_view, "Edited answer.")
     assert desk.page.shown_text() == "Second question,\non two lines\nEdited answer."
-    streamed = signature(reply_view)
-    conv_id = desk.chat.current.id
-    desk.chat.new_conversation()
-    desk.chat.open(conv_id)
-    qtbot.waitUntil(lambda: desk.page.view_for(reply.id) is not None)
-    reloaded = desk.page.view_for(reply.id)
-    qtbot.waitUntil(lambda: reloaded.isVisible())
-    qtbot.wait(50)
-    assert_on_screen(reloaded, "Edited answer.")
-    assert signature(reloaded) == streamed
+    check_reload(qtbot, desk, reply_view, "Edited answer.")
 
 
 def test_enter_while_a_reply_streams_queues_the_message_on_its_own(
@@ -394,18 +388,9 @@ def test_a_real_model_reply_is_on_screen_and_matches_its_reload(
 ) -> None:
     """The embedded engine and SmolLM2 behind the whole app: what the model wrote is what the
     screen shows, streamed and reloaded alike."""
-    from desktop.app import Desk
-    from desktop.core.store import Store
-
-    monkeypatch.setenv("OLLAMA_HOST", engine_url)
-    store = Store.open_default()
-    store.set_setting("welcome.shown", True)
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    real = Desk(app, store, [])
-    real.start(argparse.Namespace(quick_ask=None))
-    try:
-        qtbot.waitUntil(lambda: real.page.model_picker.findData("smollm2:135m") >= 0, timeout=30000)
+    with running_desk(
+        qtbot, qloop, monkeypatch, engine_url, model="smollm2:135m", timeout=30000, no_binaries=False
+    ) as real:
         real.chat.set_model("smollm2:135m")
         real.chat.set_options("", {"num_predict": 32, "seed": 7, "temperature": 0})
         send(real, "Name the capital city of Germany.")
@@ -422,18 +407,8 @@ def test_a_real_model_reply_is_on_screen_and_matches_its_reload(
             at = shown.find(word, at) + len(word)
             assert at >= len(word), (word, shown)
         streamed = signature(view)
-        conv_id = real.chat.current.id
-        real.chat.new_conversation()
-        real.chat.open(conv_id)
-        qtbot.waitUntil(lambda: real.page.view_for(reply.id) is not None)
-        reloaded = real.page.view_for(reply.id)
-        qtbot.waitUntil(reloaded.isVisible)
+        reloaded = reopened(qtbot, real, reply.id)
         assert reloaded.shown_text() == shown and signature(reloaded) == streamed
-    finally:
-        task = asyncio.ensure_future(real.aclose(), loop=qloop)
-        qtbot.waitUntil(task.done, timeout=10000)
-        real.window.close()
-        real.window.deleteLater()
 
 
 def test_while_it_streams_a_reply_is_laid_out_as_it_will_be(
@@ -460,17 +435,7 @@ def test_while_it_streams_a_reply_is_laid_out_as_it_will_be(
 def test_a_half_typed_fence_shown_as_text_goes_once_the_block_is_code(qtbot: Any) -> None:
     """The growing tail '``' sat in the heading's document; when the finished reply turned it
     into a code block, the stray '``' stayed on screen under the heading."""
-    import time
-
-    from desktop.core.store import Message
-
-    def message(content: str, status: str) -> Message:
-        return Message(
-            id=1, conversation_id=1, role="assistant", content=content, status=status,  # type: ignore[arg-type]
-            model="m", created_at=time.time(), metrics={}, error="",
-        )
-
-    view = MessageView(message("", "streaming"))
+    view = MessageView(stored("", "streaming"))
     qtbot.addWidget(view)
     view.append_delta("## Su")
     view.append_delta("b `x`\n\n``")
@@ -478,5 +443,5 @@ def test_a_half_typed_fence_shown_as_text_goes_once_the_block_is_code(qtbot: Any
     assert view.shown_text() == "Sub x\n``"
     view.append_delta("`js\nunc")
     view.append_delta("losed")
-    view.set_message(message("## Sub `x`\n\n```js\nunclosed", "complete"))
+    view.set_message(stored("## Sub `x`\n\n```js\nunclosed", "complete"))
     assert view.shown_text() == "Sub x\nunclosed"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,55 +15,13 @@ from desktop.ui import theme
 from desktop.ui.controllers.quick_ask_controller import QuickAskController, title_for
 from desktop.ui.quick_ask import QuickAskWindow
 from tests.support.fault_server import FaultServer
+from tests.ui.quick_ask_support import FINAL, MODEL, PopupFactory, piece, type_and_press_enter
 from tests.ui.theming import use_theme  # noqa: F401 - a fixture
 
-MODEL = "smollm2:135m"
-
-
-def piece(text: str) -> dict[str, Any]:
-    return {"model": MODEL, "created_at": "2026-11-22T22:00:00Z",
-            "message": {"role": "assistant", "content": text}, "done": False}
-
-
-FINAL: dict[str, Any] = {
-    "model": MODEL, "created_at": "2026-11-22T22:00:01Z", "message": {"role": "assistant", "content": ""},
-    "done": True, "done_reason": "stop", "total_duration": 2_000_000_000, "load_duration": 1,
-    "prompt_eval_count": 5, "prompt_eval_duration": 1, "eval_count": 20, "eval_duration": 1_000_000_000,
-}
-
-
-
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "desk.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def client(fault_server: FaultServer, event_loop_qt: Any, qtbot: Any) -> Iterator[OllamaClient]:
-    c = OllamaClient(fault_server.url, timeouts=Timeouts(first_token=10, idle=10))
-    yield c
-    closing = asyncio.ensure_future(c.aclose())
-    qtbot.waitUntil(closing.done)
-
-
-@pytest.fixture
-def popup(client: OllamaClient, store: Store, qtbot: Any) -> Iterator[QuickAskWindow]:
-    controller = QuickAskController(client, store, default_model=MODEL)
-    window = QuickAskWindow(controller)
-    qtbot.addWidget(window)
-    yield window
-    if controller.busy:
-        controller.stop()
-        qtbot.waitUntil(lambda: not controller.busy)
-
-
-def type_and_press_enter(qtbot: Any, window: QuickAskWindow, text: str) -> None:
-    window.input.setFocus()
-    qtbot.keyClicks(window.input, text)
-    qtbot.keyClick(window.input, Qt.Key.Key_Return)
+def popup(make_popup: PopupFactory) -> QuickAskWindow:
+    return make_popup()
 
 
 def test_enter_asks_the_default_model_and_streams_the_answer(

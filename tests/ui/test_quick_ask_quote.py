@@ -7,8 +7,6 @@ server received.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,42 +15,21 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from desktop.core.ollama.client import OllamaClient, Timeouts
+from desktop.core.ollama.client import OllamaClient
 from desktop.core.store import Store
-from desktop.ui.controllers.quick_ask_controller import QuickAskController
 from desktop.ui.quick_ask import QuickAskWindow
 from tests.support.fault_server import FaultServer
-from tests.ui.test_quick_ask import FINAL, MODEL, piece
+from tests.ui.quick_ask_support import FINAL, PopupFactory, piece
 
 ENGLISH = "The meeting moves to Thursday at three."
 CHINESE = "会议改到星期四下午三点。"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "desk.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def client(fault_server: FaultServer, event_loop_qt: Any, qtbot: Any) -> Iterator[OllamaClient]:
-    c = OllamaClient(fault_server.url, timeouts=Timeouts(first_token=10, idle=10))
-    yield c
-    closing = asyncio.ensure_future(c.aclose())
-    qtbot.waitUntil(closing.done)
-
-
-@pytest.fixture
-def popup(client: OllamaClient, store: Store, qtbot: Any) -> Iterator[QuickAskWindow]:
-    controller = QuickAskController(client, store, default_model=MODEL, save_history=False)
-    window = QuickAskWindow(controller)
+def popup(make_popup: PopupFactory) -> QuickAskWindow:
+    window = make_popup(save_history=False)
     window.prefill_mode = "selection"  # offscreen has no selection: the clipboard stands in
-    qtbot.addWidget(window)
-    yield window
-    if controller.busy:
-        controller.stop()
-        qtbot.waitUntil(lambda: not controller.busy)
+    return window
 
 
 def sent_prompt(fault_server: FaultServer) -> str:

@@ -14,8 +14,8 @@ from desktop.core.store import Store
 from desktop.ui.quick_ask import QuickAskWindow
 from desktop.ui.quick_ask_shot import RegionGrabber, png_bytes
 from tests.support.fault_server import FaultServer
-from tests.ui.test_quick_ask import FINAL, MODEL, piece
-from tests.ui.test_quick_ask_quote import client, popup, store  # noqa: F401 - fixtures
+from tests.ui.quick_ask_support import FINAL, MODEL, piece
+from tests.ui.test_quick_ask_quote import popup  # noqa: F401 - the fixture
 
 
 def still() -> QPixmap:

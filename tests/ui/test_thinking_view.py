@@ -4,19 +4,16 @@ same after the conversation is opened again. The whole app against a replayed Ol
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from desktop.core.messages import ThinkingPart
-from desktop.core.store import Store
 from tests.support.fault_server import FaultServer
-from tests.ui.test_chat_window import FINAL, MODEL, last_message, reply_is, send, serve_basics
+from tests.ui.desk_support import FINAL, MODEL, last_message, reply_is, running_desk, send, serve_basics
 
 THOUGHT = ["The user greets me. ", "I should greet back ", "politely."]
 ANSWER = ["Hello", " there", "! 你好"]
@@ -44,30 +41,14 @@ def desk(
     monkeypatch: pytest.MonkeyPatch,
     capabilities: list[str],
 ) -> Iterator[Any]:
-    from desktop.app import Desk
-
     serve_basics(fault_server)
     fault_server.route(
         "POST", "/api/show", body={"capabilities": capabilities, "model_info": {}, "details": {}}
     )
     lines = [*(line(thinking=t) for t in THOUGHT), *(line(a) for a in ANSWER), FINAL]
     fault_server.route("POST", "/api/chat", lines=lines, delay=0.25)
-    monkeypatch.setenv("OLLAMA_HOST", fault_server.url)
-    monkeypatch.setenv("PATH", "/nonexistent")
-    store = Store.open_default()
-    store.set_setting("welcome.shown", True)
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    desk = Desk(app, store, [])
-    desk.start(argparse.Namespace(quick_ask=None))
-    qtbot.waitUntil(lambda: desk.page.model_picker.findData(MODEL) >= 0, timeout=10000)
-    try:
-        yield desk
-    finally:
-        task = asyncio.ensure_future(desk.aclose(), loop=qloop)
-        qtbot.waitUntil(task.done, timeout=10000)
-        desk.window.close()
-        desk.window.deleteLater()
+    with running_desk(qtbot, qloop, monkeypatch, fault_server.url) as running:
+        yield running
 
 
 def test_thinking_streams_into_a_folded_block_above_the_answer(
