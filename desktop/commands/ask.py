@@ -39,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="tools the model may call, e.g. calculator,time (see desktop.core.tools)",
     )
     parser.add_argument("--yes", action="store_true", help="let tools that would ask first (fetch) run")
+    parser.add_argument("--temperature", type=float, metavar="T", help="sampling temperature (0: greedy)")
+    parser.add_argument("--seed", type=int, metavar="N", help="sampling seed, for repeatable answers")
     parser.add_argument(
         "--docs", metavar="KB", action="append",
         help="answer from a knowledge base (see `ollama-desk docs`), its sources listed after the answer",
@@ -88,8 +90,14 @@ def _read_prompt(value: str) -> str:
     return prompt
 
 
+def _options(args: argparse.Namespace) -> dict[str, float | int] | None:
+    chosen = {key: getattr(args, key, None) for key in ("temperature", "seed")}
+    return {key: value for key, value in chosen.items() if value is not None} or None
+
+
 async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
     backend = ask_server.backend_from_args(args)
+    options = _options(args)
     if backend is not None:  # --server: a saved server or a URL, Ollama or OpenAI-compatible
         await ask_server.ask_on_server(
             backend,
@@ -101,6 +109,7 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
             yes=bool(getattr(args, "yes", False)),
             think=ask_media.think_value(getattr(args, "think", None)),
             format=ask_media.read_format(getattr(args, "format", None)),
+            options=options,
         )
         out.end_line()
         return 0
@@ -127,8 +136,8 @@ async def _ask(args: argparse.Namespace, prompt: str, out: _Output) -> int:
         stream = None
         if tools:
             loop = headless_loop(client, tools, args.yes)
-            stream = loop.stream(model, messages, think=think, format=reply_format)
-        chat = stream or client.chat(model, messages, format=reply_format, think=think)
+            stream = loop.stream(model, messages, options, think=think, format=reply_format)
+        chat = stream or client.chat(model, messages, options=options, format=reply_format, think=think)
         async with contextlib.aclosing(chat) as stream:
             async for chunk in stream:
                 split = splitter.feed(chunk.content)

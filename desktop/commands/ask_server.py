@@ -105,6 +105,7 @@ async def ask_on_server(
     yes: bool = False,
     think: bool | str | None = None,
     format: str | dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> str:
     """Stream one answer from `backend` through `write`; returns the model used ("" + a note on
     stderr when the server lists none that can chat). `tools` (--tools names) runs the app's
@@ -127,9 +128,9 @@ async def ask_on_server(
         messages = [ChatMessage(Role.SYSTEM, system)] if system else []
         messages.append(ChatMessage(Role.USER, prompt))
         stream = (
-            loop.stream(model, messages, think=think, format=format)
+            loop.stream(model, messages, options, think=think, format=format)
             if loop is not None
-            else backend.chat(model, messages, think=think, format=format)
+            else backend.chat(model, messages, options=options, think=think, format=format)
         )
         try:
             async for chunk in stream:

@@ -30,7 +30,7 @@ QUESTION = "Use the calculator: what is 23*19?"
 def test_a_calculator_question_runs_the_calculator_and_the_answer_streams(engine_url: str) -> None:
     async def main() -> tuple[list[Any], ToolLoop]:
         async with OllamaClient(engine_url, timeouts=Timeouts(first_token=120, idle=60)) as client:
-            loop = ToolLoop(client, [calculator_tool(), time_tool()], max_rounds=2)
+            loop = ToolLoop(client, [calculator_tool(), time_tool()])  # the default round limit
             chunks = [c async for c in loop.stream(MODEL, [ChatMessage("user", QUESTION)], FAST)]
         return chunks, loop
 
@@ -109,7 +109,8 @@ def test_the_prompted_protocol_with_format_works_on_the_real_model(engine_url: s
     # {"tool", "arguments"} | {"answer"} by a `format` schema (the engine's JSON-schema grammar).
     async def main() -> tuple[str, ToolLoop]:
         async with OllamaClient(engine_url, timeouts=Timeouts(first_token=120, idle=60)) as client:
-            loop = ToolLoop(client, [calculator_tool()], native=False, max_rounds=1)
+            # The default round limit: after the result it may call again or answer.
+            loop = ToolLoop(client, [calculator_tool()], native=False)
             chunks = [c async for c in loop.stream(MODEL, [ChatMessage("user", QUESTION)], FAST)]
         return "".join(c.content for c in chunks), loop
 
@@ -118,4 +119,49 @@ def test_the_prompted_protocol_with_format_works_on_the_real_model(engine_url: s
     call, result = loop.parts[0], loop.parts[1]
     assert isinstance(call, ToolCallPart) and call.name == "calculator"
     assert isinstance(result, ToolResultPart) and result.content == "437", (call, result)
-    assert text.strip()
+    assert text.strip() and not text.lstrip().startswith("{"), text  # an answer, not one more call
+
+
+class RecordingClient(OllamaClient):
+    """The real client, remembering the messages of every request (what the engine was sent)."""
+
+    sent: list[list[ChatMessage]]
+
+    def chat(self, model: str, messages: Any, **kwargs: Any) -> Any:
+        self.sent.append(list(messages))
+        return super().chat(model, messages, **kwargs)
+
+
+def test_a_follow_up_turn_sends_the_earlier_call_and_result(engine_url: str, tmp_path: Any) -> None:
+    store = Store(tmp_path / "s.db")
+    conversation = store.create_conversation("maths", model=MODEL)
+    store.update_conversation(conversation.id, options=FAST)
+    store.add_message(conversation.id, Role.USER, QUESTION)
+
+    async def main() -> tuple[list[ChatMessage], list[str]]:
+        async with RecordingClient(engine_url, timeouts=Timeouts(first_token=300, idle=120)) as client:
+            client.sent = []
+            tools = ToolsService(store, lambda conv: client)
+            tools.set_choice(conversation.id, ToolChoice(on=True, enabled=frozenset({"calculator"})))
+            service = ChatService(client, store, tools=tools.loop_for)
+            answers = []
+            starts = []
+            for prompt in (None, "What number did the calculator give? Answer: the number."):
+                if prompt:
+                    store.add_message(conversation.id, Role.USER, prompt)
+                starts.append(len(client.sent))
+                seen: list[str] = []
+                outcome = await service.reply(conversation.id, on_delta=seen.append)
+                assert outcome.status == "complete", outcome.error
+                answers.append("".join(seen))
+            return client.sent[starts[1]], answers  # the follow-up's first request
+
+    follow_up, answers = asyncio.run(main())
+    first_reply = store.messages(conversation.id)[1]
+    assert [p.kind for p in first_reply.parts][:2] == ["tool_call", "tool_result"]
+    roles = [m.role for m in follow_up]
+    assert roles == ["user", "assistant", "tool", "assistant", "user"], roles
+    assert follow_up[1].tool_calls[0].name == "calculator" and follow_up[2].content == "437"
+    assert follow_up[3].content == first_reply.content
+    assert all(answer.strip() for answer in answers)
+    assert "437" in answers[1]  # measured: "The calculator returned: 437"
