@@ -151,10 +151,17 @@ def test_thinking_in_the_content_is_split_out_without_history(
 def test_a_thought_then_an_answer_shows_both_and_no_notice(
     qtbot: Any, make_popup: PopupFactory, fault_server: FaultServer
 ) -> None:
-    lines = [piece("", thinking="Paris is the capital. "), piece("Paris."), FINAL]
-    fault_server.route("POST", "/api/chat", lines=lines, delay=0.05)
+    lines = [piece("", thinking="Paris is "), piece("", thinking="the capital. "), piece("Paris."), FINAL]
+    fault_server.route("POST", "/api/chat", lines=lines, delay=0.4)
     popup = make_popup()
-    ask(qtbot, popup, "Capital of France?")
+    popup.open()
+    with qtbot.waitSignal(popup.controller.answer_finished, timeout=10000):
+        type_and_press_enter(qtbot, popup, "Capital of France?")
+        # While it thinks: the live line, before any answer.
+        qtbot.waitUntil(lambda: popup.thinking.isVisible()
+                        and popup.thinking.toggle.text().startswith("Thinking…"), timeout=5000)
+        assert popup.controller.answer == ""
+    assert popup.thinking.toggle.text().startswith("Thought for")
     assert popup.controller.answer == "Paris."
     assert popup.thinking.isVisible() and popup.thinking.text() == "Paris is the capital. "
     assert "Paris." in popup.answer_view.toPlainText() and popup.answer_view.isVisible()

@@ -274,8 +274,9 @@ class MessageView(QFrame):
             # Nothing written yet: the server is loading the model or reading the prompt.
             self.status_label.setText(self.tr("Writing…") if self._text else self.tr("Loading the model…"))
         else:
-            figures = " · ".join(x for x in (self._empty_note(), structured_note(m), self._figures()) if x)
-            self.status_label.setText(figures)
+            figures = " · ".join(x for x in (structured_note(m), self._figures()) if x)
+            # What an empty reply means goes on its own line, above the figures.
+            self.status_label.setText("\n".join(x for x in (self._empty_note(), figures) if x))
         several = int(getattr(m, "version_count", 1) or 1) > 1
         self.footer.setVisible(not user or several or bool(self.status_label.text()))
         self._update_actions()
