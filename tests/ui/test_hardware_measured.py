@@ -29,10 +29,6 @@ MACHINE = Machine(
 
 
 @pytest.mark.engine
-@pytest.mark.xfail(
-    reason="passes alone; fails after the other UI tests in one run (state an earlier test leaves)",
-    strict=False,
-)
 def test_probe_measures_and_the_page_predicts_from_it(
     qtbot: Any, qloop: asyncio.AbstractEventLoop, engine_url: str, tmp_path: Path
 ) -> None:
@@ -54,12 +50,13 @@ def test_probe_measures_and_the_page_predicts_from_it(
         guessed = hardware.report
         assert guessed is not None and guessed.calibration is None
         assert "Nothing measured yet" in section.summary.text()
-        with qtbot.waitSignal(calibration.calibrated, timeout=120000) as done:
+        # Two answers of 32 tokens: about a minute on this 2-core machine when it is shared and busy.
+        with qtbot.waitSignal(calibration.calibrated, timeout=240000) as done:
             qtbot.mouseClick(section.measure_button, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(section.cancel_button.isVisible, timeout=5000)
         learnt: Calibration = done.args[0]
         qtbot.waitUntil(
-            lambda: hardware.report is not None and hardware.report.calibration is not None, timeout=60000
+            lambda: hardware.report is not None and hardware.report.calibration is not None, timeout=120000
         )
         report = hardware.report
         assert report is not None
@@ -70,6 +67,21 @@ def test_probe_measures_and_the_page_predicts_from_it(
         assert report.budget.cpu_bandwidth == pytest.approx(learnt.cpu_bandwidth)
         cell = section.measured_table.item(0, 2).text()
         assert cell == f"measured {format_speed(measured.tokens_per_second)} tokens/s on {measured.day}"
+        # One model measured: the estimate scaled to it, so its own size predicts what was measured.
+        assert learnt.cpu.method == "scaled"
+        predicted = section.measured_table.item(0, 3).text()
+        assert predicted == f"about {format_speed(measured.tokens_per_second)} tokens/s"
+        # The prompt's speed, from the server's prompt_eval figures and /api/tags' parameter size.
+        assert measured.prompt_tokens_per_second > 0 and measured.params > 100_000_000
+        prompt = f"{format_speed(measured.prompt_tokens_per_second)} tokens/s"
+        assert section.measured_table.item(0, 4).text() == prompt
+        assert learnt.prompt_rate == pytest.approx(measured.prompt_tokens_per_second * measured.params)
+        # Every suggestion now says where its speed comes from.
+        intro = panel.suggestions_box.intro.text()
+        assert (
+            f"Speeds are measured here or predicted from the speeds measured here (latest on {measured.day})."
+            in (intro)
+        )
         assert f"{learnt.cpu_bandwidth / 1e9:.1f} GB/s" in section.summary.text()
         assert section.measured_table.isVisible() and section.quant_table.rowCount() == 3
         assert [section.quant_table.item(r, 0).text() for r in range(3)] == ["Q4_K_M", "Q5_K_M", "Q8_0"]
