@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop.core.backends import OpenAIBackend
 from desktop.core.chat import ChatService
-from desktop.core.chat_history import build_history
+from desktop.core.chat_history import build_history, continued_history
 from desktop.core.messages import Role, Status, ThinkingPart, ToolCallPart, ToolResultPart
 from desktop.core.ollama import OllamaClient, Timeouts
 from desktop.core.store import Store
@@ -190,3 +190,26 @@ def test_rounds_unanswered_calls_and_repeated_ids(tmp_path: Path) -> None:
         ("user", "q3", [], ""),
     ]
     assert all(not m.thinking and "hidden" not in m.content for m in history)
+
+
+def test_continuing_a_cut_reply_sends_its_tool_round_then_its_partial_text(tmp_path: Path) -> None:
+    with Store(tmp_path / "desk.sqlite3") as store:
+        conversation = store.create_conversation("t", model="m")
+        store.add_message(conversation.id, Role.USER, "q")
+        cut = store.add_message(conversation.id, Role.ASSISTANT, "It is", status=Status.INTERRUPTED)
+        store.set_parts(
+            cut.id,
+            [
+                ToolCallPart("call_1", "calculator", {"expression": "6*7"}),
+                ToolResultPart("call_1", "calculator", "42"),
+            ],
+        )
+        messages = store.messages(conversation.id)
+        history = continued_history(store.conversation(conversation.id), messages[:-1], messages[-1])
+    assert [(m.role, m.content, m.tool_name) for m in history] == [
+        ("user", "q", ""),
+        ("assistant", "", ""),
+        ("tool", "42", "calculator"),
+        ("assistant", "It is", ""),  # last and unterminated: the model extends it
+    ]
+    assert history[1].tool_calls[0].id == "call_1"
