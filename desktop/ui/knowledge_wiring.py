@@ -70,4 +70,5 @@ def install_conversation_documents(
 
     chat.conversation_opened.connect(opened)
     chat.message_added.connect(added)
+    chat.reply_finished.connect(lambda _message: documents.refresh())  # a file gone meanwhile shows so
     return documents

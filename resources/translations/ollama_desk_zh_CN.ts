@@ -941,19 +941,29 @@ Your data folder is %2.</source>
         <translation>此对话的回答会检索 %1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="248"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="249"/>
         <source>%1
 Used whole when it fits the context; otherwise its most relevant passages.</source>
         <translation>%1
 放得进上下文时整篇使用；否则使用其中最相关的段落。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="258"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="254"/>
+        <source>%1 (not found)</source>
+        <translation>%1（找不到）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="256"/>
+        <source>%1 was not found, so the answers do without it. Remove it or put it back.</source>
+        <translation>找不到 %1，回答将不使用它。请移除它或将其放回原处。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="266"/>
         <source>+%1 more</source>
         <translation>另有 %1 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="261"/>
+        <location filename="../../desktop/ui/widgets/conversation_documents.py" line="269"/>
         <source>Remove %1</source>
         <translation>移除 %1</translation>
     </message>
@@ -1891,158 +1901,159 @@ Used whole when it fits the context; otherwise its most relevant passages.</sour
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="48"/>
         <location filename="../../desktop/ui/widgets/knowledge_page.py" line="50"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="52"/>
         <source>Knowledge bases</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="53"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="55"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="54"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="56"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="55"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="57"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="62"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="64"/>
         <source>Drop files or folders here, or create a knowledge base.</source>
         <translation>将文件或文件夹拖放到这里，或新建一个知识库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="65"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="67"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="72"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="74"/>
         <source>The built-in embedding model understands English only: Chinese documents are still found by their words, and a multilingual model (bge-m3 or qwen3-embedding on Ollama) finds them by meaning too.</source>
         <translation>内置的嵌入模型只理解英文：中文文档仍可按词语找到；多语言模型（Ollama 上的 bge-m3 或 qwen3-embedding）还能按语义找到它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="81"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="83"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="84"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="83"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="85"/>
         <source>Use in this chat</source>
         <translation>在此对话中使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="112"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="114"/>
         <source>%1 — %2 files, %3 chunks</source>
         <translation>%1 — %2 个文件，%3 个片段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="141"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="143"/>
         <source>%1: drop files or folders here to add them.</source>
         <translation>%1：将文件或文件夹拖放到这里即可添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="145"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="147"/>
         <source>%1 — not indexed: %2</source>
         <translation>%1 — 未索引：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="151"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="153"/>
         <source>%1 — %2 chunks</source>
         <translation>%1 — %2 个片段</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="156"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="158"/>
         <source>%1 — indexing…</source>
         <translation>%1 — 正在索引…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="167"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="169"/>
         <source>, about %1 s left</source>
         <translation>，约剩 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="169"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="171"/>
         <source>Indexing %1: %2 of %3 files, %4 chunks, %5 chunks/s%6</source>
         <translation>正在索引 %1：%3 个文件中的 %2 个，%4 个片段，每秒 %5 个片段%6</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="183"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="185"/>
         <source>%1: %2 chunks added from %3 files.</source>
         <translation>%1：已从 %3 个文件添加 %2 个片段。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="189"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="191"/>
         <source>%1 files could not be read (see the list).</source>
         <translation>%1 个文件无法读取（见列表）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="196"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="198"/>
         <source>New knowledge base</source>
         <translation>新建知识库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="196"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="198"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="203"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="205"/>
         <source>Rename knowledge base</source>
         <translation>重命名知识库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="203"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="205"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="212"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="214"/>
         <source>Delete knowledge base</source>
         <translation>删除知识库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="213"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="215"/>
         <source>Delete %1 and its index? Your files stay where they are.</source>
         <translation>删除 %1 及其索引？您的文件会保留在原处。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="222"/>
         <source>Add files</source>
         <translation>添加文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="220"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="222"/>
         <source>Documents (*.txt *.md *.pdf *.docx *.html *.htm)</source>
         <translation>文档 (*.txt *.md *.pdf *.docx *.html *.htm)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="225"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="227"/>
         <source>Add folder</source>
         <translation>添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="234"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="236"/>
         <source>Create a knowledge base first, then add files to it.</source>
         <translation>请先新建一个知识库，再向其中添加文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="241"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="249"/>
         <source>Open a conversation first, then attach the knowledge base to it.</source>
         <translation>请先打开一个对话，再将知识库附加到其中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="247"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="244"/>
+        <location filename="../../desktop/ui/widgets/knowledge_page.py" line="255"/>
         <source>The next answers in this conversation use %1.</source>
         <translation>此对话接下来的回答将使用 %1。</translation>
     </message>
@@ -2559,57 +2570,57 @@ Used whole when it fits the context; otherwise its most relevant passages.</sour
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="294"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="295"/>
         <source>The model only thought and gave no answer. Try again with more tokens or thinking off.</source>
         <translation>模型只思考了，没有给出回答。请增加令牌数或关闭思考后重试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="295"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="296"/>
         <source>The model gave an empty answer.</source>
         <translation>模型给出了空回答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="305"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="306"/>
         <source>%1 tokens/s · %2 tokens</source>
         <translation>%1 词元/秒 · %2 词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="307"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="308"/>
         <source>%1 tokens/s · %2 tokens · load %3 s</source>
         <translation>%1 词元/秒 · %2 词元 · 加载 %3 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="349"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="350"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="352"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="353"/>
         <source>Save and send</source>
         <translation>保存并发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="354"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="355"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="355"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="356"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保留原来的消息 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="385"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="386"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="391"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="392"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/message_view.py" line="392"/>
+        <location filename="../../desktop/ui/widgets/message_view.py" line="393"/>
         <source>Open this address in your browser?
 
 %1</source>

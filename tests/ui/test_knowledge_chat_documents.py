@@ -110,6 +110,16 @@ def test_files_attached_from_the_composer_reach_the_model_and_can_be_removed(
     given = sources_text(chat_bodies(fault_server)[-1])
     assert "leaves at seven" in given and "bronze bell" not in given
 
+    # A file moved away meanwhile: its chip says so once the next answer ends (which goes on).
+    moved = small.rename(tmp_path / "ferry-moved.md")
+    send(desk, "Still there?")
+    qtbot.waitUntil(lambda: len(chat_bodies(fault_server)) == 3 and reply_is(desk, "complete"), timeout=10000)
+    assert documents.chip_names() == ["ferry.md (not found)"]
+    assert "was not found" in documents.chips[0].label.toolTip()
+    moved.rename(small)
+    documents.refresh()
+    assert documents.chip_names() == ["ferry.md"]
+
     # Another conversation has its own documents; coming back shows these again.
     desk.chat.new_conversation()
     assert documents.chip_names() == [] and not documents.isVisible()

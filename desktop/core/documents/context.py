@@ -9,6 +9,7 @@ was retrieved), in the same order, whether or not the model wrote the markers.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ def cited_numbers(answer: str, count: int) -> list[int]:
 async def _rank_file(
     path: Path, query: str, embed: EmbedFn | None, k: int, budget_tokens: int
 ) -> list[Passage]:
-    chunks = chunk_blocks(parse(path))
+    # Reading a PDF or Word file takes a while: off the loop, which is the UI's in the app.
+    chunks = await asyncio.to_thread(lambda: chunk_blocks(parse(path)))
     if sum(weight(c.text) for c in chunks) <= budget_tokens:
         text = "\n\n".join(c.text for c in chunks)
         first = chunks[0] if chunks else None

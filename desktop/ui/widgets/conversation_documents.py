@@ -242,12 +242,20 @@ class ConversationDocuments(QWidget):
             chip.removed.connect(lambda n=name: self.set_knowledge_base(n, False))
             self.chips.append(chip)
         for path in attached.files:
-            chip = self._chip(
-                Path(path).name,
-                self.tr(
-                    "%1\nUsed whole when it fits the context; otherwise its most relevant passages."
-                ).replace("%1", path),
-            )
+            if Path(path).is_file():
+                chip = self._chip(
+                    Path(path).name,
+                    self.tr(
+                        "%1\nUsed whole when it fits the context; otherwise its most relevant passages."
+                    ).replace("%1", path),
+                )
+            else:  # moved or deleted: the answers go on without it, and the user sees why
+                chip = self._chip(
+                    self.tr("%1 (not found)").replace("%1", Path(path).name),
+                    self.tr(
+                        "%1 was not found, so the answers do without it. Remove it or put it back."
+                    ).replace("%1", path),
+                )
             chip.removed.connect(lambda p=path: self.remove_file(p))
             self.chips.append(chip)
         for index, chip in enumerate(self.chips, start=1):
