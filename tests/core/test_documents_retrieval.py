@@ -75,6 +75,13 @@ def test_the_index_is_shared_by_retrievers_and_follows_every_change(kb: Knowledg
     put(kb, "docs", "/c.txt", ["eta"], [axis(6)])
     kb.set_model("docs", "other", DIM)
     assert nearest(kb, axis(6)) == []
+    # A deleted knowledge base's index is let go at the next search.
+    put(kb, "gone", "/g.txt", ["theta"], [axis(7)])
+    Retriever(kb).index_for(kb.collection("gone"))  # type: ignore[arg-type]
+    held = len(INDEXES._entries)
+    kb.delete("gone")
+    nearest(kb, axis(7))
+    assert len(INDEXES._entries) == held - 1
 
 
 def test_keyword_hits_stay_in_their_collections_and_match_a_join_before_ranking(kb: KnowledgeStore) -> None:

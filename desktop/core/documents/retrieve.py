@@ -61,6 +61,13 @@ class _IndexCache:
                     total -= dropped.nbytes
             return index
 
+    def prune(self, store: KnowledgeStore, existing: set[int]) -> None:
+        """Drop the indexes of this database's collections that were deleted."""
+        path = str(store.path.resolve())
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == path and k[1] not in existing]:
+                del self._entries[key]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -103,7 +110,9 @@ class Retriever:
     ) -> list[Passage]:
         """The k best passages of the named knowledge bases. Without `embed` (or when the
         collections have no vectors yet) the keyword half answers alone."""
-        collections = [c for c in self.store.collections() if c.name in names]
+        every = self.store.collections()
+        INDEXES.prune(self.store, {c.id for c in every})
+        collections = [c for c in every if c.name in names]
         if not collections or not query.strip():
             return []
         keyword_task: asyncio.Future[list[tuple[int, float]]] | None = None
