@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from desktop.core.bench import BenchResult, run_bench  # noqa: E402
+from desktop.core.bench import BenchResult, BenchRun, run_bench  # noqa: E402
 from desktop.core.hardware.budget import budget  # noqa: E402
 from desktop.core.hardware.calibrate import calibrate  # noqa: E402
 from desktop.core.hardware.probe import probe  # noqa: E402
@@ -40,13 +40,22 @@ PROMPT = "Write a short story about a lighthouse keeper."
 
 
 async def measure(url: str, runs: int, tokens: int) -> BenchResult:
+    """`runs` rounds, each model alone in turn, the order swapped every round: on a shared machine
+    the load drifts, and alternating gives both models the same share of it."""
     async with OllamaClient(url, timeouts=Timeouts(first_token=300, idle=120)) as client:
         async for _line in client.create(MODELS[1], from_=MODELS[0], quantize="q8_0"):
             pass
         options = {"temperature": 0, "seed": 7, "num_predict": tokens}
-        # One extra run per model: the first includes the load and is left out below.
-        result = await run_bench(client, MODELS, [PROMPT], runs=runs + 1, options=options)
-    result.runs = [r for r in result.runs if r.run > 1]
+        kept: list[BenchRun] = []
+        result: BenchResult | None = None
+        for round_ in range(runs):
+            order = MODELS if round_ % 2 == 0 else MODELS[::-1]
+            # Two runs per model: the first reads the whole prompt (the second finds it cached);
+            # both decode, which the load (load_duration) does not slow.
+            result = await run_bench(client, order, [PROMPT], runs=2, options=options)
+            kept += result.runs
+    assert result is not None
+    result.models, result.runs = list(MODELS), kept
     return result
 
 
@@ -60,7 +69,7 @@ def _pct(value: float, measured: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=4, help="rounds (each model once per round)")
     parser.add_argument("--tokens", type=int, default=64)
     args = parser.parse_args()
     b = budget(probe())

@@ -142,7 +142,10 @@ def latest_measurements(results: Iterable[BenchResult]) -> list[Measured]:
             runs = [r for r in runs if r.size_vram == 0 or r.size_vram >= r.size * 0.98]
             if not runs:
                 continue
-            prompt = [r.prompt_tokens_per_second for r in runs if r.prompt_tokens_per_second > 0]
+            # Only a prompt's first run reads all of it: later ones find it in the KV cache (the
+            # engine then still counts every token but times only the few it evaluated).
+            cold = [r for r in runs if r.run == 1]
+            prompt = [r.prompt_tokens_per_second for r in cold if r.prompt_tokens_per_second > 0]
             found[model] = Measured(
                 model=model,
                 tokens_per_second=float(statistics.median(r.tokens_per_second for r in runs)),

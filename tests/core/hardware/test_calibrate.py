@@ -103,6 +103,8 @@ def test_prompt_rate_is_compute_per_parameter() -> None:
     runs = [
         with_prompt(_run("small", 100 * MB, 30.0), 135_000_000, 200.0),
         with_prompt(_run("large", 300 * MB, 12.0), 405_000_000, 70.0),
+        # A second run finds the prompt cached: every token counted, only a few timed.
+        with_prompt(_run("small", 100 * MB, 30.0, n=2), 135_000_000, 5000.0),
     ]
     cal = calibrate([_result(runs)], 2)
     assert cal.measured_for("small") is not None
