@@ -170,6 +170,10 @@ class BenchResult:
     def summary(self, model: str) -> ModelSummary:
         done = [run for run in self.runs_of(model) if run.ok]
         figures = {name: Spread.of([float(getattr(run, name)) for run in done]) for name in SPREAD_FIGURES}
+        # A prompt's later runs find it in the KV cache: their prompt speed is not reading speed.
+        cold = [run.prompt_tokens_per_second for run in done if run.run == 1]
+        if cold:
+            figures["prompt_tokens_per_second"] = Spread.of(cold)
         return ModelSummary(model, len(done), len(self.runs_of(model)) - len(done), figures)
 
     def summaries(self) -> list[ModelSummary]:

@@ -27,7 +27,7 @@
 <context>
     <name>AnswersView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="176"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="181"/>
         <source>No answer: {0}</source>
         <translation>没有回答：{0}</translation>
     </message>
@@ -3821,62 +3821,62 @@ Details: {1}</source>
 <context>
     <name>RunsTable</name>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="108"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="113"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="109"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="114"/>
         <source>Run</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="110"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="115"/>
         <source>Load (s)</source>
         <translation>加载（秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="111"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="116"/>
         <source>First token (s)</source>
         <translation>首个词元（秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="112"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="117"/>
         <source>Prompt tokens</source>
         <translation>提示词元数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="113"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="118"/>
         <source>Prompt (tokens/s)</source>
         <translation>提示处理（词元/秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="114"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="119"/>
         <source>Answer tokens</source>
         <translation>回答词元数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="115"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="120"/>
         <source>Answer (tokens/s)</source>
         <translation>回答（词元/秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="116"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="121"/>
         <source>Characters</source>
         <translation>字符数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="117"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="122"/>
         <source>Memory (MiB)</source>
         <translation>内存（MiB）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="118"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="123"/>
         <source>GPU (MiB)</source>
         <translation>GPU（MiB）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="129"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="134"/>
         <source>failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
@@ -4938,7 +4938,12 @@ Details: {1}</source>
         <translation>GPU（MiB）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/compare_tables.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="80"/>
+        <source>From each prompt&apos;s first run: later runs find the prompt already read (cached).</source>
+        <translation>取自每个提示的第一次运行：之后的运行会发现提示已读过（已缓存）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/compare_tables.py" line="87"/>
         <source>{0} ({1} failed)</source>
         <translation>{0}（{1} 次失败）</translation>
     </message>

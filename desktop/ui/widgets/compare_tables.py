@@ -74,6 +74,11 @@ class SummaryTable(QTableWidget):
             self.tr("GPU (MiB)"),
         ]
         _setup(self, headers)
+        prompt = self.horizontalHeaderItem(4)
+        if prompt is not None:
+            prompt.setToolTip(
+                self.tr("From each prompt's first run: later runs find the prompt already read (cached).")
+            )
 
     def show_summaries(self, summaries: list[ModelSummary]) -> None:
         self.setRowCount(len(summaries))
