@@ -175,6 +175,38 @@ def test_stop_while_the_dialog_asks_closes_it_and_runs_nothing(
     assert not any(r.route_path == "/x" for r in fault_server.requests)
 
 
+def test_a_follow_up_in_the_app_sends_the_earlier_call_and_result(
+    qtbot: Any,
+    desk: Any,  # noqa: F811
+    fault_server: FaultServer,
+) -> None:
+    fault_server.route(
+        "POST", "/api/chat", once=True, lines=[calls_line(("calculator", {"expression": "23*19"})), FINAL]
+    )
+    fault_server.route("POST", "/api/chat", once=True, lines=[chunk("It is 437."), FINAL])
+    fault_server.route("POST", "/api/chat", once=True, lines=[chunk("874."), FINAL])
+    open_with_tools(desk, {"calculator"})
+    send(desk, "What is 23*19?")
+    qtbot.waitUntil(lambda: reply_is(desk, "complete"), timeout=10000)
+    send(desk, "And twice that?")
+    qtbot.waitUntil(
+        lambda: reply_is(desk, "complete") and last_message(desk).content == "874.", timeout=10000
+    )
+    sent = [r.json() for r in fault_server.requests if r.route_path == "/api/chat"][-1]["messages"]
+    turns = [(m["role"], m["content"], m.get("tool_name", "")) for m in sent]
+    assert turns == [
+        ("user", "What is 23*19?", ""),
+        ("assistant", "", ""),
+        ("tool", "437", "calculator"),
+        ("assistant", "It is 437.", ""),
+        ("user", "And twice that?", ""),
+    ]
+    assert sent[1]["tool_calls"][0]["function"]["arguments"] == {"expression": "23*19"}
+    # The first reply still shows its card; the follow-up, which ran no tool, shows none.
+    view = desk.page.view_for(last_message(desk).id)
+    assert isinstance(view.tools, ToolCards) and not view.tools.isVisible()
+
+
 def test_a_conversation_without_tools_sends_none(
     qtbot: Any,
     desk: Any,  # noqa: F811
@@ -216,6 +248,13 @@ def test_the_calculator_through_the_app_with_the_real_engine(
         qtbot.waitUntil(lambda: len(view.tools.cards) >= 1 and view.tools.isVisible(), timeout=5000)
         assert view.tools.cards[0].title().startswith("Used calculator (")
         qtbot.waitUntil(lambda: view.shown_text().strip() != "", timeout=5000)
+        # A follow-up: the model is sent the earlier call and its result, so it can say it.
+        send(desk, "What number did the calculator give? Answer: the number.")
+        qtbot.waitUntil(
+            lambda: last_message(desk).id != reply.id and reply_is(desk, "complete"), timeout=300000
+        )
+        follow_up = desk.page.view_for(last_message(desk).id)
+        qtbot.waitUntil(lambda: "437" in follow_up.shown_text(), timeout=5000)
     finally:
         task = asyncio.ensure_future(desk.aclose(), loop=qloop)
         qtbot.waitUntil(task.done, timeout=10000)
