@@ -119,6 +119,7 @@ class Child:
         self.slot_ctx = settings.num_ctx  # what llama-server reports per slot, once it answers
         self.slot_count = settings.parallel
         self._slots = asyncio.Semaphore(settings.parallel)
+        self._watched = False  # once watched, the watching thread owns (reads, closes) stdout
 
     @property
     def alive(self) -> bool:
@@ -156,10 +157,14 @@ class Child:
         self.dead.set()
 
     def watch(self, loop: asyncio.AbstractEventLoop, stdout: IO[bytes]) -> None:
+        self._watched = True
+
         def wait() -> None:
             with contextlib.suppress(Exception):
                 while stdout.readline():
                     pass
+            with contextlib.suppress(OSError):
+                stdout.close()  # else the pipe lingers until the collector warns about it
             code = self.process.wait()
             with contextlib.suppress(RuntimeError):  # the loop is closed at shutdown
                 loop.call_soon_threadsafe(self._on_exit, code)
@@ -185,6 +190,7 @@ class Child:
             if self.process.stdin is not None:
                 self.process.stdin.close()
         process, log = self.process, self.log
+        unread = None if self._watched else process.stdout
 
         def reap() -> None:
             try:
@@ -193,6 +199,9 @@ class Child:
                 process.kill()
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=3)
+            if unread is not None:  # a child that never became ready: nobody else reads it
+                with contextlib.suppress(OSError):
+                    unread.close()
             with contextlib.suppress(OSError):
                 log.unlink()
 
@@ -233,6 +242,9 @@ async def start_child(settings: ChildSettings) -> Child:
     except (OSError, asyncio.TimeoutError) as exc:
         child.stop()
         raise RequestError(f"unable to load model: the runner did not start ({exc})", 500) from exc
+    except asyncio.CancelledError:
+        child.stop()  # the load was abandoned: a runner nobody holds would live as long as the engine
+        raise
     try:
         ready = json.loads(line) if line.strip() else {}
     except ValueError:
@@ -254,7 +266,11 @@ async def start_child(settings: ChildSettings) -> Child:
         trust_env=False,
     )
     child.watch(asyncio.get_running_loop(), stdout)
-    await _read_slots(child)
+    try:
+        await _read_slots(child)
+    except asyncio.CancelledError:
+        child.stop()
+        raise
     return child
 
 

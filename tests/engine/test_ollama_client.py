@@ -19,8 +19,10 @@ FAST = {"num_predict": 6, "seed": 11, "temperature": 0}
 
 
 @pytest.fixture
-def client(engine_url: str) -> ollama.Client:
-    return ollama.Client(host=engine_url)
+def client(engine_url: str) -> Iterator[ollama.Client]:
+    # Closed here: its pooled keep-alive socket would otherwise be reported by a later test.
+    with ollama.Client(host=engine_url) as client:
+        yield client
 
 
 def test_list_and_show(client: ollama.Client) -> None:
@@ -90,16 +92,16 @@ def pull_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HFSer
 def test_pull_progress_and_delete(pull_setup: tuple[HFServer, EngineProcess, Path]) -> None:
     server, engine, files = pull_setup
     hosted = server.add_file("someone/Smol-GGUF", "Smol-Q4_1.gguf", variant(files, b"client"))
-    client = ollama.Client(host=engine.url)
-    progress = list(client.pull("hf.co/someone/Smol-GGUF:Q4_1", stream=True))
-    assert progress[0].status == "pulling manifest"
-    assert progress[-1].status == "success"
-    layer = [p for p in progress if p.digest == f"sha256:{hosted.sha256}"]
-    assert layer[-1].total == hosted.size and layer[-1].completed == hosted.size
-    assert "hf.co/someone/Smol-GGUF:Q4_1" in [m.model for m in client.list().models]
-    assert client.pull("hf.co/someone/Smol-GGUF:Q4_1").status == "success"
-    assert client.delete("hf.co/someone/Smol-GGUF:Q4_1").status == "success"
-    assert "hf.co/someone/Smol-GGUF:Q4_1" not in [m.model for m in client.list().models]
-    with pytest.raises(ollama.ResponseError) as info:
-        list(client.pull("hf.co/someone/absent:Q4_1", stream=True))
-    assert info.value.error == "pull model manifest: file does not exist"
+    with ollama.Client(host=engine.url) as client:
+        progress = list(client.pull("hf.co/someone/Smol-GGUF:Q4_1", stream=True))
+        assert progress[0].status == "pulling manifest"
+        assert progress[-1].status == "success"
+        layer = [p for p in progress if p.digest == f"sha256:{hosted.sha256}"]
+        assert layer[-1].total == hosted.size and layer[-1].completed == hosted.size
+        assert "hf.co/someone/Smol-GGUF:Q4_1" in [m.model for m in client.list().models]
+        assert client.pull("hf.co/someone/Smol-GGUF:Q4_1").status == "success"
+        assert client.delete("hf.co/someone/Smol-GGUF:Q4_1").status == "success"
+        assert "hf.co/someone/Smol-GGUF:Q4_1" not in [m.model for m in client.list().models]
+        with pytest.raises(ollama.ResponseError) as info:
+            list(client.pull("hf.co/someone/absent:Q4_1", stream=True))
+        assert info.value.error == "pull model manifest: file does not exist"

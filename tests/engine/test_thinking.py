@@ -150,11 +150,13 @@ def test_format_after_thinking_parses(engine: EngineProcess) -> None:
 
 
 def test_official_client_with_think(engine: EngineProcess) -> None:
-    client = ollama.Client(host=engine.url)
-    reply = client.chat("thinker:1", messages=[{"role": "user", "content": "Hi"}], think=True, options=FAST)
-    assert reply.message.thinking and reply.message.content
-    parts = list(client.generate("thinker:1", "Hi", think=True, options=FAST, stream=True))
-    assert "".join(p.thinking or "" for p in parts) and "".join(p.response for p in parts)
+    with ollama.Client(host=engine.url) as client:
+        reply = client.chat(
+            "thinker:1", messages=[{"role": "user", "content": "Hi"}], think=True, options=FAST
+        )
+        assert reply.message.thinking and reply.message.content
+        parts = list(client.generate("thinker:1", "Hi", think=True, options=FAST, stream=True))
+        assert "".join(p.thinking or "" for p in parts) and "".join(p.response for p in parts)
 
 
 def test_a_template_with_tool_syntax_uses_the_native_parser(engine: EngineProcess) -> None:
@@ -182,24 +184,29 @@ def test_a_template_with_tool_syntax_uses_the_native_parser(engine: EngineProces
 
 
 def test_openai_client_gets_reasoning_apart(engine: EngineProcess) -> None:
-    client = openai.OpenAI(base_url=engine.url + "/v1", api_key="ollama", max_retries=0)
-    question = [{"role": "user", "content": "Why is the sky blue?"}]
-    reply = client.chat.completions.create(
-        model="thinker:1", messages=question, max_tokens=32, temperature=0, seed=7, reasoning_effort="medium"
-    )
-    message = reply.choices[0].message
-    assert (message.model_extra or {}).get("reasoning") and message.content
-    assert "<think>" not in message.content and "</think>" not in message.content
-    stream = client.chat.completions.create(
-        model="thinker:1", messages=question, max_tokens=32, temperature=0, seed=7, stream=True
-    )
-    deltas = [c.choices[0].delta for c in stream if c.choices]
-    assert "".join((d.model_extra or {}).get("reasoning") or "" for d in deltas)
-    assert "".join(d.content or "" for d in deltas)
-    off = client.chat.completions.create(
-        model="thinker:1", messages=question, max_tokens=16, temperature=0, reasoning_effort="none"
-    )
-    assert not (off.choices[0].message.model_extra or {}).get("reasoning")
+    with openai.OpenAI(base_url=engine.url + "/v1", api_key="ollama", max_retries=0) as client:
+        question = [{"role": "user", "content": "Why is the sky blue?"}]
+        reply = client.chat.completions.create(
+            model="thinker:1",
+            messages=question,
+            max_tokens=32,
+            temperature=0,
+            seed=7,
+            reasoning_effort="medium",
+        )
+        message = reply.choices[0].message
+        assert (message.model_extra or {}).get("reasoning") and message.content
+        assert "<think>" not in message.content and "</think>" not in message.content
+        stream = client.chat.completions.create(
+            model="thinker:1", messages=question, max_tokens=32, temperature=0, seed=7, stream=True
+        )
+        deltas = [c.choices[0].delta for c in stream if c.choices]
+        assert "".join((d.model_extra or {}).get("reasoning") or "" for d in deltas)
+        assert "".join(d.content or "" for d in deltas)
+        off = client.chat.completions.create(
+            model="thinker:1", messages=question, max_tokens=16, temperature=0, reasoning_effort="none"
+        )
+        assert not (off.choices[0].message.model_extra or {}).get("reasoning")
 
 
 def test_app_client_reads_the_engines_thinking_like_ollamas(engine: EngineProcess) -> None:

@@ -118,18 +118,24 @@ def test_bad_tools_are_400s(engine_url: str) -> None:
 
 
 def test_official_client_with_tools(engine_url: str) -> None:
-    client = ollama.Client(host=engine_url)
-    reply = client.chat(MODEL, messages=[{"role": "user", "content": QUESTION}], tools=TOOLS, options=FAST)
-    assert reply.message.tool_calls is not None
-    [call] = reply.message.tool_calls
-    assert call.function.name == "calculator" and "expression" in call.function.arguments
-    streamed = list(
-        client.chat(
-            MODEL, messages=[{"role": "user", "content": "Hello!"}], tools=TOOLS, options=FAST, stream=True
+    with ollama.Client(host=engine_url) as client:
+        reply = client.chat(
+            MODEL, messages=[{"role": "user", "content": QUESTION}], tools=TOOLS, options=FAST
         )
-    )
-    assert not any(p.message.tool_calls for p in streamed)
-    assert "".join(p.message.content or "" for p in streamed)
+        assert reply.message.tool_calls is not None
+        [call] = reply.message.tool_calls
+        assert call.function.name == "calculator" and "expression" in call.function.arguments
+        streamed = list(
+            client.chat(
+                MODEL,
+                messages=[{"role": "user", "content": "Hello!"}],
+                tools=TOOLS,
+                options=FAST,
+                stream=True,
+            )
+        )
+        assert not any(p.message.tool_calls for p in streamed)
+        assert "".join(p.message.content or "" for p in streamed)
 
 
 def test_hostile_tool_schemas_never_break_the_turn(engine_url: str) -> None:

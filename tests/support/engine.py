@@ -84,6 +84,7 @@ def start_engine(
     if not found:
         process.kill()
         process.wait(timeout=5)
+        process.stdout.close()
         raise RuntimeError(f"the engine did not start: {log.read_text(errors='replace')[-2000:]}")
     engine = EngineProcess(url=found[0], process=process, home=home, log=log)
     deadline = time.monotonic() + timeout
