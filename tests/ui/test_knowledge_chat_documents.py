@@ -7,6 +7,7 @@ numbered sources, listed under it as soon as it ends and again when it is reopen
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import warnings
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from desktop.core.documents.indexer import Indexer
 from desktop.core.documents.kb import KnowledgeStore
@@ -25,7 +27,7 @@ from desktop.ui.widgets.image_strip import FileChip
 from tests.support.documents import HashEmbedder, hashed_vector
 from tests.support.fault_server import FaultServer
 from tests.ui.test_chat_window import FINAL, chunk, desk, last_message, reply_is, send  # noqa: F401
-from tests.ui.test_knowledge import sources_problems
+from tests.ui.test_knowledge import as_the_app_looks, sources_problems  # noqa: F401 - a fixture
 from tests.ui.test_tool_chat import calls_line, open_with_tools
 
 
@@ -43,6 +45,14 @@ def drop_on(widget: Any, paths: list[Path]) -> None:
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(centre), *how)
     QApplication.sendEvent(widget, drop)
+
+
+def drawn_whole(qtbot: Any, view: Any) -> None:
+    """The sources under `view` are drawn whole once Qt has run its layout (within 3 s); what is
+    wrong otherwise is the failure's message."""
+    with contextlib.suppress(WaitTimeout):
+        qtbot.waitUntil(lambda: not sources_problems(view), timeout=3000)
+    assert sources_problems(view) == []
 
 
 def chat_bodies(server: FaultServer) -> list[dict[str, Any]]:
@@ -98,7 +108,7 @@ def test_files_attached_from_the_composer_reach_the_model_and_can_be_removed(
     qtbot.waitUntil(lambda: view.citations.isVisible(), timeout=3000)
     labels = [b.text() for b in view.citations.buttons]
     assert labels[0] == "[1] ferry.md" and any("guide.txt" in label for label in labels)
-    qtbot.waitUntil(lambda: not sources_problems(view), timeout=3000)
+    drawn_whole(qtbot, view)
 
     # Removing a chip detaches the file: the next answer gets only the other one.
     documents.chips[1].remove_button.click()
@@ -207,7 +217,7 @@ def test_search_documents_results_are_the_answers_sources(
     qtbot.waitUntil(lambda: view.citations.isVisible(), timeout=3000)
     assert view.citations.buttons[0].text() == "[1] ferry.txt"
     assert all(b.isVisible() for b in view.citations.buttons)
-    qtbot.waitUntil(lambda: not sources_problems(view), timeout=3000)
+    drawn_whole(qtbot, view)
     dialog = view.citations.show_passage(1)
     assert "leaves at nine from pier two" in dialog.quote.toPlainText()
     assert dialog.path.text() == str(folder / "ferry.txt") and dialog.open_button.isEnabled()
