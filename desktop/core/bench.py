@@ -170,10 +170,12 @@ class BenchResult:
     def summary(self, model: str) -> ModelSummary:
         done = [run for run in self.runs_of(model) if run.ok]
         figures = {name: Spread.of([float(getattr(run, name)) for run in done]) for name in SPREAD_FIGURES}
-        # A prompt's later runs find it in the KV cache: their prompt speed is not reading speed.
-        cold = [run.prompt_tokens_per_second for run in done if run.run == 1]
+        # A prompt's later runs find it in the KV cache, and the model's first run pages its weights
+        # in from disk: reading speed comes from the other first runs (calibrate.cold_runs' rule).
+        cold = [run for run in done if run.run == 1]
+        cold = cold[1:] if len(cold) > 1 else cold
         if cold:
-            figures["prompt_tokens_per_second"] = Spread.of(cold)
+            figures["prompt_tokens_per_second"] = Spread.of([run.prompt_tokens_per_second for run in cold])
         return ModelSummary(model, len(done), len(self.runs_of(model)) - len(done), figures)
 
     def summaries(self) -> list[ModelSummary]:

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from desktop.core.bench import BenchResult
+from desktop.core.bench import BenchResult, BenchRun
 from desktop.core.hardware.budget import Budget
 from desktop.core.hardware.speed import GPU_TOKEN_OVERHEAD_SECONDS, cpu_bandwidth, cpu_token_seconds
 
@@ -130,6 +130,14 @@ class Calibration:
         return changed
 
 
+def cold_runs(runs: list[BenchRun]) -> list[BenchRun]:
+    """The runs whose prompt speed is reading speed: a prompt's first run (later ones find it in
+    the KV cache: the engine counts every token but times only the few it evaluated), after the
+    model's very first run where there are others (that one also pages the weights in from disk)."""
+    cold = [r for r in runs if r.run == 1]
+    return cold[1:] if len(cold) > 1 else cold
+
+
 def latest_measurements(results: Iterable[BenchResult]) -> list[Measured]:
     """Per model, the median speeds of its newest comparison that has a known file size."""
     found: dict[str, Measured] = {}
@@ -142,9 +150,7 @@ def latest_measurements(results: Iterable[BenchResult]) -> list[Measured]:
             runs = [r for r in runs if r.size_vram == 0 or r.size_vram >= r.size * 0.98]
             if not runs:
                 continue
-            # Only a prompt's first run reads all of it: later ones find it in the KV cache (the
-            # engine then still counts every token but times only the few it evaluated).
-            cold = [r for r in runs if r.run == 1]
+            cold = cold_runs(runs)
             prompt = [r.prompt_tokens_per_second for r in cold if r.prompt_tokens_per_second > 0]
             found[model] = Measured(
                 model=model,

@@ -14,7 +14,9 @@ from desktop.core.hardware.calibrate import Calibration, calibrate
 from desktop.core.ollama.client import OllamaClient
 from desktop.ui.tasks import TaskRunner, plain
 
-PROBE_PROMPT = "Count from one to twenty in words."
+# Two prompts, one answer each: the second one's prompt speed is reading speed (the first also
+# pages the weights in after the load); both decode.
+PROBE_PROMPTS = ("Count from one to twenty in words.", "Name the seven days of the week, in order.")
 PROBE_OPTIONS = {"temperature": 0, "seed": 3, "num_predict": 32}
 
 
@@ -63,7 +65,7 @@ class CalibrationController(QObject):
                 raise RuntimeError(self.tr("No model is installed to measure with."))
             smallest = min(installed, key=lambda m: m.size)
             return await run_bench(
-                client, [smallest.name], [PROBE_PROMPT], runs=2, options=dict(PROBE_OPTIONS)
+                client, [smallest.name], list(PROBE_PROMPTS), runs=1, options=dict(PROBE_OPTIONS)
             )
 
         self.probe_running.emit(True)

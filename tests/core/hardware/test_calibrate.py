@@ -163,3 +163,16 @@ def test_a_measured_catalog_tag_is_judged_by_its_measured_speed() -> None:
     assert again.verdict.tokens_per_second == pytest.approx(9.0)
     assert learnt.tier.rows[0].verdict.tokens_per_second == pytest.approx(9.0)  # the 3B row's example
     assert learnt.to_dict()["measured"]["cpu_fit"] in ("line", "scaled")
+
+
+def test_the_first_run_after_a_load_does_not_set_the_prompt_speed() -> None:
+    def prompted(prompt: str, prompt_tps: float) -> BenchRun:
+        run = replace(_run("m", 100 * MB, 30.0), prompt=prompt, params=135_000_000)
+        return replace(run, prompt_eval_count=40, prompt_eval_duration=int(40 / prompt_tps * 1e9))
+
+    # Two prompts, one run each: the first also paged the weights in (slow), the second read at speed.
+    result = _result([prompted("a", 7.0), prompted("b", 38.0)])
+    result.prompts = ["a", "b"]
+    measured = calibrate([result], 2).measured_for("m")
+    assert measured is not None and measured.prompt_tokens_per_second == pytest.approx(38.0, rel=1e-3)
+    assert result.summary("m").figures["prompt_tokens_per_second"].median == pytest.approx(38.0, rel=1e-3)
