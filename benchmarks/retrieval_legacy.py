@@ -13,11 +13,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from desktop.core.documents.kb import KnowledgeStore, Passage
-from desktop.core.documents.retrieve import CANDIDATES, fuse
+from desktop.core.documents.retrieve import fuse
 from desktop.core.documents.terms import match_any
 from desktop.core.documents.vectors import COARSE_CANDIDATES, COARSE_DIMS, COARSE_FROM, from_blob, normalised
 
 BLOCK_ROWS = 16384
+CANDIDATES = 50  # each half's list fused then
 
 
 class LegacyVectorIndex:
