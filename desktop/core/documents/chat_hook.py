@@ -21,6 +21,15 @@ from desktop.core.store import Store, StoreError
 
 _KEY = "documents.conversation.{}"
 
+# (database, conversation) -> how many sources its current reply's system message numbered: the
+# search_documents tool numbers its passages after them, so every [n] the model sees in one reply
+# stands for one source, in the order the answer lists them (cite_tools).
+_numbered: dict[tuple[str, int], int] = {}
+
+
+def sources_given(database: Path | str, conversation_id: int) -> int:
+    return _numbered.get((str(database), conversation_id), 0)
+
 
 @dataclass(frozen=True)
 class Attachments:
@@ -100,24 +109,18 @@ def with_sources(history: Sequence[ChatMessage], text: str) -> list[ChatMessage]
 
 def tool_citations(parts: Sequence[Part]) -> list[CitationPart]:
     """The passages the search_documents tool gave the model in this reply, as CitationParts,
-    in the order the calls ran."""
-    from desktop.core.tools.documents_tool import SEARCH_DOCUMENTS, passages_for
+    in the order of the numbers it gave them."""
+    from desktop.core.tools.documents_tool import SEARCH_DOCUMENTS, first_number, passages_for
 
+    results = [
+        part.content
+        for part in parts
+        if isinstance(part, ToolResultPart) and part.name == SEARCH_DOCUMENTS and not part.is_error
+    ]
     found: list[CitationPart] = []
-    for part in parts:
-        if isinstance(part, ToolResultPart) and part.name == SEARCH_DOCUMENTS and not part.is_error:
-            found += citations(passages_for(part.content))
+    for result in sorted(results, key=first_number):  # in the numbers the model saw
+        found += citations(passages_for(result))
     return found
-
-
-def _distinct(found: Sequence[CitationPart]) -> list[CitationPart]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for c in found:
-        if (c.source, c.quote) not in seen:
-            seen.add((c.source, c.quote))
-            out.append(c)
-    return out
 
 
 class DocumentsForChat:
@@ -137,6 +140,7 @@ class DocumentsForChat:
 
     async def __call__(self, conversation: Conversation, history: list[ChatMessage]) -> DocumentTurn | None:
         self._started.pop(conversation.id, None)
+        _numbered.pop((str(self.store.path), conversation.id), None)
         attached = attachments(self.store, conversation.id)
         if attached.empty:
             return None
@@ -160,6 +164,7 @@ class DocumentsForChat:
             return DocumentTurn(list(history), [], notes)
         cited = citations(found.passages)
         self._started[conversation.id] = cited
+        _numbered[(str(self.store.path), conversation.id)] = len(cited)
         return DocumentTurn(with_sources(history, system_text(found.passages)), cited, notes)
 
     def cite_tools(self, store: Store, message: Message) -> Message:
@@ -167,8 +172,13 @@ class DocumentsForChat:
         retrieved before it (numbered first, as the model saw them), then the search_documents
         results. Saved when that adds any; the message as it is otherwise."""
         started = self._started.pop(message.conversation_id, [])
+        _numbered.pop((str(self.store.path), message.conversation_id), None)
         have = [p for p in message.parts if isinstance(p, CitationPart)]
-        wanted = _distinct([*started, *have, *tool_citations(message.parts)])
+        tools = tool_citations(message.parts)
+        if not started and (not tools or have[len(have) - len(tools) :] == tools):
+            return message  # nothing came from the tool, or it is cited already
+        # Not merged with the first ones even where a passage repeats: the numbers stay the model's.
+        wanted = [*(started or have), *tools]
         if wanted == have:
             return message
         parts = [*(p for p in message.parts if not isinstance(p, CitationPart)), *wanted]

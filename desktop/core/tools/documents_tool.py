@@ -29,13 +29,13 @@ SEARCH_DOCUMENTS = "search_documents"
 PASSAGES = 5
 REMEMBERED = 64  # results whose passages are kept for the answer's sources
 
-_found: OrderedDict[str, tuple[Passage, ...]] = OrderedDict()
+_found: OrderedDict[str, tuple[int, tuple[Passage, ...]]] = OrderedDict()
 _found_lock = threading.Lock()
 
 
-def _remember(result: str, passages: Sequence[Passage]) -> None:
+def _remember(result: str, first: int, passages: Sequence[Passage]) -> None:
     with _found_lock:
-        _found[result] = tuple(passages)
+        _found[result] = (first, tuple(passages))
         _found.move_to_end(result)
         while len(_found) > REMEMBERED:
             _found.popitem(last=False)
@@ -45,7 +45,14 @@ def passages_for(result: str) -> tuple[Passage, ...]:
     """The passages behind a search_documents result text (empty if it is not one of the recent
     ones: another process's, or older than the last REMEMBERED)."""
     with _found_lock:
-        return _found.get(result, ())
+        return _found.get(result, (0, ()))[1]
+
+
+def first_number(result: str) -> int:
+    """The number the result gave its first passage (0 if unknown): calls that ran together
+    finish in any order, so their sources are listed by these numbers."""
+    with _found_lock:
+        return _found.get(result, (0, ()))[0]
 
 
 def documents_tool(
@@ -55,6 +62,7 @@ def documents_tool(
 ) -> Tool:
     opened: list[Any] = []
     lock = threading.Lock()
+    returned = [0]  # passages this tool gave in this reply (a tool is made per reply): numbers go on
 
     def knowledge() -> Any:
         # Opened on first use, in a worker thread: the same database file as the conversations.
@@ -66,7 +74,7 @@ def documents_tool(
             return opened[0]
 
     async def run(args: dict[str, Any]) -> str:
-        from desktop.core.documents.chat_hook import attachments
+        from desktop.core.documents.chat_hook import attachments, sources_given
         from desktop.core.documents.retrieve import Retriever
 
         query = args.get("query")
@@ -95,12 +103,17 @@ def documents_tool(
             passages = await retriever.search(names, query, None, k=PASSAGES, mode="keyword")
         if not passages:
             return f"No passage in the knowledge bases mentions {query!r}."
+        # After the sources the reply started with and this reply's earlier results: the answer
+        # lists them in that order, so the model's [n] is the answer's [n].
+        before = sources_given(database, conversation_id) if conversation_id is not None else 0
+        first = 1 + before + returned[0]
+        returned[0] += len(passages)
         lines = []
-        for number, passage in enumerate(passages, 1):
+        for number, passage in enumerate(passages, first):
             where = Path(passage.path).name + (f", page {passage.page}" if passage.page else "")
             lines.append(f"[{number}] {passage.collection} — {where}:\n{clip(passage.text, 800)}")
         result = clip("\n\n".join(lines), 6_000)
-        _remember(result, passages)
+        _remember(result, first, passages)
         return result
 
     return Tool(

@@ -5,6 +5,7 @@ otherwise replace), through ChatService and the tool loop over real HTTP."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,16 @@ def test_the_tools_passages_are_cited_after_the_attached_files(tmp_path: Path, f
     museum = tmp_path / "museum"
     museum.mkdir()
     (museum / "hours.txt").write_text("The museum opens at ten and closes at six, except on Mondays.\n")
+    (museum / "prices.txt").write_text("Tickets to the museum cost five euros.\n")
     asyncio.run(Indexer(kb, HashEmbedder(), "hash").add("Town", [museum]))
     ferry = tmp_path / "ferry.md"
     ferry.write_text("# Ferry\n\nThe ferry to the island leaves at seven.\n")
     conversation = store.create_conversation("trip", model=MODEL)
     attach(kb, conversation.id, Attachments(files=(str(ferry),)))  # no knowledge base: the tool searches all
     store.add_message(conversation.id, Role.USER, "When does the ferry leave, and when is the museum open?")
-    asks = [line(calls=[call(DOCUMENTS, {"query": "museum"})]), line(done=True)]
+    # Two searches at once: they run together and may finish in either order.
+    searches = [call(DOCUMENTS, {"query": "museum"}), call(DOCUMENTS, {"query": "tickets"}, index=1)]
+    asks = [line(calls=searches), line(done=True)]
     fault_server.route("POST", "/api/chat", once=True, lines=asks)
     answers = [line("Seven [1]; ten to six [2]."), line(done=True)]
     fault_server.route("POST", "/api/chat", once=True, lines=answers)
@@ -56,16 +60,23 @@ def test_the_tools_passages_are_cited_after_the_attached_files(tmp_path: Path, f
 
     hook, outcome = asyncio.run(talk())
     sent = [r.json() for r in fault_server.requests if r.route_path == "/api/chat"]
-    assert "ferry to the island leaves at seven" in sent[0]["messages"][0]["content"]  # the file, whole
-    assert "opens at ten" in sent[1]["messages"][-1]["content"]  # the tool's passage
+    assert "[1] ferry.md" in sent[0]["messages"][0]["content"]  # the attached file, whole, as [1]
+    assert "ferry to the island leaves at seven" in sent[0]["messages"][0]["content"]
+    tool_texts = [m["content"] for m in sent[1]["messages"] if m["role"] == "tool"]
+    # What the model saw: each [n] once, in one numbering after the attached file's [1].
+    numbered = re.compile(r"^\[(\d+)\] Town — (\S+):", re.M)
+    seen = {int(n): name for text in tool_texts for n, name in numbered.findall(text)}
+    assert sorted(seen) == [2, 3, 4, 5] and set(seen.values()) == {"hours.txt", "prices.txt"}
     ended = store.message(outcome.message_id)
-    result = next(p for p in ended.parts if isinstance(p, ToolResultPart))
-    assert [Path(c.source).name for c in tool_citations([result])] == ["hours.txt"]
+    results = [p for p in ended.parts if isinstance(p, ToolResultPart)]
+    assert len(tool_citations(results)) == 4
 
     cited = hook.cite_tools(store, ended)
     sources = [(Path(c.source).name, c.quote) for c in cited.parts if isinstance(c, CitationPart)]
-    assert [name for name, _ in sources] == ["ferry.md", "hours.txt"]  # numbered as the model saw them
-    assert "leaves at seven" in sources[0][1] and "closes at six" in sources[1][1]
+    assert sources[0][0] == "ferry.md" and "leaves at seven" in sources[0][1]
+    # The answer's [n] is the source the model saw as [n].
+    assert {n: sources[n - 1][0] for n in seen} == seen
+    assert any("closes at six" in quote for _, quote in sources)
     stored = store.message(outcome.message_id)
     assert stored.parts == cited.parts  # saved, so a reopened chat lists them too
     assert hook.cite_tools(store, stored) == stored  # once: nothing added twice
