@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -43,8 +44,6 @@ LAPTOP = Machine(
     battery=Battery(percent=40, plugged=False),
     os="Linux",
 )
-
-
 
 
 @pytest.fixture(autouse=True)
@@ -325,13 +324,18 @@ def test_no_clipped_text_at_800x600(qtbot: object, language: str) -> None:
 
 @pytest.mark.parametrize("name", ["light", "dark"])
 def test_every_colour_drawn_is_readable_in_both_themes(qtbot: object, qapp: object, name: str) -> None:
+    from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QLabel
 
     panel = HardwarePanel()
     qtbot.addWidget(panel)  # type: ignore[attr-defined]
     panel.set_report(_report(RTX_MACHINE))
     panel.show()
-    theme.apply(qapp, name)  # type: ignore[arg-type]  # after the report: the page follows a switch
+    # The app's style, palette and style sheet as they were: later tests must not inherit the theme.
+    app: Any = qapp
+    style, palette, sheet = app.style().name(), QPalette(app.palette()), app.styleSheet()
+    current = theme._current
+    theme.apply(app, name)  # after the report: the page follows a switch
     try:
         qtbot.wait(20)  # type: ignore[attr-defined]
         c = theme.colours()
@@ -357,4 +361,7 @@ def test_every_colour_drawn_is_readable_in_both_themes(qtbot: object, qapp: obje
             assert theme.contrast_ratio(colour, c.window) >= 4.5
         assert isinstance(panel.suggestions_box.verdicts["chat_zh"], QLabel)
     finally:
-        theme.apply(qapp, "light")  # type: ignore[arg-type]
+        app.setStyle(style)
+        app.setPalette(palette)
+        app.setStyleSheet(sheet)
+        theme._current = current
