@@ -65,6 +65,7 @@ def test_a_watched_folder_follows_its_files(
         assert list(_status(store, "Notes")) == ["ferry.txt"]
 
         # The index settles: reading the files to index them is no change (no endless re-index).
+        qtbot.waitUntil(lambda: not controller.indexing, timeout=WAIT_MS)  # the removal's run ends
         settled = len(runs)
         qtbot.wait(3000)
         assert len(runs) == settled and not controller.indexing
