@@ -184,38 +184,39 @@ def verdict_sentence(verdict: Verdict, name: str | None = None) -> str:
     """Where and how fast a model runs here, in one or two sentences."""
     name = name or verdict.name
     need, speed = gb(verdict.need), format_speed(verdict.tokens_per_second)
-    if verdict.kind is Fit.GPU:
-        if verdict.unified:
-            text = translate(
-                "HardwarePanel",
-                "{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU, at about {3} tokens/s.",  # noqa: E501
-            ).format(name, need, gb(verdict.gpu_budget), speed)
-        else:
-            text = translate(
-                "HardwarePanel",
-                "{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU, at about {3} tokens/s.",  # noqa: E501
-            ).format(name, need, gb(verdict.gpu_budget), speed)
-    elif verdict.kind is Fit.PARTIAL:
-        text = translate(
-            "HardwarePanel",
-            "{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, at about {3} tokens/s.",  # noqa: E501
-        ).format(name, need, gb(verdict.gpu_budget), speed)
-    elif verdict.kind is Fit.CPU:
-        if verdict.gpu_budget >= 1 << 30:
-            text = translate(
-                "HardwarePanel",
-                "{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, at about {3} tokens/s.",  # noqa: E501
-            ).format(name, need, gb(verdict.gpu_budget), speed)
-        else:
-            text = translate(
-                "HardwarePanel",
-                "{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at about {3} tokens/s.",  # noqa: E501
-            ).format(name, need, gb(verdict.ram_budget), speed)
-    else:
+    if verdict.kind is Fit.TOO_LARGE:
         return translate(
             "HardwarePanel",
             "{0} needs about {1}, more than this computer can give a model, so it will not load.",
         ).format(name, need)
+    room = gb(verdict.gpu_budget)  # {2}: the memory that decided where it runs
+    if verdict.kind is Fit.GPU and verdict.unified:
+        template = translate(
+            "HardwarePanel",
+            "{0} needs about {1}; your Mac lets the GPU use {2}, so it runs fully on the GPU, at about {3} tokens/s.",  # noqa: E501
+        )
+    elif verdict.kind is Fit.GPU:
+        template = translate(
+            "HardwarePanel",
+            "{0} needs about {1}; your GPU has {2} free, so it runs fully on the GPU, at about {3} tokens/s.",  # noqa: E501
+        )
+    elif verdict.kind is Fit.PARTIAL:
+        template = translate(
+            "HardwarePanel",
+            "{0} needs about {1}; your GPU has {2} free, so part of it would run on the CPU, at about {3} tokens/s.",  # noqa: E501
+        )
+    elif verdict.gpu_budget >= 1 << 30:
+        template = translate(
+            "HardwarePanel",
+            "{0} needs about {1}, more than your GPU offers ({2}), so it would run on the CPU, at about {3} tokens/s.",  # noqa: E501
+        )
+    else:
+        room = gb(verdict.ram_budget)
+        template = translate(
+            "HardwarePanel",
+            "{0} needs about {1}; with no GPU to use, it runs on the CPU from the {2} of memory free for models, at about {3} tokens/s.",  # noqa: E501
+        )
+    text = template.format(name, need, room, speed)
     if verdict.rating == "slow":
         slow = translate(
             "HardwarePanel", "That is below the {0} tokens/s a chat needs: it fits, but answers slowly."
