@@ -9,6 +9,7 @@ import json
 import math
 import struct
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -34,8 +35,9 @@ CALCULATOR = {
 
 
 @pytest.fixture
-def client(engine_url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=engine_url + "/v1", api_key="ollama", max_retries=0)
+def client(engine_url: str) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=engine_url + "/v1", api_key="ollama", max_retries=0) as client:
+        yield client
 
 
 def test_chat_not_streamed(client: openai.OpenAI) -> None:
