@@ -71,6 +71,20 @@ def ensure_embedder(registry: Registry, raw: str = EMBEDDER_NAME) -> ModelEntry 
         return registry.write_manifest(name, manifest)
 
 
+def embed_threads(engine_threads: int, asked: int = 0) -> int:
+    """Threads for an embedding child: the request's num_thread, else half the engine's.
+
+    Measured on this 2-core machine under load (benchmarks/indexing_speed.py): llama.cpp's
+    threads meet at a barrier after every op, and a small BERT's ops are so short that with
+    both cores busy elsewhere the second thread mostly waits for a core, so 2 threads ran at
+    3.3 chunks/s and 1 thread at 8.3, with less than half the CPU time. Indexing runs in the
+    background beside the chat, which keeps the other half.
+    """
+    if asked > 0:
+        return asked
+    return max(1, engine_threads // 2)
+
+
 async def ensure_embedder_async(registry: Registry, raw: object) -> None:
     """For the embed routes: convert off the event loop, so other requests keep flowing."""
     if isinstance(raw, str) and is_embedder_name(raw):

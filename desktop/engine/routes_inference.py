@@ -7,6 +7,7 @@ Ollama's NDJSON chunks and final metrics.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from desktop.engine import assist, upstream
-from desktop.engine.embedder import ensure_embedder_async
+from desktop.engine.embedder import embed_threads, ensure_embedder_async
 from desktop.engine.options import Options, RequestError, parse_format, parse_options
 from desktop.engine.process import Child
 from desktop.engine.registry import SYSTEM_MEDIA, ModelEntry
@@ -209,23 +210,23 @@ def routes(engine: Engine) -> list[Route]:
         return StreamResponse(chunks, assist.merge_generate)
 
     async def run_embed(
-        entry: ModelEntry, texts: list[str], keep: float, truncate: bool = True, num_ctx: int = 0
+        entry: ModelEntry, texts: list[str], keep: float, truncate: bool, opts: Options
     ) -> tuple[list[list[float]], int, int]:
         slot = engine.slot_for(entry)
+        threads = embed_threads(runner.threads, opts.num_thread)
         try:
-            async with runner.lease(slot, EMBED, num_ctx=num_ctx) as lease:
+            async with runner.lease(slot, EMBED, num_ctx=opts.num_ctx, threads=threads) as lease:
                 load = int(lease.load_seconds * 1e9)
                 if not texts:
                     return [], 0, load
                 limit = lease.child.settings.num_ctx
-                inputs: list[list[int]] = []
-                for text in texts:
-                    tokens = await upstream.tokenize(lease.child, text)
+                # All at once: one round trip of waiting instead of one per input.
+                inputs = list(await asyncio.gather(*(upstream.tokenize(lease.child, t) for t in texts)))
+                for i, tokens in enumerate(inputs):
                     if len(tokens) > limit:
                         if not truncate:
                             raise RequestError("the input length exceeds the context length")
-                        tokens = tokens[:limit]
-                    inputs.append(tokens)
+                        inputs[i] = tokens[:limit]
                 vectors = await upstream.embed(lease.child, inputs)
                 return vectors, sum(len(t) for t in inputs), load
         finally:
@@ -260,7 +261,7 @@ def routes(engine: Engine) -> list[Route]:
             raise RequestError("invalid input type")
         truncate = body.get("truncate") is not False
         opts = parse_options(body.get("options"))
-        vectors, count, load = await run_embed(entry, texts, keep_alive_of(body), truncate, opts.num_ctx)
+        vectors, count, load = await run_embed(entry, texts, keep_alive_of(body), truncate, opts)
         dims = body.get("dimensions")
         normalised = []
         for vector in vectors:
@@ -288,7 +289,7 @@ def routes(engine: Engine) -> list[Route]:
             raise RequestError("prompt must be a string")
         opts = parse_options(body.get("options"))
         texts = [text] if text else []
-        vectors, _, _ = await run_embed(entry, texts, keep_alive_of(body), True, opts.num_ctx)
+        vectors, _, _ = await run_embed(entry, texts, keep_alive_of(body), True, opts)
         return json_response({"embedding": vectors[0] if vectors else []})
 
     return [

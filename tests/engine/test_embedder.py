@@ -116,6 +116,34 @@ def test_the_model_is_listed_after_first_use_and_aliases_resolve(embed_url: str)
     assert legacy.status_code == 200 and len(legacy.json()["embedding"]) == 384
 
 
+def test_a_batch_gives_each_input_its_own_vector_in_order(embed_url: str) -> None:
+    # The route tokenizes a batch's inputs concurrently: each vector must still be its input's.
+    words = ["tea", "harbour", "valve", "garden", "engine", "violin"]
+    texts = [f"{words[i % 6]} and {words[(i * 5 + 1) % 6]} " * (1 + i) for i in range(12)]
+    batched = embed(embed_url, texts)
+    for i, text in enumerate(texts):
+        [alone] = embed(embed_url, [text])
+        assert cosine(batched[i], alone) > 0.999
+        assert all(cosine(batched[j], alone) < 0.999 for j in range(len(texts)) if j != i)
+
+
+def test_the_thread_count_changes_speed_not_vectors(embed_url: str) -> None:
+    texts = ["How do I make tea?", "Boil water and steep the tea leaves for three minutes."]
+    default = embed(embed_url, texts)
+    reply = httpx.post(embed_url + "/api/embed", timeout=120,
+                       json={"model": EMBEDDER_NAME, "input": texts, "options": {"num_thread": 2}})
+    assert reply.status_code == 200, reply.text
+    for got, want in zip(reply.json()["embeddings"], default, strict=True):
+        assert cosine(got, want) > 0.999
+
+
+def test_embedding_threads_are_half_the_engines_unless_asked() -> None:
+    from desktop.engine.embedder import embed_threads
+
+    assert embed_threads(2) == 1 and embed_threads(8) == 4 and embed_threads(1) == 1
+    assert embed_threads(8, asked=3) == 3
+
+
 def test_names_and_vocabulary_mapping() -> None:
     assert is_embedder_name("all-minilm") and is_embedder_name("all-minilm:l6-v2")
     assert not is_embedder_name("nomic-embed-text") and not is_embedder_name("../x")
