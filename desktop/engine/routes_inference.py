@@ -7,7 +7,6 @@ Ollama's NDJSON chunks and final metrics.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -220,13 +219,17 @@ def routes(engine: Engine) -> list[Route]:
                 if not texts:
                     return [], 0, load
                 limit = lease.child.settings.num_ctx
-                # All at once: one round trip of waiting instead of one per input.
-                inputs = list(await asyncio.gather(*(upstream.tokenize(lease.child, t) for t in texts)))
-                for i, tokens in enumerate(inputs):
+                # One at a time (about 1 ms each, benchmarks/indexing_speed.py): llama-server has
+                # n_parallel + 2 HTTP threads and a keep-alive connection holds one, so a burst of
+                # concurrent ones can wait seconds for a thread.
+                inputs: list[list[int]] = []
+                for text in texts:
+                    tokens = await upstream.tokenize(lease.child, text)
                     if len(tokens) > limit:
                         if not truncate:
                             raise RequestError("the input length exceeds the context length")
-                        inputs[i] = tokens[:limit]
+                        tokens = tokens[:limit]
+                    inputs.append(tokens)
                 vectors = await upstream.embed(lease.child, inputs)
                 return vectors, sum(len(t) for t in inputs), load
         finally:

@@ -117,7 +117,7 @@ def test_the_model_is_listed_after_first_use_and_aliases_resolve(embed_url: str)
 
 
 def test_a_batch_gives_each_input_its_own_vector_in_order(embed_url: str) -> None:
-    # The route tokenizes a batch's inputs concurrently: each vector must still be its input's.
+    # llama-server spreads a batch over its slots: each vector must still be its input's.
     words = ["tea", "harbour", "valve", "garden", "engine", "violin"]
     texts = [f"{words[i % 6]} and {words[(i * 5 + 1) % 6]} " * (1 + i) for i in range(12)]
     batched = embed(embed_url, texts)
