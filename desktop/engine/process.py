@@ -118,6 +118,9 @@ class Child:
         self.stopping = False
         self.slot_ctx = settings.num_ctx  # what llama-server reports per slot, once it answers
         self.slot_count = settings.parallel
+        # Requests that must not reuse a slot's prompt cache (upstream.complete): after a
+        # tool-grammar generation, one per slot.
+        self.stale_caches = 0
         self._slots = asyncio.Semaphore(settings.parallel)
         self._watched = False  # once watched, the watching thread owns (reads, closes) stdout
 
