@@ -194,12 +194,24 @@ def _environment() -> Any:
     return env
 
 
+def _rendering(frame: FrameType) -> bool:
+    """A frame of the template, of Jinja (and MarkupSafe) or of this module's sandbox."""
+    if frame.f_code.co_filename == "<template>":
+        return True
+    name = str(frame.f_globals.get("__name__", ""))
+    return name == __name__ or name.startswith(("jinja2", "markupsafe"))
+
+
 def _render_with_deadline(source: str, seconds: float, max_chars: int) -> str | None:
     """The overrun's reason, or None when the template rendered (or failed) within budget."""
     deadline = time.monotonic() + seconds
     produced = 0
 
     def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        # Only the render's own frames: the garbage collector may finalize someone else's
+        # generator mid-render, and an overrun raised there is lost ("Exception ignored").
+        if not _rendering(frame):
+            return None
         if time.monotonic() > deadline:
             raise _Overrun(f"rendering took longer than {seconds:g} s")
         return tracer
