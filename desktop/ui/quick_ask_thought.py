@@ -28,7 +28,9 @@ def empty_answer_note(status: str, answer: str, thinking: str) -> str:
 
 def show_finished_thought(block: ThinkingBlock, thinking: str, seconds: float, answer: str) -> None:
     """The block as the chat shows a stored reply: folded, "Thought for N s", no live clock."""
-    metrics = {"thinking_seconds": round(seconds, 1)} if thinking else {}
+    # A thought that arrived in one piece measures ~0 s: it still took some time ("less than a
+    # second"), never the bare "Thoughts" of a reply with no timing at all.
+    metrics = {"thinking_seconds": max(round(seconds, 1), 0.01)} if thinking else {}
     parts = (ThinkingPart(thinking),) if thinking else ()
     block.set_message(Message(id=0, conversation_id=0, role=Role.ASSISTANT, content=answer,
                               status=Status.COMPLETE, model="", created_at=0.0, metrics=metrics,
