@@ -85,43 +85,12 @@ def rate(count: int, seconds: float) -> dict[str, float]:
 
 
 def numpy_pass(ids: list[list[int]]) -> dict[str, float]:
-    import math
-    import zipfile
+    from tests.support import minilm_numpy
 
-    from desktop.engine.embedder_convert import model_zip, read_safetensors
-
-    source = model_zip()
-    assert source is not None
-    with zipfile.ZipFile(source) as archive:
-        w = {k: v.astype(np.float32) for k, v in read_safetensors(archive.read("model.safetensors"))}
-    for key in [k for k in w if k.endswith(".weight") and w[k].ndim == 2 and "embeddings" not in k]:
-        w[key] = np.ascontiguousarray(w[key].T)
-
-    def norm(x: np.ndarray, key: str) -> np.ndarray:
-        mean, var = x.mean(-1, keepdims=True), x.var(-1, keepdims=True)
-        return (x - mean) / np.sqrt(var + 1e-12) * w[key + ".weight"] + w[key + ".bias"]
-
-    def dense(x: np.ndarray, key: str) -> np.ndarray:
-        return x @ w[key + ".weight"] + w[key + ".bias"]
-
+    w, _ = minilm_numpy.load()
     started = time.perf_counter()
     for seq in ids:
-        n = len(seq)
-        x = w["embeddings.word_embeddings.weight"][seq] + w["embeddings.position_embeddings.weight"][:n]
-        x = norm(x + w["embeddings.token_type_embeddings.weight"][0], "embeddings.LayerNorm")
-        for layer in range(6):
-            p = f"encoder.layer.{layer}."
-            q, k, v = (dense(x, p + f"attention.self.{t}").reshape(n, 12, 32).transpose(1, 0, 2)
-                       for t in ("query", "key", "value"))
-            scores = q @ k.transpose(0, 2, 1) / math.sqrt(32)
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            attn = (scores / scores.sum(-1, keepdims=True)) @ v
-            x = norm(x + dense(attn.transpose(1, 0, 2).reshape(n, 384), p + "attention.output.dense"),
-                     p + "attention.output.LayerNorm")
-            h = dense(x, p + "intermediate.dense")
-            h = 0.5 * h * (1 + np.tanh(0.7978845608 * (h + 0.044715 * h**3)))
-            x = norm(x + dense(h, p + "output.dense"), p + "output.LayerNorm")
-        x.mean(0)
+        minilm_numpy.forward(w, seq, gelu=minilm_numpy.gelu_tanh)
     return rate(len(ids), time.perf_counter() - started)
 
 

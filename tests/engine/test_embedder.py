@@ -3,19 +3,16 @@ engine under `all-minilm:l6-v2`, checked for meaning and against a numpy run of 
 
 from __future__ import annotations
 
-import json
-import math
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import numpy as np
 import pytest
 
 from desktop.engine.embedder import EMBEDDER_NAME, is_embedder_name
-from desktop.engine.embedder_convert import gguf_name, model_zip, phantom_vocab, read_safetensors
+from desktop.engine.embedder_convert import gguf_name, model_zip, phantom_vocab
+from tests.support import minilm_numpy
 
 pytestmark = [
     pytest.mark.engine,
@@ -49,39 +46,10 @@ def cosine(a: list[float], b: list[float]) -> float:
 def reference(words: list[str]) -> list[np.ndarray]:
     """A float32 numpy forward pass of the same BERT (single lower-case words in the vocabulary),
     mean pooled and normalised like sentence-transformers."""
-    source = model_zip()
-    assert source is not None
-    with zipfile.ZipFile(source) as archive:
-        weights = dict(read_safetensors(archive.read("model.safetensors")))
-        vocab = json.loads(archive.read("tokenizer.json"))["model"]["vocab"]
-    w: dict[str, Any] = {k: v.astype(np.float32) for k, v in weights.items()}
-
-    def norm(x: np.ndarray, key: str) -> np.ndarray:
-        mean, var = x.mean(-1, keepdims=True), x.var(-1, keepdims=True)
-        return (x - mean) / np.sqrt(var + 1e-12) * w[key + ".weight"] + w[key + ".bias"]
-
-    def dense(x: np.ndarray, key: str) -> np.ndarray:
-        return x @ w[key + ".weight"].T + w[key + ".bias"]
-
+    w, vocab = minilm_numpy.load()
     out = []
     for word in words:
-        ids = [vocab["[CLS]"], vocab[word], vocab["[SEP]"]]
-        n = len(ids)
-        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
-        x = norm(x + w["embeddings.token_type_embeddings.weight"][0], "embeddings.LayerNorm")
-        for layer in range(6):
-            p = f"encoder.layer.{layer}."
-            q, k, v = (dense(x, p + f"attention.self.{t}").reshape(n, 12, 32).transpose(1, 0, 2)
-                       for t in ("query", "key", "value"))
-            scores = q @ k.transpose(0, 2, 1) / math.sqrt(32)
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            attn = (scores / scores.sum(-1, keepdims=True)) @ v
-            x = norm(x + dense(attn.transpose(1, 0, 2).reshape(n, 384), p + "attention.output.dense"),
-                     p + "attention.output.LayerNorm")
-            h = dense(x, p + "intermediate.dense")
-            h = 0.5 * h * (1 + np.vectorize(math.erf)(h / math.sqrt(2)))
-            x = norm(x + dense(h, p + "output.dense"), p + "output.LayerNorm")
-        pooled = x.mean(0)
+        pooled = minilm_numpy.forward(w, [vocab["[CLS]"], vocab[word], vocab["[SEP]"]])
         out.append(pooled / np.linalg.norm(pooled))
     return out
 
