@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
-from desktop.core.store import Store
+from tests.ui.desk_support import running_desk
 from tests.ui.test_chat_window import last_message, reply_is, send
 
 
@@ -18,17 +16,9 @@ def test_chatting_with_the_embedded_engine_end_to_end(
     qtbot: Any, qloop: asyncio.AbstractEventLoop, engine_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real engine process and the real SmolLM2 model behind the whole app."""
-    from desktop.app import Desk
-
-    monkeypatch.setenv("OLLAMA_HOST", engine_url)
-    store = Store.open_default()
-    store.set_setting("welcome.shown", True)
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    desk = Desk(app, store, [])
-    desk.start(argparse.Namespace(quick_ask=None))
-    try:
-        qtbot.waitUntil(lambda: desk.page.model_picker.findData("smollm2:135m") >= 0, timeout=30000)
+    with running_desk(
+        qtbot, qloop, monkeypatch, engine_url, model="smollm2:135m", timeout=30000, no_binaries=False
+    ) as desk:
         assert "Built-in engine" in desk.window.server_label.text()
         desk.chat.set_model("smollm2:135m")
         desk.chat.set_options("", {"num_predict": 24, "seed": 7, "temperature": 0})
@@ -40,8 +30,3 @@ def test_chatting_with_the_embedded_engine_end_to_end(
         view = desk.page.view_for(reply.id)
         assert view is not None and view.text() == reply.content
         assert "tokens/s" in view.status_label.text()
-    finally:
-        task = asyncio.ensure_future(desk.aclose(), loop=qloop)
-        qtbot.waitUntil(task.done, timeout=10000)
-        desk.window.close()
-        desk.window.deleteLater()

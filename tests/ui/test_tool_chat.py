@@ -5,7 +5,6 @@ With the real engine and the starter model, the calculator question through the 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 from pathlib import Path
@@ -13,12 +12,11 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QApplication
 
-from desktop.core.store import Store
 from desktop.core.tools.choices import ToolChoice
 from desktop.ui.widgets.tool_card import ToolCards
 from tests.support.fault_server import FaultServer
+from tests.ui.desk_support import running_desk
 from tests.ui.test_chat_window import FINAL, MODEL, chunk, desk, last_message, reply_is, send  # noqa: F401, F811
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -224,18 +222,10 @@ def test_a_conversation_without_tools_sends_none(
 def test_the_calculator_through_the_app_with_the_real_engine(
     qtbot: Any, qloop: asyncio.AbstractEventLoop, engine_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.app import Desk
-
-    monkeypatch.setenv("OLLAMA_HOST", engine_url)
-    store = Store.open_default()
-    store.set_setting("welcome.shown", True)
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    desk = Desk(app, store, [])  # noqa: F811 - this test's own app, on the real engine
-    desk.start(argparse.Namespace(quick_ask=None))
-    try:
-        qtbot.waitUntil(lambda: desk.page.model_picker.findData("smollm2:135m") >= 0, timeout=60000)
-        conversation = store.create_conversation("Maths", model="smollm2:135m")
+    with running_desk(
+        qtbot, qloop, monkeypatch, engine_url, model="smollm2:135m", timeout=60000, no_binaries=False
+    ) as desk:  # noqa: F811 - this test's own app, on the real engine
+        conversation = desk.store.create_conversation("Maths", model="smollm2:135m")
         desk.chat.open(conversation.id)
         desk.chat.set_options("", {"num_predict": 48, "seed": 42, "temperature": 0})
         desk.tools.set_choice(conversation.id, ToolChoice(on=True, enabled=frozenset({"calculator"})))
@@ -255,8 +245,3 @@ def test_the_calculator_through_the_app_with_the_real_engine(
         )
         follow_up = desk.page.view_for(last_message(desk).id)
         qtbot.waitUntil(lambda: "437" in follow_up.shown_text(), timeout=5000)
-    finally:
-        task = asyncio.ensure_future(desk.aclose(), loop=qloop)
-        qtbot.waitUntil(task.done, timeout=10000)
-        desk.window.close()
-        desk.window.deleteLater()
