@@ -66,7 +66,13 @@ def test_an_abandoned_load_stops_the_runner() -> None:
 
     async def main() -> None:
         load = asyncio.ensure_future(start_child(_settings()))
-        await asyncio.sleep(0.5)  # the runner has started and is loading
+        # Cancelled as soon as the runner exists: a fixed wait (0.5 s) let a warm load finish first.
+        deadline = time.monotonic() + 30
+        while not load.done() and time.monotonic() < deadline:
+            if any(p.pid not in before for p in psutil.Process().children()):
+                break
+            await asyncio.sleep(0.01)
+        assert not load.done(), "the load ended before its runner could be seen"
         load.cancel()
         with pytest.raises(asyncio.CancelledError):
             await load
