@@ -56,12 +56,14 @@ def openai_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def request_body(messages: list[dict[str, Any]], plan: Plan, opts: Options) -> dict[str, Any]:
+def request_body(
+    messages: list[dict[str, Any]], plan: Plan, opts: Options, *, cache: bool = True
+) -> dict[str, Any]:
     thinking = plan.thinks and plan.think.on is not False
     body: dict[str, Any] = {
         "messages": openai_messages(messages),
         "stream": True,
-        "cache_prompt": True,
+        "cache_prompt": cache,
         "reasoning_format": "deepseek" if thinking else "none",
         "chat_template_kwargs": {"enable_thinking": thinking},
         "stop": opts.stop,
@@ -130,7 +132,7 @@ def _stats(data: dict[str, Any], reason: str) -> GenStats:
 async def events(
     child: Child, messages: list[dict[str, Any]], plan: Plan, opts: Options
 ) -> AsyncIterator[Event]:
-    body = request_body(messages, plan, opts)
+    body = request_body(messages, plan, opts, cache=child.reuse_cache())
     calls = _Calls()
     reason = "stop"
     last: dict[str, Any] = {}

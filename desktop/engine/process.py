@@ -118,9 +118,7 @@ class Child:
         self.stopping = False
         self.slot_ctx = settings.num_ctx  # what llama-server reports per slot, once it answers
         self.slot_count = settings.parallel
-        # Requests that must not reuse a slot's prompt cache (upstream.complete): after a
-        # tool-grammar generation, one per slot.
-        self.stale_caches = 0
+        self._stale_caches = 0  # requests still to evaluate their prompt afresh (below)
         self._slots = asyncio.Semaphore(settings.parallel)
         self._watched = False  # once watched, the watching thread owns (reads, closes) stdout
 
@@ -140,6 +138,20 @@ class Child:
         clue = _log_clue(self.log)
         reason = self.reason or exit_reason(self.process.poll())
         return f"llama runner process has terminated: {reason}" + (f": {clue}" if clue else "")
+
+    def caches_stale(self) -> None:
+        """Measured on the starter model: after a tool-grammar generation, a chat that reused that
+        slot's cached prefix answered "Which city is the capital of France?" with "Le Grand
+        Chateau..." until the model was reloaded; with the cache off once, Paris again. So the
+        next requests, one per slot, evaluate their prompt afresh, which leaves clean caches."""
+        self._stale_caches = self.slot_count
+
+    def reuse_cache(self) -> bool:
+        """The `cache_prompt` of the next request to this child (every path asks here)."""
+        if self._stale_caches > 0:
+            self._stale_caches -= 1
+            return False
+        return True
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:

@@ -140,20 +140,14 @@ async def complete(
     stops the generation at its next token and frees the slot. `grammar` (GBNF or
     llguidance) constrains the output instead of `fmt` (tools.grammar)."""
     prompt, budget = fit_prompt(tokens, child.settings.num_ctx, opts)
-    # Measured on the starter model: after a tool-grammar generation, a chat that reused that
-    # slot's cached prefix answered "Which city is the capital of France?" with "Le Grand
-    # Chateau..." until the model was reloaded; with the cache off once, Paris again. So the
-    # next requests (one per slot) evaluate their prompt afresh, which leaves clean caches.
-    fresh = child.stale_caches > 0
-    if fresh:
-        child.stale_caches -= 1
+    cache = child.reuse_cache()
     if grammar is not None:
-        child.stale_caches = child.slot_count
+        child.caches_stale()
     body: dict[str, Any] = {
         "prompt": prompt,
         "n_predict": budget,
         "stream": True,
-        "cache_prompt": not fresh,
+        "cache_prompt": cache,
         "return_tokens": True,
         "stop": opts.stop,
         **_sampling(opts),
